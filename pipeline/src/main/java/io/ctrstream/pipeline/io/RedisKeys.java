@@ -1,0 +1,55 @@
+package io.ctrstream.pipeline.io;
+
+import java.io.Serializable;
+
+/**
+ * The Redis key layout, under a prefix ({@code ctr} by default). For dimension {@code campaign}:
+ *
+ * <ul>
+ *   <li>{@code ctr:campaign:<id>:window:<window_start_ms>}: hash of one window's newest pane;
+ *   <li>{@code ctr:campaign:<id>:windows}: sorted set of that campaign's window starts (member and
+ *       score = window start in epoch ms), for range reads;
+ *   <li>{@code ctr:campaigns}: set of campaign ids;
+ *   <li>{@code ctr:latest}, {@code ctr:previous}: hashes, field = campaign id, value = JSON result.
+ * </ul>
+ */
+public final class RedisKeys implements Serializable {
+  private final String prefix;
+
+  public RedisKeys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Hash of one window of one key. */
+  public String window(String dimension, String key, long windowStart) {
+    return prefix + ":" + dimension + ":" + key + ":window:" + windowStart;
+  }
+
+  /** Sorted set of one key's window starts. */
+  public String windows(String dimension, String key) {
+    return prefix + ":" + dimension + ":" + key + ":windows";
+  }
+
+  /** Set of all keys of a dimension, e.g. {@code ctr:campaigns}. */
+  public String keys(String dimension) {
+    return prefix + ":" + dimension + "s";
+  }
+
+  /** Hash of every key's newest complete window ({@code ctr:latest} for campaigns). */
+  public String latest(String dimension) {
+    return io.ctrstream.pipeline.model.CtrResult.CAMPAIGN.equals(dimension)
+        ? prefix + ":latest"
+        : prefix + ":" + dimension + ":latest";
+  }
+
+  /** Hash of every key's complete window before the newest ({@code ctr:previous} for campaigns). */
+  public String previous(String dimension) {
+    return io.ctrstream.pipeline.model.CtrResult.CAMPAIGN.equals(dimension)
+        ? prefix + ":previous"
+        : prefix + ":" + dimension + ":previous";
+  }
+}

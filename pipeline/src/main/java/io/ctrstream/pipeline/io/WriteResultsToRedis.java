@@ -1,0 +1,102 @@
+package io.ctrstream.pipeline.io;
+
+import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.model.LatestAndPrevious;
+import io.ctrstream.pipeline.transforms.CtrMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.joda.time.Instant;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * Stores results in Redis in the layout of {@link RedisKeys}. Each pane overwrites its window's
+ * hash (panes accumulate, so the newest pane holds the full count) and refreshes the TTL of the
+ * hash and of the window index; replaying panes after a failure rewrites the same values.
+ *
+ * <p>Window hash fields: {@code dimension, key, <dimension>_id, impressions, clicks, ctr,
+ * window_start, window_end} (epoch ms), {@code window_start_iso, window_end_iso, timing,
+ * pane_index, final, updated_at} (epoch ms of the write: the one field a replay changes).
+ */
+public final class WriteResultsToRedis {
+  private WriteResultsToRedis() {}
+
+  /** Writes every result pane to its window hash and index. */
+  public static PTransform<PCollection<CtrResult>, PDone> windows(RedisConnection redis) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<CtrResult> results) {
+        results.apply("WriteWindowHashes", ParDo.of(new WindowFn(redis)));
+        return PDone.in(results.getPipeline());
+      }
+    };
+  }
+
+  /** Writes latest and previous per key to the {@code latest} and {@code previous} hashes. */
+  public static PTransform<PCollection<LatestAndPrevious>, PDone> latestAndPrevious(RedisConnection redis) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<LatestAndPrevious> latest) {
+        latest.apply("WriteLatestAndPrevious", ParDo.of(new LatestFn(redis)));
+        return PDone.in(latest.getPipeline());
+      }
+    };
+  }
+
+  /** The hash fields of one result pane. */
+  static Map<String, String> fields(CtrResult r, long updatedAt) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("dimension", r.dimension());
+    f.put("key", r.key());
+    f.put(r.dimension() + "_id", r.key());
+    f.put("impressions", Long.toString(r.impressions()));
+    f.put("clicks", Long.toString(r.clicks()));
+    f.put("ctr", Double.toString(r.ctr()));
+    f.put("window_start", Long.toString(r.windowStart()));
+    f.put("window_end", Long.toString(r.windowEnd()));
+    f.put("window_start_iso", new Instant(r.windowStart()).toString());
+    f.put("window_end_iso", new Instant(r.windowEnd()).toString());
+    f.put("timing", r.timing().name());
+    f.put("pane_index", Long.toString(r.paneIndex()));
+    f.put("final", Boolean.toString(r.isFinal()));
+    f.put("updated_at", Long.toString(updatedAt));
+    return f;
+  }
+
+  private static final class WindowFn extends RedisWriteFn<CtrResult> {
+    WindowFn(RedisConnection redis) {
+      super(redis, CtrMetrics.counter("redis_window_writes"));
+    }
+
+    @Override
+    protected void write(Pipeline p, CtrResult r) {
+      RedisKeys keys = redis.keys();
+      long ttlSeconds = Math.max(1, redis.resultTtl().getStandardSeconds());
+      String hash = keys.window(r.dimension(), r.key(), r.windowStart());
+      String index = keys.windows(r.dimension(), r.key());
+      p.hset(hash, fields(r, System.currentTimeMillis()));
+      p.expire(hash, ttlSeconds);
+      p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
+      p.expire(index, ttlSeconds);
+      p.sadd(keys.keys(r.dimension()), r.key());
+    }
+  }
+
+  private static final class LatestFn extends RedisWriteFn<LatestAndPrevious> {
+    LatestFn(RedisConnection redis) {
+      super(redis, CtrMetrics.counter("redis_latest_writes"));
+    }
+
+    @Override
+    protected void write(Pipeline p, LatestAndPrevious lp) {
+      CtrResult latest = lp.latest();
+      p.hset(redis.keys().latest(latest.dimension()), latest.key(), OutputFormats.result(latest));
+      if (lp.previous() != null) {
+        p.hset(redis.keys().previous(latest.dimension()), latest.key(), OutputFormats.result(lp.previous()));
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.ctrstream.pipeline.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * The CTR of one key (a campaign) in one fixed event-time window, as of one pane.
+ *
+ * <p>{@code ctr = clicks / impressions}: distinct attributed clicks over distinct impressions whose
+ * {@code ts} falls in {@code [windowStart, windowEnd)}; unclicked impressions count.
+ *
+ * @param dimension what the key is, e.g. {@code campaign}
+ * @param key the key's value, e.g. the campaign id
+ * @param windowStart window start, epoch milliseconds, inclusive
+ * @param windowEnd window end, epoch milliseconds, exclusive
+ * @param counts impressions and clicks so far (panes accumulate)
+ * @param timing EARLY (speculative), ON_TIME (watermark passed the window) or LATE (revised by late data)
+ * @param paneIndex 0 for the window's first pane, then 1, 2, …
+ * @param isFinal whether no further pane will follow for this window
+ */
+@DefaultCoder(CtrResult.CtrResultCoder.class)
+public record CtrResult(
+    String dimension,
+    String key,
+    long windowStart,
+    long windowEnd,
+    CtrCounts counts,
+    Timing timing,
+    long paneIndex,
+    boolean isFinal) {
+
+  /** The dimension name of per-campaign results. */
+  public static final String CAMPAIGN = "campaign";
+
+  public long impressions() {
+    return counts.impressions();
+  }
+
+  public long clicks() {
+    return counts.clicks();
+  }
+
+  /** {@code clicks / impressions}, or 0 when there are no impressions. */
+  public double ctr() {
+    return counts.ctr();
+  }
+
+  /** Whether the watermark has passed the window: the pane is ON_TIME or LATE. */
+  public boolean isComplete() {
+    return timing != Timing.EARLY;
+  }
+
+  /** Compact deterministic coder. */
+  public static final class CtrResultCoder extends AtomicCoder<CtrResult> {
+    private static final CtrResultCoder INSTANCE = new CtrResultCoder();
+    private static final StringUtf8Coder STRING = StringUtf8Coder.of();
+    private static final VarLongCoder LONG = VarLongCoder.of();
+
+    public static CtrResultCoder of() {
+      return INSTANCE;
+    }
+
+    /** Lets {@code @DefaultCoder} find this coder. */
+    public static CoderProvider getCoderProvider() {
+      return CoderProviders.forCoder(TypeDescriptor.of(CtrResult.class), INSTANCE);
+    }
+
+    @Override
+    public void encode(CtrResult value, OutputStream out) throws IOException {
+      STRING.encode(value.dimension, out);
+      STRING.encode(value.key, out);
+      LONG.encode(value.windowStart, out);
+      LONG.encode(value.windowEnd, out);
+      CtrCounts.CtrCountsCoder.of().encode(value.counts, out);
+      STRING.encode(value.timing.name(), out);
+      LONG.encode(value.paneIndex, out);
+      BooleanCoder.of().encode(value.isFinal, out);
+    }
+
+    @Override
+    public CtrResult decode(InputStream in) throws IOException {
+      return new CtrResult(
+          STRING.decode(in),
+          STRING.decode(in),
+          LONG.decode(in),
+          LONG.decode(in),
+          CtrCounts.CtrCountsCoder.of().decode(in),
+          Timing.valueOf(STRING.decode(in)),
+          LONG.decode(in),
+          BooleanCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

@@ -1,0 +1,67 @@
+package io.ctrstream.pipeline.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * An input record that could not be turned into an event, kept with everything needed to replay it.
+ *
+ * @param source where the record came from: the Kafka topic or the input file
+ * @param reason why it was rejected
+ * @param detail a human-readable explanation, e.g. the JSON parser's message or the bad value
+ * @param payload the raw record exactly as read (UTF-8)
+ */
+@DefaultCoder(DeadLetter.DeadLetterCoder.class)
+public record DeadLetter(String source, Reason reason, String detail, String payload) {
+
+  /** Why a record went to the dead letters; each reason has its own Beam counter. */
+  public enum Reason {
+    /** Not parseable as a JSON object. */
+    MALFORMED_JSON,
+    /** A required field ({@code impr_id}, {@code click_id}, {@code campaign_id}, {@code ts}) is absent, null or blank. */
+    MISSING_FIELD,
+    /** A field has the wrong type, e.g. an id that is an object or a {@code ts} that is not an integer. */
+    INVALID_FIELD,
+    /** {@code ts} is before 2000-01-01T00:00:00Z or more than one day after the time it was read. */
+    TS_OUT_OF_RANGE
+  }
+
+  /** Compact deterministic coder. */
+  public static final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
+    private static final DeadLetterCoder INSTANCE = new DeadLetterCoder();
+    private static final StringUtf8Coder STRING = StringUtf8Coder.of();
+
+    public static DeadLetterCoder of() {
+      return INSTANCE;
+    }
+
+    /** Lets {@code @DefaultCoder} find this coder. */
+    public static CoderProvider getCoderProvider() {
+      return CoderProviders.forCoder(TypeDescriptor.of(DeadLetter.class), INSTANCE);
+    }
+
+    @Override
+    public void encode(DeadLetter value, OutputStream out) throws IOException {
+      STRING.encode(value.source, out);
+      STRING.encode(value.reason.name(), out);
+      STRING.encode(value.detail, out);
+      STRING.encode(value.payload, out);
+    }
+
+    @Override
+    public DeadLetter decode(InputStream in) throws IOException {
+      return new DeadLetter(
+          STRING.decode(in), Reason.valueOf(STRING.decode(in)), STRING.decode(in), STRING.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

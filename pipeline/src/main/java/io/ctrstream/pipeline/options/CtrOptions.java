@@ -1,0 +1,158 @@
+package io.ctrstream.pipeline.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/**
+ * Every ctrstream flag. Durations are written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h},
+ * {@code 7d} or ISO-8601 ({@code PT30S}); {@link CtrConfig#from} validates all of them and names
+ * the flag of any bad value. Runner flags ({@code --runner}, {@code --flinkMaster}, {@code
+ * --checkpointingInterval}, {@code --fasterCopy}, …) are Beam's own.
+ */
+public interface CtrOptions extends PipelineOptions, StreamingOptions {
+
+  // ---- source ----
+  @Description("Where events come from: kafka (unbounded, the topics below) or files (bounded replay of JSON lines).")
+  @Default.String("kafka")
+  String getSource();
+
+  void setSource(String value);
+
+  @Description("With --source=files: impression JSON lines (path or glob; .gz/.bz2 read as compressed).")
+  String getImpressionsFile();
+
+  void setImpressionsFile(String value);
+
+  @Description("With --source=files: click JSON lines (path or glob; .gz/.bz2 read as compressed).")
+  String getClicksFile();
+
+  void setClicksFile(String value);
+
+  @Description("Kafka bootstrap servers, host:port[,host:port...].")
+  @Default.String("localhost:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Kafka topic of impressions.")
+  @Default.String("impressions")
+  String getImpressionsTopic();
+
+  void setImpressionsTopic(String value);
+
+  @Description("Kafka topic of clicks.")
+  @Default.String("clicks")
+  String getClicksTopic();
+
+  void setClicksTopic(String value);
+
+  @Description("Kafka topic the dead letters are published to (with --source=kafka); empty for none.")
+  @Default.String("ctr-dead-letters")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
+  @Description("Kafka consumer group; offsets are committed to it when checkpoints complete.")
+  @Default.String("ctrstream")
+  String getGroupId();
+
+  void setGroupId(String value);
+
+  @Description("Further Kafka client properties, comma-separated key=value, e.g. "
+      + "security.protocol=SASL_SSL,sasl.mechanism=PLAIN (for consumer and producer).")
+  @Default.String("")
+  String getKafkaProperties();
+
+  void setKafkaProperties(String value);
+
+  @Description("How far behind the newest ts of a Kafka partition an event may arrive and still be on time.")
+  @Default.String("5s")
+  String getMaxOutOfOrderness();
+
+  void setMaxOutOfOrderness(String value);
+
+  @Description("Processing time without records after which a caught-up Kafka partition's watermark follows the wall clock.")
+  @Default.String("30s")
+  String getIdlePartitionTimeout();
+
+  void setIdlePartitionTimeout(String value);
+
+  // ---- semantics ----
+  @Description("Attribution window: a click counts iff 0 <= click.ts - impression.ts <= this (inclusive).")
+  @Default.String("15s")
+  String getAttributionWindow();
+
+  void setAttributionWindow(String value);
+
+  @Description("Length of the fixed event-time CTR windows, assigned by the impression's ts.")
+  @Default.String("30s")
+  String getWindowSize();
+
+  void setWindowSize(String value);
+
+  @Description("Processing time between speculative (EARLY) panes of a window.")
+  @Default.String("5s")
+  String getEarlyFiringPeriod();
+
+  void setEarlyFiringPeriod(String value);
+
+  @Description("How long after its on-time result (window end + attribution window) late data still revises a window.")
+  @Default.String("5m")
+  String getAllowedLateness();
+
+  void setAllowedLateness(String value);
+
+  // ---- sinks ----
+  @Description("Result sink: redis or none.")
+  @Default.String("redis")
+  String getSink();
+
+  void setSink(String value);
+
+  @Description("Redis host.")
+  @Default.String("localhost")
+  String getRedisHost();
+
+  void setRedisHost(String value);
+
+  @Description("Redis port.")
+  @Default.Integer(6379)
+  int getRedisPort();
+
+  void setRedisPort(int value);
+
+  @Description("Redis password (AUTH); empty for none.")
+  @Default.String("")
+  String getRedisPassword();
+
+  void setRedisPassword(String value);
+
+  @Description("Prefix of every Redis key ctrstream writes.")
+  @Default.String("ctr")
+  String getRedisKeyPrefix();
+
+  void setRedisKeyPrefix(String value);
+
+  @Description("How long a window's Redis hash and index live after their last write.")
+  @Default.String("7d")
+  String getResultTtl();
+
+  void setResultTtl(String value);
+
+  @Description("Also write every result pane to this file: JSON lines, or CSV if the name ends in .csv.")
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Write dead letters (JSON lines: source, reason, detail, payload) to this file.")
+  String getDeadLetterOutput();
+
+  void setDeadLetterOutput(String value);
+
+  @Description("Write unattributed clicks (JSON lines with the reason) to this file.")
+  String getUnattributedOutput();
+
+  void setUnattributedOutput(String value);
+}

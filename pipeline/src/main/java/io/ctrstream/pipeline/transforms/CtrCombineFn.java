@@ -1,0 +1,80 @@
+package io.ctrstream.pipeline.transforms;
+
+import io.ctrstream.pipeline.model.CtrCounts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Combine;
+
+/**
+ * Sums signed {@link CtrCounts} changes into a window's impressions and clicks. Associative and
+ * commutative with a two-long accumulator, so runners lift it before the shuffle (partial sums per
+ * bundle) and only the sums cross the network.
+ */
+public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums, CtrCounts> {
+
+  /** The mutable accumulator: running sums of impressions and clicks. */
+  public static final class Sums {
+    long impressions;
+    long clicks;
+  }
+
+  @Override
+  public Sums createAccumulator() {
+    return new Sums();
+  }
+
+  @Override
+  public Sums addInput(Sums sums, CtrCounts change) {
+    sums.impressions += change.impressions();
+    sums.clicks += change.clicks();
+    return sums;
+  }
+
+  @Override
+  public Sums mergeAccumulators(Iterable<Sums> all) {
+    Sums merged = new Sums();
+    for (Sums s : all) {
+      merged.impressions += s.impressions;
+      merged.clicks += s.clicks;
+    }
+    return merged;
+  }
+
+  @Override
+  public CtrCounts extractOutput(Sums sums) {
+    return new CtrCounts(sums.impressions, sums.clicks);
+  }
+
+  @Override
+  public Coder<Sums> getAccumulatorCoder(CoderRegistry registry, Coder<CtrCounts> inputCoder) {
+    return SumsCoder.INSTANCE;
+  }
+
+  @Override
+  public Coder<CtrCounts> getDefaultOutputCoder(CoderRegistry registry, Coder<CtrCounts> inputCoder) {
+    return CtrCounts.CtrCountsCoder.of();
+  }
+
+  private static final class SumsCoder extends AtomicCoder<Sums> {
+    static final SumsCoder INSTANCE = new SumsCoder();
+
+    @Override
+    public void encode(Sums value, OutputStream out) throws IOException {
+      VarLongCoder.of().encode(value.impressions, out);
+      VarLongCoder.of().encode(value.clicks, out);
+    }
+
+    @Override
+    public Sums decode(InputStream in) throws IOException {
+      Sums s = new Sums();
+      s.impressions = VarLongCoder.of().decode(in);
+      s.clicks = VarLongCoder.of().decode(in);
+      return s;
+    }
+  }
+}
