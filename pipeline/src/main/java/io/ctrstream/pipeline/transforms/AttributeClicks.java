@@ -85,7 +85,7 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
             .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
             .apply(
                 "EmitCountChanges",
-                ParDo.of(new EmitCountChangesFn(allowedLateness))
+                ParDo.of(new EmitCountChangesFn(attributionWindow, allowedLateness))
                     .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
     changes.get(COUNT_CHANGES).setCoder(KvCoder.of(StringUtf8Coder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());

@@ -33,11 +33,15 @@ import org.joda.time.Instant;
  * window). A pane of a different, non-overlapping session of the same id (copies further apart in
  * event time than the attribution window) counts only if its impression is the earlier copy.
  *
+ * <p>Until {@code ts + attributionWindow} it holds the output watermark at the impression's {@code
+ * ts}, so that a CTR window's ON_TIME pane includes every click that is on time for the join.
+ *
  * <p>Unattributed clicks are reported once the join's verdict is final (ON_TIME or LATE pane), once
  * per click id. State is dropped {@code allowedLateness} after the last session ends, when the join
  * can no longer emit a pane for it; the timer holds no watermark.
  */
 class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCounts>> {
+  private final Duration attributionWindow;
   private final Duration allowedLateness;
 
   private final Counter impressionsCounted = CtrMetrics.counter("impressions_counted");
@@ -60,7 +64,11 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
   @TimerId("expiry")
   private final TimerSpec expiryTimer = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  EmitCountChangesFn(Duration allowedLateness) {
+  @TimerId("attributionOpen")
+  private final TimerSpec attributionOpenTimer = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  EmitCountChangesFn(Duration attributionWindow, Duration allowedLateness) {
+    this.attributionWindow = attributionWindow;
     this.allowedLateness = allowedLateness;
   }
 
@@ -83,6 +91,7 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
       @StateId("reported") ValueState<List<String>> reported,
       @StateId("expiry") ValueState<Long> expiry,
       @TimerId("expiry") Timer expiryTimer,
+      @TimerId("attributionOpen") Timer attributionOpenTimer,
       MultiOutputReceiver out) {
     Attribution next = element.getValue();
     if (next.impression() != null) {
@@ -92,12 +101,15 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
           || Impression.compareCopies(next.impression(), previous.impression()) < 0) {
         emitDifference(previous, next, out.get(AttributeClicks.COUNT_CHANGES));
         counted.write(next);
+        if (!next.verdictFinal()) {
+          holdWatermarkUntilAttributionCloses(next.impression(), attributionOpenTimer);
+        }
       } else if (!previous.supersedes(next)) {
         conflictingCopies.inc();
       }
     }
     if (next.verdictFinal()) {
-      reportUnattributed(next, reported, out.get(AttributeClicks.UNATTRIBUTED));
+      reportUnattributed(next, counted.read(), reported, out.get(AttributeClicks.UNATTRIBUTED));
     }
     long expiresAt = next.sessionEnd() + allowedLateness.getMillis();
     Long current = expiry.read();
@@ -105,6 +117,25 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
       expiry.write(expiresAt);
       expiryTimer.withNoOutputTimestamp().set(new Instant(expiresAt));
     }
+  }
+
+  /**
+   * The join fires early on every element, and after an early pane Beam holds the join's output
+   * watermark only at the session's end, which may be after the impression's CTR window has ended.
+   * Until {@code ts + attributionWindow}, on-time clicks may still come for this impression, so the
+   * CTR window of the impression must not fire its ON_TIME pane yet: this timer holds the output
+   * watermark at the impression's {@code ts} until then. Not until the session's end: a stream of
+   * clicks on one impression keeps its session open, and must not stall every window.
+   */
+  private void holdWatermarkUntilAttributionCloses(Impression impression, Timer attributionOpenTimer) {
+    attributionOpenTimer
+        .withOutputTimestamp(new Instant(impression.ts()))
+        .set(new Instant(impression.ts()).plus(CtrWindowing.sessionGap(attributionWindow)));
+  }
+
+  @OnTimer("attributionOpen")
+  public void onAttributionClosed() {
+    // Nothing to do: firing releases the watermark hold.
   }
 
   @OnTimer("expiry")
@@ -115,6 +146,23 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
     counted.clear();
     reported.clear();
     expiry.clear();
+  }
+
+  /**
+   * A click more than the attribution window away from its impression lands in a session of its
+   * own, where it looks like an orphan; if the impression is still known here, say so precisely.
+   */
+  private static UnattributedClick precise(UnattributedClick click, Attribution counted) {
+    if (click.reason() != UnattributedClick.Reason.NO_IMPRESSION || counted == null) {
+      return click;
+    }
+    long impressionTs = counted.impression().ts();
+    return new UnattributedClick(
+        click.click(),
+        click.click().ts() < impressionTs
+            ? UnattributedClick.Reason.BEFORE_IMPRESSION
+            : UnattributedClick.Reason.OUTSIDE_ATTRIBUTION_WINDOW,
+        impressionTs);
   }
 
   private void emitDifference(Attribution previous, Attribution next, OutputReceiver<KV<String, CtrCounts>> out) {
@@ -142,13 +190,16 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
   }
 
   private void reportUnattributed(
-      Attribution next, ValueState<List<String>> reported, OutputReceiver<UnattributedClick> out) {
+      Attribution next,
+      Attribution counted,
+      ValueState<List<String>> reported,
+      OutputReceiver<UnattributedClick> out) {
     List<String> done = reported.read();
     List<String> updated = done == null ? new ArrayList<>() : new ArrayList<>(done);
     for (UnattributedClick click : next.unattributed()) {
       if (!updated.contains(click.click().clickId())) {
         updated.add(click.click().clickId());
-        out.outputWithTimestamp(click, new Instant(click.click().ts()));
+        out.outputWithTimestamp(precise(click, counted), new Instant(click.click().ts()));
         clicksUnattributed.inc();
       }
     }

@@ -69,6 +69,11 @@ public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, 
     @ProcessElement
     public void process(
         @Element KV<String, CtrCounts> counts, IntervalWindow window, PaneInfo pane, OutputReceiver<CtrResult> out) {
+      if (pane.getIndex() == 0 && counts.getValue().equals(CtrCounts.ZERO)) {
+        // Every impression that reached this window so far moved to an earlier one (an earlier
+        // copy won): nothing was ever published for it, so there is nothing to correct yet.
+        return;
+      }
       out.output(
           new CtrResult(
               dimension,
