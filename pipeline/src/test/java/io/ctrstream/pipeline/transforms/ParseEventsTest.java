@@ -1,0 +1,97 @@
+package io.ctrstream.pipeline.transforms;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ctrstream.pipeline.RunSummary;
+import io.ctrstream.pipeline.model.Click;
+import io.ctrstream.pipeline.model.DeadLetter;
+import io.ctrstream.pipeline.model.DeadLetter.Reason;
+import io.ctrstream.pipeline.model.Impression;
+import io.ctrstream.pipeline.model.RawEvent;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** Every kind of bad record ends in the dead letters with its reason, source and raw payload. */
+public class ParseEventsTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static final long TS = Instant.parse("2024-03-01T12:00:00Z").getMillis();
+  private static final long FUTURE = System.currentTimeMillis() + 2 * 86_400_000L;
+
+  @Test
+  public void goodEventsAreParsedAndBadOnesAreDeadLetteredWithTheirReason() {
+    String good = "{\"impr_id\":10515169177252822359,\"user_id\":\"u\",\"campaign_id\":\"906\",\"ts\":" + TS
+        + ",\"device\":\"type-1\",\"floor_price\":25,\"extra\":null,\"geo\":{\"city\":1}}";
+    String goodClick = "{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + TS + "}";
+    String[][] bad = {
+      {"impressions", "{not json", "MALFORMED_JSON"},
+      {"impressions", "", "MALFORMED_JSON"},
+      {"impressions", "[1,2]", "MALFORMED_JSON"},
+      {"impressions", "{\"campaign_id\":\"c\",\"ts\":" + TS + "}", "MISSING_FIELD"},
+      {"impressions", "{\"impr_id\":\"  \",\"campaign_id\":\"c\",\"ts\":" + TS + "}", "MISSING_FIELD"},
+      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\"}", "MISSING_FIELD"},
+      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":{\"x\":1},\"ts\":" + TS + "}", "INVALID_FIELD"},
+      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":\"yesterday\"}", "INVALID_FIELD"},
+      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":1.5e12}", "INVALID_FIELD"},
+      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":946684799999}", "TS_OUT_OF_RANGE"},
+      {"clicks", "{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + FUTURE + "}", "TS_OUT_OF_RANGE"},
+      {"clicks", "{\"impr_id\":\"i\",\"ts\":" + TS + "}", "MISSING_FIELD"},
+      {"clicks", "{\"click_id\":true,\"impr_id\":\"i\",\"ts\":" + TS + "}", "INVALID_FIELD"},
+    };
+    java.util.List<RawEvent> all = new java.util.ArrayList<>(java.util.List.of(
+        RawEvent.impression("impressions", good), RawEvent.click("clicks", goodClick)));
+    java.util.List<Reason> expectedReasons = new java.util.ArrayList<>();
+    for (String[] b : bad) {
+      all.add(b[0].equals("clicks") ? RawEvent.click(b[0], b[1]) : RawEvent.impression(b[0], b[1]));
+      expectedReasons.add(Reason.valueOf(b[2]));
+    }
+
+    PCollectionTuple out = p.apply(Create.of(all).withCoder(RawEvent.RawEventCoder.of()))
+        .apply(new ParseEvents(EventTimeRange.standard()));
+
+    TreeMap<String, String> dims = new TreeMap<>();
+    dims.put("device", "type-1");
+    dims.put("floor_price", "25");
+    dims.put("geo", "{\"city\":1}");
+    PAssert.that(out.get(ParseEvents.IMPRESSIONS))
+        .containsInAnyOrder(new Impression("10515169177252822359", "u", "906", TS, dims));
+    PAssert.that(out.get(ParseEvents.CLICKS)).containsInAnyOrder(new Click("k", "i", "", TS));
+    PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).satisfies(letters -> {
+      java.util.List<Reason> reasons = new java.util.ArrayList<>();
+      java.util.Set<String> payloads = new java.util.HashSet<>();
+      for (DeadLetter d : letters) {
+        reasons.add(d.reason());
+        payloads.add(d.source() + "|" + d.payload());
+        assertThat(d.detail().isBlank(), equalTo(false));
+      }
+      java.util.Collections.sort(reasons);
+      java.util.List<Reason> expected = new java.util.ArrayList<>(expectedReasons);
+      java.util.Collections.sort(expected);
+      assertThat(reasons, equalTo(expected));
+      java.util.Set<String> expectedPayloads = new java.util.HashSet<>();
+      for (String[] b : bad) {
+        expectedPayloads.add(b[0] + "|" + b[1]);
+      }
+      assertThat(payloads, equalTo(expectedPayloads));
+      return null;
+    });
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    RunSummary summary = RunSummary.of(result);
+    assertThat(summary.get("impressions_parsed"), equalTo(1L));
+    assertThat(summary.get("clicks_parsed"), equalTo(1L));
+    assertThat(summary.get("dead_letters"), equalTo((long) bad.length));
+    assertThat(summary.get("dead_letters_MALFORMED_JSON"), equalTo(3L));
+    assertThat(summary.get("dead_letters_MISSING_FIELD"), equalTo(4L));
+    assertThat(summary.get("dead_letters_INVALID_FIELD"), equalTo(4L));
+    assertThat(summary.get("dead_letters_TS_OUT_OF_RANGE"), equalTo(2L));
+  }
+}
