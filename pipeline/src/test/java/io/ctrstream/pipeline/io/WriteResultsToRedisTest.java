@@ -1,0 +1,126 @@
+package io.ctrstream.pipeline.io;
+
+import static io.ctrstream.pipeline.testing.Events.result;
+import static io.ctrstream.pipeline.testing.Events.window;
+import static org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing.LATE;
+import static org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing.ON_TIME;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.model.LatestAndPrevious;
+import io.ctrstream.pipeline.testing.RedisServer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.joda.time.Duration;
+import org.junit.Before;
+import org.junit.ClassRule;
+import org.junit.Test;
+import redis.clients.jedis.Jedis;
+
+/** The Redis key layout, against a real redis-server. */
+public class WriteResultsToRedisTest {
+  @ClassRule public static final RedisServer REDIS = new RedisServer();
+
+  private static final IntervalWindow W0 = window(0);
+  private static final IntervalWindow W30 = window(30);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private RedisConnection redis() {
+    return new RedisConnection("127.0.0.1", REDIS.port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
+  }
+
+  @Before
+  public void flush() {
+    REDIS.flush();
+  }
+
+  private void write(List<CtrResult> results) {
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    pipeline.apply(Create.of(results).withCoder(CtrResult.CtrResultCoder.of()))
+        .apply(WriteResultsToRedis.windows(redis()));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void windowHashIndexAndCampaignSet() {
+    write(List.of(result("906", W0, 135, 23, ON_TIME, 2, false), result("906", W30, 140, 0, LATE, 3, true),
+        result("1722", W0, 4, 1, ON_TIME, 0, false)));
+
+    try (Jedis jedis = REDIS.client()) {
+      Map<String, String> hash = jedis.hgetAll("ctr:campaign:906:window:" + W0.start().getMillis());
+      hash.remove("updated_at");
+      assertThat(hash, equalTo(Map.ofEntries(
+          Map.entry("dimension", "campaign"), Map.entry("key", "906"), Map.entry("campaign_id", "906"),
+          Map.entry("impressions", "135"), Map.entry("clicks", "23"), Map.entry("ctr", Double.toString(23 / 135.0)),
+          Map.entry("window_start", Long.toString(W0.start().getMillis())),
+          Map.entry("window_end", Long.toString(W0.end().getMillis())),
+          Map.entry("window_start_iso", "2024-03-01T12:00:00.000Z"),
+          Map.entry("window_end_iso", "2024-03-01T12:00:30.000Z"),
+          Map.entry("timing", "ON_TIME"), Map.entry("pane_index", "2"), Map.entry("final", "false"))));
+      Map<String, String> zeroClicks = jedis.hgetAll("ctr:campaign:906:window:" + W30.start().getMillis());
+      assertThat(zeroClicks.get("ctr"), equalTo("0.0"));
+      assertThat(zeroClicks.get("final"), equalTo("true"));
+      assertThat(jedis.zrangeByScore("ctr:campaign:906:windows", 0, Double.MAX_VALUE),
+          equalTo(List.of(Long.toString(W0.start().getMillis()), Long.toString(W30.start().getMillis()))));
+      assertThat(jedis.smembers("ctr:campaigns"), equalTo(Set.of("906", "1722")));
+      long week = Duration.standardDays(7).getStandardSeconds();
+      assertThat(jedis.ttl("ctr:campaign:906:window:" + W0.start().getMillis()), allOf(greaterThan(0L), lessThanOrEqualTo(week)));
+      assertThat(jedis.ttl("ctr:campaign:906:windows"), allOf(greaterThan(0L), lessThanOrEqualTo(week)));
+    }
+  }
+
+  @Test
+  public void replayingPanesRewritesTheSameValues() {
+    List<CtrResult> panes = List.of(result("906", W0, 10, 2, ON_TIME, 0, false));
+    write(panes);
+    Map<String, String> first;
+    try (Jedis jedis = REDIS.client()) {
+      first = jedis.hgetAll("ctr:campaign:906:window:" + W0.start().getMillis());
+    }
+    write(panes);
+    try (Jedis jedis = REDIS.client()) {
+      Map<String, String> second = jedis.hgetAll("ctr:campaign:906:window:" + W0.start().getMillis());
+      first.remove("updated_at");
+      second.remove("updated_at");
+      assertThat(second, equalTo(first));
+      assertThat(jedis.zcard("ctr:campaign:906:windows"), equalTo(1L));
+    }
+  }
+
+  @Test
+  public void latestAndPreviousHoldJsonPerCampaign() throws Exception {
+    CtrResult latest = result("906", W30, 140, 7, ON_TIME, 0, false);
+    CtrResult previous = result("906", W0, 135, 23, LATE, 1, true);
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    pipeline.apply(Create.of(new LatestAndPrevious(latest, previous), new LatestAndPrevious(result("7", W0, 1, 0, ON_TIME, 0, true), null))
+            .withCoder(LatestAndPrevious.LatestAndPreviousCoder.of()))
+        .apply(WriteResultsToRedis.latestAndPrevious(redis()));
+    pipeline.run().waitUntilFinish();
+
+    try (Jedis jedis = REDIS.client()) {
+      JsonNode l = MAPPER.readTree(jedis.hget("ctr:latest", "906"));
+      assertThat(l.get("window_start").asLong(), equalTo(W30.start().getMillis()));
+      assertThat(l.get("window_start_iso").asText(), equalTo("2024-03-01T12:00:30.000Z"));
+      assertThat(l.get("impressions").asLong(), equalTo(140L));
+      assertThat(l.get("clicks").asLong(), equalTo(7L));
+      assertThat(l.get("ctr").asDouble(), equalTo(0.05));
+      assertThat(l.get("timing").asText(), equalTo("ON_TIME"));
+      JsonNode prev = MAPPER.readTree(jedis.hget("ctr:previous", "906"));
+      assertThat(prev.get("window_start").asLong(), equalTo(W0.start().getMillis()));
+      assertThat(prev.get("final").asBoolean(), equalTo(true));
+      assertThat(jedis.hkeys("ctr:latest"), equalTo(Set.of("906", "7")));
+      assertThat(jedis.hkeys("ctr:previous"), equalTo(Set.of("906")));
+    }
+  }
+}
