@@ -14,6 +14,12 @@ import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
+import io.ctrstream.pipeline.options.InvalidFlagException;
+import java.io.IOException;
+import java.nio.file.Paths;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import io.ctrstream.pipeline.transforms.AttributeClicks;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
 import io.ctrstream.pipeline.transforms.ParseEvents;
@@ -122,6 +128,20 @@ public final class CtrPipeline {
         : new FileEventSource(config.impressionsFile(), config.clicksFile());
   }
 
+  private static void requireMatch(String flag, String spec) {
+    boolean found;
+    try {
+      MatchResult match = FileSystems.match(spec, EmptyMatchTreatment.DISALLOW);
+      found = match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+    } catch (IOException e) {
+      found = false;
+    }
+    if (!found) {
+      throw new InvalidFlagException(
+          flag, spec, "no file matches (relative paths are read from " + Paths.get("").toAbsolutePath() + ")");
+    }
+  }
+
   /** Runs the job; a bounded run waits for the end and prints a summary of the counters. */
   public static void main(String[] args) {
     PipelineOptionsFactory.register(CtrOptions.class);
@@ -130,6 +150,11 @@ public final class CtrPipeline {
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(CtrOptions.class);
       config = CtrConfig.from(options);
+      FileSystems.setDefaultPipelineOptions(options);
+      if (!config.fromKafka()) {
+        requireMatch("impressionsFile", config.impressionsFile());
+        requireMatch("clicksFile", config.clicksFile());
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("ctrstream: " + e.getMessage());
       System.err.println("ctrstream: see --help=" + CtrOptions.class.getName() + " for every flag");

@@ -58,6 +58,14 @@ public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, 
         .setCoder(CtrResult.CtrResultCoder.of());
   }
 
+  /**
+   * The pane's timing. A batch runner (Flink on bounded input) fires every window exactly once,
+   * after all input is known, and calls that timing UNKNOWN: it is the on-time result.
+   */
+  static PaneInfo.Timing timing(PaneInfo pane) {
+    return pane.getTiming() == PaneInfo.Timing.UNKNOWN ? PaneInfo.Timing.ON_TIME : pane.getTiming();
+  }
+
   static class ToResultFn extends DoFn<KV<String, CtrCounts>, CtrResult> {
     private final String dimension;
     private final Counter panes = CtrMetrics.counter("result_panes");
@@ -81,7 +89,7 @@ public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, 
               window.start().getMillis(),
               window.end().getMillis(),
               counts.getValue(),
-              pane.getTiming(),
+              timing(pane),
               pane.getIndex(),
               pane.isLast()));
       panes.inc();
