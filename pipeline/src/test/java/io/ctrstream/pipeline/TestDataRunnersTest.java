@@ -4,8 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ctrstream.pipeline.options.CtrConfig;
-import io.ctrstream.pipeline.options.CtrOptions;
+import io.ctrstream.pipeline.testing.JobRuns;
 import io.ctrstream.pipeline.testing.ResultFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,12 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.runners.direct.DirectRunner;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
@@ -48,29 +41,7 @@ public class TestDataRunnersTest {
 
   private Path run(String runner) throws IOException {
     Path out = tmp.newFolder(runner).toPath();
-    PipelineOptionsFactory.register(CtrOptions.class);
-    CtrOptions options = PipelineOptionsFactory.fromArgs(
-            "--runner=" + runner,
-            "--source=files",
-            "--impressionsFile=" + TESTDATA.resolve("impressions.jsonl"),
-            "--clicksFile=" + TESTDATA.resolve("clicks.jsonl"),
-            "--sink=none",
-            "--output=" + out.resolve("results.jsonl"),
-            "--unattributedOutput=" + out.resolve("unattributed.jsonl"),
-            "--deadLetterOutput=" + out.resolve("dead-letters.jsonl"))
-        .as(CtrOptions.class);
-    if (runner.equals("FlinkRunner")) {
-      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-      flink.setRunner(FlinkRunner.class);
-      flink.setFlinkMaster("[local]");
-      flink.setParallelism(2);
-    } else {
-      options.setRunner(DirectRunner.class);
-    }
-    Pipeline pipeline = Pipeline.create(options);
-    CtrPipeline.build(pipeline, CtrConfig.from(options));
-    PipelineResult.State state = pipeline.run().waitUntilFinish();
-    assertThat(state, equalTo(PipelineResult.State.DONE));
+    JobRuns.run(runner, TESTDATA.resolve("impressions.jsonl"), TESTDATA.resolve("clicks.jsonl"), out);
     return out;
   }
 
