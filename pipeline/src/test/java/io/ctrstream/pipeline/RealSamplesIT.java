@@ -3,7 +3,10 @@ package io.ctrstream.pipeline;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctrstream.pipeline.testing.JobRuns;
+import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import io.ctrstream.pipeline.testing.ResultFiles;
 import java.nio.file.Files;
@@ -11,10 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import redis.clients.jedis.Jedis;
 
 /**
  * The job on FlinkRunner {@code [local]} over the real ad logs in {@code ../shared/data}: every final
@@ -26,6 +32,7 @@ public class RealSamplesIT {
       .toAbsolutePath().normalize();
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+  @ClassRule public static final RedisServer REDIS = new RedisServer();
 
   @BeforeClass
   public static void dataIsThere() {
@@ -40,10 +47,12 @@ public class RealSamplesIT {
     Path clicks = DATA.resolve("avazu-sample/clicks.jsonl.gz");
     Path out = tmp.newFolder("avazu").toPath();
 
-    RunSummary run = JobRuns.run("FlinkRunner", impressions, clicks, out, "--windowSize=60s", "--attributionWindow=15s");
+    RunSummary run = JobRuns.run("FlinkRunner", impressions, clicks, out, "--windowSize=60s", "--attributionWindow=15s",
+        "--sink=redis", "--redisHost=127.0.0.1", "--redisPort=" + REDIS.port());
 
     ReferenceCtr ref = ReferenceCtr.compute(impressions, clicks, 60_000, 15_000);
     assertSameFinals(ResultFiles.finalCounts(out.resolve("results.jsonl")), ref);
+    assertRedisHoldsTheFinals(ref, 60_000);
     assertThat(ref.impressions, equalTo(8087L));
     assertThat(ref.attributedClicks + ref.unattributedClicks, equalTo(1397L));
     assertThat(run.get("impressions_counted"), equalTo(ref.impressions));
@@ -70,6 +79,33 @@ public class RealSamplesIT {
     assertThat(run.get("clicks_attributed"), equalTo(ref.attributedClicks));
     assertThat(run.get("clicks_unattributed"), equalTo(ref.unattributedClicks));
     assertThat(run.get("dead_letters"), equalTo(0L));
+  }
+
+  /** Every (campaign, window) hash in Redis is final and equals the reference; latest/previous are the last two windows. */
+  private static void assertRedisHoldsTheFinals(ReferenceCtr ref, long windowMillis) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Long> lastWindow = new TreeMap<>();
+    try (Jedis jedis = REDIS.client()) {
+      for (Map.Entry<String, List<Long>> e : ref.counts.entrySet()) {
+        String campaign = e.getKey().substring(0, e.getKey().lastIndexOf('|'));
+        long start = Long.parseLong(e.getKey().substring(e.getKey().lastIndexOf('|') + 1));
+        Map<String, String> hash = jedis.hgetAll("ctr:campaign:" + campaign + ":window:" + start);
+        assertThat(e.getKey(), List.of(Long.parseLong(hash.get("impressions")), Long.parseLong(hash.get("clicks"))),
+            equalTo(e.getValue()));
+        assertThat(e.getKey(), hash.get("final"), equalTo("true"));
+        lastWindow.merge(campaign, start, Math::max);
+      }
+      assertThat((long) jedis.scard("ctr:campaigns"), equalTo((long) lastWindow.size()));
+      for (Map.Entry<String, Long> e : lastWindow.entrySet()) {
+        JsonNode latest = json.readTree(jedis.hget("ctr:latest", e.getKey()));
+        assertThat(latest.get("window_start").asLong(), equalTo(e.getValue()));
+        List<String> windows = jedis.zrange("ctr:campaign:" + e.getKey() + ":windows", 0, -1);
+        if (windows.size() > 1) {
+          JsonNode previous = json.readTree(jedis.hget("ctr:previous", e.getKey()));
+          assertThat(previous.get("window_start").asText(), equalTo(windows.get(windows.size() - 2)));
+        }
+      }
+    }
   }
 
   private static void assertSameFinals(Map<String, List<Long>> pipeline, ReferenceCtr ref) {

@@ -26,7 +26,7 @@ public final class JobRuns {
    *
    * @param runner {@code DirectRunner} or {@code FlinkRunner} (embedded, parallelism 2)
    * @param out folder for {@code results.jsonl}, {@code unattributed.jsonl}, {@code dead-letters.jsonl}
-   * @param flags further ctrstream flags, e.g. {@code --windowSize=60s}
+   * @param flags further ctrstream flags, e.g. {@code --windowSize=60s}; {@code --sink=none} unless given
    * @return the run's counters
    */
   public static RunSummary run(String runner, Path impressions, Path clicks, Path out, String... flags) {
@@ -35,11 +35,13 @@ public final class JobRuns {
         "--source=files",
         "--impressionsFile=" + impressions,
         "--clicksFile=" + clicks,
-        "--sink=none",
         "--output=" + out.resolve("results.jsonl"),
         "--unattributedOutput=" + out.resolve("unattributed.jsonl"),
         "--deadLetterOutput=" + out.resolve("dead-letters.jsonl")));
     args.addAll(List.of(flags));
+    if (args.stream().noneMatch(a -> a.startsWith("--sink="))) {
+      args.add("--sink=none");
+    }
     CtrOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(CtrOptions.class);
     if (runner.equals("FlinkRunner")) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
