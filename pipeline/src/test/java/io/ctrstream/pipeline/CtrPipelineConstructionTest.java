@@ -1,0 +1,53 @@
+package io.ctrstream.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ctrstream.pipeline.options.CtrConfig;
+import io.ctrstream.pipeline.options.CtrOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.Test;
+
+/** The Kafka variant of the job is constructed with every sink (it runs against a broker in the e2e tests). */
+public class CtrPipelineConstructionTest {
+  @Test
+  public void kafkaJobHasItsSourceSinksAndCompactCoders() {
+    PipelineOptionsFactory.register(CtrOptions.class);
+    CtrOptions options = PipelineOptionsFactory.fromArgs(
+        "--source=kafka", "--output=/tmp/never-written.jsonl", "--unattributedOutput=/tmp/never.jsonl").as(CtrOptions.class);
+    Pipeline pipeline = Pipeline.create(options);
+    CtrPipeline.Outputs out = CtrPipeline.build(pipeline, CtrConfig.from(options));
+
+    assertThat(out.results().isBounded(), equalTo(PCollection.IsBounded.UNBOUNDED));
+    List<String> steps = new ArrayList<>();
+    List<String> javaSerialized = new ArrayList<>();
+    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+        if (node.getEnclosingNode() != null && node.getEnclosingNode().isRootNode()) {
+          steps.add(node.getFullName());
+        }
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+
+      @Override
+      public void visitValue(org.apache.beam.sdk.values.PValue value, TransformHierarchy.Node producer) {
+        if (value instanceof PCollection<?> pc
+            && pc.getCoder().getClass().getName().contains("SerializableCoder")
+            && producer.getFullName().startsWith("ReadEvents") == false) {
+          javaSerialized.add(producer.getFullName());
+        }
+      }
+    });
+    assertThat(steps, equalTo(List.of(
+        "ReadEvents", "ParseEvents", "AttributeClicks", "CtrPerCampaignWindow", "LatestAndPrevious",
+        "WriteWindowsToRedis", "WriteLatestToRedis", "FormatResults", "WriteResultFile", "WriteDeadLetterTopic",
+        "FormatUnattributed", "WriteUnattributedFile")));
+    assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
+  }
+}
