@@ -16,6 +16,8 @@ import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
 import io.ctrstream.pipeline.options.InvalidFlagException;
 import java.io.IOException;
+import java.util.Arrays;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import java.nio.file.Paths;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -163,6 +165,10 @@ public final class CtrPipeline {
     }
     if (config.fromKafka()) {
       options.as(StreamingOptions.class).setStreaming(true);
+    }
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--fasterCopy"))) {
+      // No DoFn here mutates its input, so Flink need not copy elements between chained operators.
+      options.as(FlinkPipelineOptions.class).setFasterCopy(true);
     }
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
