@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# The local stack as plain processes (no Docker): Redis, a single-node Kafka broker in KRaft mode and
+# a Flink 1.19 standalone session cluster, all bound to localhost, all under one run directory.
+#
+#   deploy/stack.sh up [--taskmanagers N] [--no-flink]   start what is not running yet (safe to repeat)
+#   deploy/stack.sh down                                 stop exactly what `up` started
+#   deploy/stack.sh status                               what runs, with pids and ports
+#   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
+#   deploy/stack.sh start-taskmanager N                  start TaskManager N again
+#
+# Service jars come from Maven Central via deploy/services/pom.xml; redis-server from Debian.
+# Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), KAFKA_PORT (9092),
+# KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+run=${CTR_RUN_DIR:-$root/run/stack}
+services="$root/deploy/services"
+redis_port=${REDIS_PORT:-6379}
+kafka_port=${KAFKA_PORT:-9092}
+controller_port=${KAFKA_CONTROLLER_PORT:-9093}
+rest_port=${FLINK_REST_PORT:-8081}
+rpc_port=${FLINK_RPC_PORT:-6123}
+partitions=${TOPIC_PARTITIONS:-3}
+topics=(impressions clicks ctr-dead-letters)
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# processes: one pid file per process; "alive" means the pid runs the command we started
+
+alive() { # pidfile pattern
+  [ -f "$1" ] || return 1
+  local pid; pid=$(cat "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+stop() { # name pidfile pattern
+  if alive "$2" "$3"; then
+    local pid; pid=$(cat "$2")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    say "stopped $1 (pid $pid)"
+  fi
+  rm -f "$2"
+}
+
+wait_for() { # description seconds command...
+  local what=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "$what not ready after ${seconds}s (logs: $run)"
+    sleep 0.5
+  done
+}
+
+java_bin() { command -v java || die "java not found"; }
+
+# ---------------------------------------------------------------------------------------------
+# jars
+
+jars() { # kafka|flink
+  local dir="$services/target/$1"
+  if [ ! -d "$dir" ] || [ -z "$(ls "$dir" 2>/dev/null)" ]; then
+    say "resolving the $1 jars from Maven Central (once)"
+    mvn -q -B -f "$services/pom.xml" -P"$1" package >/dev/null || die "could not resolve the $1 jars"
+  fi
+  echo "$dir"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Redis
+
+redis_up() {
+  local dir="$run/redis"; mkdir -p "$dir"
+  if ! command -v redis-server >/dev/null 2>&1; then
+    say "installing redis-server from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null || die "could not install redis-server"
+  fi
+  if alive "$dir/redis.pid" redis-server; then say "redis already running (pid $(cat "$dir/redis.pid"))"; return; fi
+  if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+    say "a Redis not started by this script answers on $redis_port: using it"; return
+  fi
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  wait_for "redis" 20 redis-cli -p "$redis_port" ping
+  say "redis up on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Kafka (KRaft, one node acting as broker and controller)
+
+kafka_cp() { echo "$(jars kafka)/*"; }
+
+kafka_tool() { # class args...
+  local class=$1; shift
+  "$(java_bin)" -Xmx256m -Dlog4j.configuration="file:$run/kafka/tools-log4j.properties" -cp "$(kafka_cp)" "$class" "$@"
+}
+
+kafka_up() {
+  local dir="$run/kafka"; mkdir -p "$dir/data"
+  if alive "$dir/kafka.pid" kafka.Kafka; then say "kafka already running (pid $(cat "$dir/kafka.pid"))"; return; fi
+  cat > "$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/data
+num.partitions=$partitions
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+EOF
+  cat > "$dir/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$dir/kafka.log
+log4j.appender.file.MaxFileSize=50MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+  printf 'log4j.rootLogger=ERROR, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=%%p %%m%%n\n' > "$dir/tools-log4j.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local cluster_id; cluster_id=$(kafka_tool kafka.tools.StorageTool random-uuid)
+    kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >/dev/null
+    say "kafka storage formatted (cluster id $cluster_id)"
+  fi
+  nohup "$(java_bin)" -Xms512m -Xmx1g -XX:+UseG1GC -Dlog4j.configuration="file:$dir/log4j.properties" \
+    -cp "$(kafka_cp)" kafka.Kafka "$dir/server.properties" > "$dir/kafka.out" 2>&1 &
+  echo $! > "$dir/kafka.pid"
+  wait_for "kafka" 90 kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$kafka_port" --list
+  for t in "${topics[@]}"; do
+    kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$kafka_port" --create \
+      --if-not-exists --topic "$t" --partitions "$partitions" --replication-factor 1 >/dev/null
+  done
+  say "kafka up on 127.0.0.1:$kafka_port (pid $(cat "$dir/kafka.pid")), topics: ${topics[*]} ($partitions partitions)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Flink standalone session cluster
+
+flink_conf() {
+  local dir="$run/flink"; mkdir -p "$dir/conf" "$dir/log" "$dir/checkpoints" "$dir/savepoints" "$dir/tmp"
+  cat > "$dir/conf/flink-conf.yaml" <<EOF
+jobmanager.rpc.address: localhost
+jobmanager.rpc.port: $rpc_port
+jobmanager.bind-host: localhost
+taskmanager.bind-host: localhost
+taskmanager.host: localhost
+rest.address: localhost
+rest.bind-address: localhost
+rest.port: $rest_port
+jobmanager.memory.process.size: 1024m
+taskmanager.memory.process.size: ${TASKMANAGER_MEMORY:-2048m}
+taskmanager.numberOfTaskSlots: ${TASK_SLOTS:-2}
+parallelism.default: 2
+state.backend.type: hashmap
+state.checkpoints.dir: file://$dir/checkpoints
+state.savepoints.dir: file://$dir/savepoints
+execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 1000
+restart-strategy.fixed-delay.delay: 2 s
+heartbeat.timeout: 15000
+rest.server.max-content-length: 209715200
+rest.client.max-content-length: 209715200
+io.tmp.dirs: $dir/tmp
+web.upload.dir: $dir/tmp
+EOF
+  cp "$root/deploy/flink-log4j.properties" "$dir/conf/log4j.properties"
+}
+
+flink_cp() { echo "$(jars flink)/*"; }
+
+# Flink's own scripts compute the JVM memory flags with BashJavaUtils; so do we.
+bash_java_utils() { # GET_JM_RESOURCE_PARAMS|GET_TM_RESOURCE_PARAMS -> two lines: jvm args, dynamic configs
+  "$(java_bin)" -cp "$(flink_cp)" -Dlog4j2.configurationFile="file:$run/flink/conf/log4j.properties" \
+    org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$run/flink/conf" 2>&1 \
+    | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://' | tail -n 2
+}
+
+flink_start() { # name main-class utils-command
+  local dir="$run/flink" name=$1 main=$2
+  local params jvm dynamic
+  params=$(bash_java_utils "$3")
+  [ "$(echo "$params" | wc -l)" -eq 2 ] || die "BashJavaUtils gave no memory settings for $name: $params"
+  jvm=$(echo "$params" | head -n 1); dynamic=$(echo "$params" | tail -n 1)
+  # shellcheck disable=SC2086 # jvm and dynamic are lists of flags
+  nohup "$(java_bin)" $jvm -Dlog.file="$dir/log/$name.log" \
+    -Dlog4j.configuration="file:$dir/conf/log4j.properties" \
+    -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
+    -cp "$(flink_cp)" "$main" --configDir "$dir/conf" $dynamic > "$dir/log/$name.out" 2>&1 &
+  echo $! > "$dir/$name.pid"
+}
+
+rest() { curl -fsS --max-time 5 "http://localhost:$rest_port$1"; }
+
+taskmanagers_registered() { rest /overview | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2; }
+
+start_taskmanager() { # N
+  local dir="$run/flink" name="taskmanager-$1"
+  if alive "$dir/$name.pid" TaskManagerRunner; then say "$name already running (pid $(cat "$dir/$name.pid"))"; return; fi
+  flink_start "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+  say "$name started (pid $(cat "$dir/$name.pid"))"
+}
+
+flink_up() { # taskmanagers
+  local dir="$run/flink" n=$1
+  flink_conf
+  if alive "$dir/jobmanager.pid" StandaloneSessionClusterEntrypoint; then
+    say "flink jobmanager already running (pid $(cat "$dir/jobmanager.pid"))"
+  else
+    flink_start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
+    wait_for "flink jobmanager" 90 rest /overview
+    say "flink jobmanager up, UI at http://localhost:$rest_port (pid $(cat "$dir/jobmanager.pid"))"
+  fi
+  for i in $(seq 1 "$n"); do start_taskmanager "$i"; done
+  local registered_enough
+  registered_enough() { [ "$(taskmanagers_registered)" -ge "$n" ]; }
+  wait_for "$n flink taskmanager(s)" 90 registered_enough
+  say "flink: $(taskmanagers_registered) taskmanager(s) registered"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+status() {
+  local line
+  line() { if alive "$2" "$3"; then printf '  %-16s running  pid %-8s %s\n' "$1" "$(cat "$2")" "$4"; else printf '  %-16s stopped\n' "$1"; fi; }
+  echo "run directory: $run"
+  line redis "$run/redis/redis.pid" redis-server "127.0.0.1:$redis_port"
+  line kafka "$run/kafka/kafka.pid" kafka.Kafka "127.0.0.1:$kafka_port"
+  line flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint "http://localhost:$rest_port"
+  for f in "$run"/flink/taskmanager-*.pid; do
+    [ -e "$f" ] || continue
+    line "$(basename "$f" .pid)" "$f" TaskManagerRunner ""
+  done
+  if rest /jobs/overview >/dev/null 2>&1; then
+    echo "flink jobs:"; rest /jobs/overview | tr '{' '\n' | grep -o '"name":"[^"]*","state":"[^"]*"' | sed 's/^/  /' || true
+  fi
+}
+
+down() {
+  for f in "$run"/flink/taskmanager-*.pid; do
+    [ -e "$f" ] || continue
+    stop "$(basename "$f" .pid)" "$f" TaskManagerRunner
+  done
+  stop flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint
+  stop kafka "$run/kafka/kafka.pid" kafka.Kafka
+  stop redis "$run/redis/redis.pid" redis-server
+}
+
+cmd=${1:-}; shift || true
+case "$cmd" in
+  up)
+    taskmanagers=1; with_flink=1
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
+        --taskmanagers=*) taskmanagers=${1#*=}; shift ;;
+        --no-flink) with_flink=0; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N or --no-flink)" ;;
+      esac
+    done
+    [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"
+    mkdir -p "$run"
+    redis_up
+    kafka_up
+    [ $with_flink -eq 0 ] || flink_up "$taskmanagers"
+    ;;
+  down) down ;;
+  status) status ;;
+  kill-taskmanager)
+    f="$run/flink/taskmanager-${1:?which taskmanager}.pid"
+    alive "$f" TaskManagerRunner || die "taskmanager-$1 is not running"
+    kill -9 "$(cat "$f")"; say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
+  start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+esac

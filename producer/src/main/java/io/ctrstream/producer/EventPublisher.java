@@ -1,0 +1,132 @@
+package io.ctrstream.producer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends events to the impression and click topics with an idempotent producer ({@code
+ * enable.idempotence=true}, {@code acks=all}), keyed by {@code impr_id} so that an impression and its
+ * clicks share a partition. Counts what was acknowledged and what failed.
+ */
+public final class EventPublisher implements AutoCloseable {
+  /** Which topic an event goes to. */
+  public enum Stream {
+    IMPRESSIONS,
+    CLICKS
+  }
+
+  private final KafkaProducer<String, String> producer;
+  private final String impressionsTopic;
+  private final String clicksTopic;
+  private final AtomicLong impressionsAcked = new AtomicLong();
+  private final AtomicLong clicksAcked = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicReference<Exception> lastError = new AtomicReference<>();
+
+  private EventPublisher(KafkaProducer<String, String> producer, KafkaTarget target) {
+    this.producer = producer;
+    this.impressionsTopic = target.impressionsTopic;
+    this.clicksTopic = target.clicksTopic;
+  }
+
+  /**
+   * Connects to the broker.
+   *
+   * @throws BrokerUnreachableException if the cluster does not answer within {@code timeout}
+   */
+  public static EventPublisher connect(KafkaTarget target, Duration timeout) {
+    Map<String, Object> admin = new HashMap<>(target.properties);
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers);
+    admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (Admin client = Admin.create(admin)) {
+      client.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BrokerUnreachableException(target.bootstrapServers, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerUnreachableException(target.bootstrapServers, timeout);
+    }
+    Map<String, Object> config = new HashMap<>(target.properties);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new EventPublisher(new KafkaProducer<>(config), target);
+  }
+
+  /**
+   * Sends one record asynchronously.
+   *
+   * @param key the {@code impr_id}, or {@code null} for a record that has none (it goes to a
+   *     partition of the producer's choosing)
+   * @param timestampMillis the Kafka record timestamp, epoch ms (the event's {@code ts} where known)
+   */
+  public void send(Stream stream, String key, String json, Long timestampMillis) {
+    String topic = stream == Stream.IMPRESSIONS ? impressionsTopic : clicksTopic;
+    AtomicLong acked = stream == Stream.IMPRESSIONS ? impressionsAcked : clicksAcked;
+    producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, json), (metadata, error) -> {
+      if (error == null) {
+        acked.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+        lastError.set(error);
+      }
+    });
+  }
+
+  public long impressionsAcked() {
+    return impressionsAcked.get();
+  }
+
+  public long clicksAcked() {
+    return clicksAcked.get();
+  }
+
+  public long acked() {
+    return impressionsAcked.get() + clicksAcked.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  /** The last send error, or {@code null}. */
+  public Exception lastError() {
+    return lastError.get();
+  }
+
+  /** Waits for every record sent so far to be acknowledged or failed. */
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(30));
+  }
+
+  /** The broker did not answer: a user error, reported without a stack trace. */
+  public static final class BrokerUnreachableException extends RuntimeException {
+    BrokerUnreachableException(String servers, Duration timeout) {
+      super("no Kafka broker answered at " + servers + " within " + timeout.toSeconds()
+          + " s (is it running? deploy/stack.sh up starts one)");
+    }
+  }
+}
