@@ -17,6 +17,7 @@ import io.ctrstream.pipeline.options.Durations;
 import io.ctrstream.pipeline.options.InvalidFlagException;
 import java.io.IOException;
 import java.util.Arrays;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import java.nio.file.Paths;
 import org.apache.beam.sdk.io.FileSystems;
@@ -178,6 +179,14 @@ public final class CtrPipeline {
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config);
     PipelineResult result = pipeline.run();
+    if (result instanceof FlinkDetachedRunnerResult || !options.as(FlinkPipelineOptions.class).getAttachedMode()) {
+      // flink run -d, or --attachedMode=false: the job runs on in the cluster; this client is done.
+      System.out.println("ctrstream: job submitted (detached); follow it in the Flink UI");
+      return;
+    }
+    if (config.fromKafka()) {
+      LOG.info("ctrstream: streaming from Kafka at {} until the job is cancelled (Ctrl-C)", config.kafka().bootstrapServers());
+    }
     PipelineResult.State state = result.waitUntilFinish();
     RunSummary.of(result).print(System.out);
     if (state != PipelineResult.State.DONE) {

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Submits the job jar, unchanged, to a Flink session cluster with Flink's own CLI (`flink run -d`),
+# detached, streaming from Kafka with checkpointing on. Every argument is a ctrstream/Beam flag and
+# overrides the defaults below.
+#
+#   deploy/submit.sh                                   # local stack (deploy/stack.sh up)
+#   deploy/submit.sh --windowSize=60s --allowedLateness=10m
+#   FLINK_REST=flink.example.com:8081 deploy/submit.sh --bootstrapServers=kafka:9092 \
+#     --kafkaProperties=security.protocol=SASL_SSL,sasl.mechanism=PLAIN,sasl.jaas.config=... \
+#     --redisHost=redis.example.com --redisPassword=...
+#
+# Environment: FLINK_REST (default localhost:8081), CHECKPOINT_INTERVAL_MS (10000), CTR_RUN_DIR.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+run=${CTR_RUN_DIR:-$root/run/stack}
+rest=${FLINK_REST:-localhost:${FLINK_REST_PORT:-8081}}
+flink_jars="$root/deploy/services/target/flink"
+
+job_jar() { ls "$root"/pipeline/target/ctrstream-pipeline-*-job.jar 2>/dev/null | head -1; }
+jar=$(job_jar)
+if [ -z "$jar" ] || [ -n "$(find "$root/pipeline/src" "$root/pipeline/pom.xml" -newer "$jar" -type f | head -1)" ]; then
+  echo "submit: building the job jar"
+  mvn -q -B -f "$root/pom.xml" -pl pipeline package -DskipTests
+  jar=$(job_jar)
+fi
+[ -d "$flink_jars" ] || mvn -q -B -f "$root/deploy/services/pom.xml" -Pflink package >/dev/null
+
+conf="$run/flink/conf"
+if [ ! -f "$conf/flink-conf.yaml" ]; then
+  # a remote cluster: the CLI needs only a configuration directory
+  conf=$(mktemp -d); printf 'rest.client.max-content-length: 209715200\n' > "$conf/flink-conf.yaml"
+fi
+mkdir -p "$run/flink/log"
+echo "submit: $(basename "$jar") to http://$rest (detached)"
+FLINK_CONF_DIR="$conf" java -Xmx512m -Dlog.file="$run/flink/log/client.log" \
+  -Dlog4j.configurationFile="file:$root/deploy/flink-log4j.properties" \
+  -cp "$flink_jars/*" org.apache.flink.client.cli.CliFrontend run -d -m "$rest" "$jar" \
+  --runner=FlinkRunner --streaming=true --attachedMode=false --source=kafka \
+  --checkpointingInterval="${CHECKPOINT_INTERVAL_MS:-10000}" "$@"

@@ -1,0 +1,154 @@
+package io.ctrstream.producer;
+
+import io.ctrstream.producer.SyntheticStream.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Sends a seeded synthetic stream (see {@link SyntheticStream}) with event times starting now. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Generate a synthetic impression/click stream into Kafka; runs until Ctrl-C, --duration or --count.")
+final class GenerateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin KafkaTarget kafka;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--rate", defaultValue = "1000", paramLabel = "IMPRESSIONS_PER_S",
+      description = "Impressions per second of event time (default: ${DEFAULT-VALUE}); clicks follow by CTR.")
+  double rate;
+
+  @Option(names = "--max-speed", description = "Send as fast as the broker takes it; event times stay spaced by --rate.")
+  boolean maxSpeed;
+
+  @Option(names = "--campaigns", defaultValue = "20", description = "Number of campaigns (default: ${DEFAULT-VALUE}).")
+  int campaigns;
+
+  @Option(names = "--zipf", defaultValue = "1.1", description = "Zipf exponent of campaign popularity (default: ${DEFAULT-VALUE}).")
+  double zipf;
+
+  @Option(names = "--ctr", defaultValue = "0.05", description = "Base CTR; each campaign gets it times a lognormal factor (default: ${DEFAULT-VALUE}).")
+  double ctr;
+
+  @Option(names = "--click-delay-median", defaultValue = "3s",
+      description = "Median click delay, lognormal (default: ${DEFAULT-VALUE}, as the Avazu sample; iPinYou's real delays: 21s).")
+  String clickDelayMedian;
+
+  @Option(names = "--click-delay-sigma", defaultValue = "1.0", description = "Sigma of the log click delay (default: ${DEFAULT-VALUE}).")
+  double clickDelaySigma;
+
+  @Option(names = "--click-delay-max", defaultValue = "60s", description = "Longest click delay (default: ${DEFAULT-VALUE}).")
+  String clickDelayMax;
+
+  @Option(names = "--jitter", defaultValue = "0s", description = "Send each event up to this long after its ts: out-of-order arrival (default: ${DEFAULT-VALUE}).")
+  String jitter;
+
+  @Option(names = "--duplicates", defaultValue = "0", description = "Fraction of events sent twice (default: ${DEFAULT-VALUE}).")
+  double duplicates;
+
+  @Option(names = "--malformed", defaultValue = "0", description = "Fraction of records replaced by malformed ones (default: ${DEFAULT-VALUE}).")
+  double malformed;
+
+  @Option(names = "--orphans", defaultValue = "0", description = "Clicks on no impression, per impression (default: ${DEFAULT-VALUE}).")
+  double orphans;
+
+  @Option(names = "--phase", paramLabel = "SPEC",
+      description = "Move a campaign's CTR over time, repeating, e.g. c1:normal=2m,low=1m,high=1m; repeatable.")
+  List<String> phaseSpecs = new ArrayList<>();
+
+  @Option(names = "--low-factor", defaultValue = "0.3", description = "CTR factor of a low phase (default: ${DEFAULT-VALUE}).")
+  double lowFactor;
+
+  @Option(names = "--high-factor", defaultValue = "3", description = "CTR factor of a high phase (default: ${DEFAULT-VALUE}).")
+  double highFactor;
+
+  @Option(names = "--duration", description = "Stop after this much event time, e.g. 10m.")
+  String duration;
+
+  @Option(names = "--count", description = "Stop after this many impressions.")
+  Long count;
+
+  @Override
+  public Integer call() {
+    SyntheticStream.Settings settings = settings();
+    long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
+    long limitCount = count == null ? Long.MAX_VALUE : count;
+    try (EventPublisher publisher = EventPublisher.connect(kafka, Duration.ofSeconds(15))) {
+      long start = System.currentTimeMillis();
+      SyntheticStream stream = new SyntheticStream(settings, start);
+      long startNanos = System.nanoTime();
+      Progress progress = new Progress("generate", publisher,
+          () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()), kafka.progressSeconds, System.out);
+      Stopper stopper = Stopper.onCtrlC();
+      try (progress) {
+        while (!stopper.stopped() && stream.impressions() < limitCount && stream.nextImpressionTs() - start < limitMillis) {
+          if (!maxSpeed) {
+            long due = startNanos + (stream.nextImpressionTs() - start) * 1_000_000;
+            long wait = due - System.nanoTime();
+            if (wait > 200_000) {
+              LockSupport.parkNanos(wait);
+            }
+          }
+          send(publisher, progress, stream.next());
+        }
+        send(publisher, progress, stream.drain());
+        publisher.flush();
+        progress.printFinal();
+      } finally {
+        stopper.done();
+      }
+      return publisher.failed() == 0 ? 0 : 1;
+    }
+  }
+
+  private static void send(EventPublisher publisher, Progress progress, List<Event> events) {
+    for (Event e : events) {
+      publisher.send(e.stream(), e.key(), e.json(), e.ts());
+      progress.sent();
+    }
+  }
+
+  private SyntheticStream.Settings settings() {
+    if (rate <= 0) {
+      throw new ParameterException(spec.commandLine(), "--rate must be positive");
+    }
+    if (campaigns < 1) {
+      throw new ParameterException(spec.commandLine(), "--campaigns must be at least 1");
+    }
+    for (double f : new double[] {duplicates, malformed, orphans, ctr}) {
+      if (f < 0 || f > 1) {
+        throw new ParameterException(spec.commandLine(), "--ctr, --duplicates, --malformed and --orphans are fractions from 0 to 1");
+      }
+    }
+    List<PhaseScript> phases = new ArrayList<>();
+    for (String p : phaseSpecs) {
+      try {
+        phases.add(PhaseScript.parse(p));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--phase: " + e.getMessage());
+      }
+    }
+    return new SyntheticStream.Settings(seed, rate, campaigns, zipf, ctr,
+        parse("--click-delay-median", clickDelayMedian).toMillis(), clickDelaySigma,
+        parse("--click-delay-max", clickDelayMax).toMillis(), parse("--jitter", jitter).toMillis(),
+        duplicates, malformed, orphans, phases, lowFactor, highFactor);
+  }
+
+  private Duration parse(String flag, String value) {
+    try {
+      return PhaseScript.duration(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+  }
+}
