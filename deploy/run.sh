@@ -1,65 +1,90 @@
 #!/usr/bin/env bash
-# Runs the main job end to end on the embedded default: a local Redis (installed from Debian if
-# missing), the pipeline on embedded Flink ([local]) replaying a real ad log into Redis, then the
-# per-campaign CTR read back from Redis. Stops the Redis it started.
+# The main job end to end on one machine: Kafka and Redis from deploy/stack.sh, the pipeline on
+# embedded Flink ([local]) reading Kafka, the producer feeding it, and a live table of per-campaign
+# CTR read back from Redis, until Ctrl-C; then it stops what it started.
 #
-#   deploy/run.sh                      # Avazu sample, 1-minute windows, 15 s attribution
-#   deploy/run.sh ipinyou              # iPinYou sample (all real clicks), 1 h windows, 30 min attribution
-#   RUNNER=DirectRunner deploy/run.sh  # the same on Beam's DirectRunner
-#   REDIS_PORT=6380 deploy/run.sh      # another Redis port
+#   deploy/run.sh                      # synthetic stream (campaign c1 cycles normal -> low -> high CTR)
+#   deploy/run.sh --replay avazu       # the real Avazu sample instead, rebased to now, 60x speed
+#   deploy/run.sh --replay ipinyou     # the real iPinYou sample (all clicks), rebased, 600x speed
+#   deploy/run.sh --cluster            # run the job on the local Flink session cluster (UI :8081)
+#   deploy/run.sh --rate 500           # generator: impressions per second
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-data="$root/../shared/data"
-sample=${1:-avazu}
-runner=${RUNNER:-FlinkRunner}
-port=${REDIS_PORT:-6379}
-run_dir="$root/run"
-mkdir -p "$run_dir"
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+demo="$root/run/demo"
+mkdir -p "$demo"
+replay="" cluster=0 rate=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --replay) replay=${2:?--replay needs avazu or ipinyou}; shift 2 ;;
+    --cluster) cluster=1; shift ;;
+    --rate) rate=${2:?--rate needs a number}; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run: unknown option $1 (see deploy/run.sh --help)" >&2; exit 2 ;;
+  esac
+done
+case "$replay" in ""|avazu|ipinyou) ;; *) echo "run: --replay expects avazu or ipinyou, got '$replay'" >&2; exit 2 ;; esac
 
-say() { printf 'ctrstream: %s\n' "$*"; }
+say() { printf 'run: %s\n' "$*"; }
 
-case "$sample" in
-  avazu)
-    imp="$data/avazu-sample/impressions.jsonl.gz"; clk="$data/avazu-sample/clicks.jsonl.gz"
-    flags="--windowSize=60s --attributionWindow=15s" ;;
-  ipinyou)
-    imp="$data/ipinyou-s2-sample/impressions.jsonl.gz"; clk="$data/ipinyou-s2-sample/clicks_all.jsonl.gz"
-    flags="--windowSize=1h --attributionWindow=30m" ;;
-  *) echo "usage: deploy/run.sh [avazu|ipinyou]" >&2; exit 2 ;;
-esac
-[ -f "$imp" ] || { echo "ctrstream: the shared samples are not at $data" >&2; exit 1; }
+# what was running before, so that only what this script starts is stopped
+already=$(deploy/stack.sh status 2>/dev/null | grep -c ' running ' || true)
+if [ $cluster -eq 1 ]; then deploy/stack.sh up; else deploy/stack.sh up --no-flink; fi
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  say "installing redis-server from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
-fi
+say "building (first time: a few minutes)"
+mvn -q -B -pl pipeline,producer -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+  -Dmdep.includeScope=runtime >/dev/null
+pipeline_cp="pipeline/target/classes:$(cat pipeline/target/classpath.txt)"
+producer_cp="producer/target/classes:$(cat producer/target/classpath.txt)"
 
-started_redis=""
-if redis-cli -p "$port" ping >/dev/null 2>&1; then
-  say "using the Redis already answering on 127.0.0.1:$port"
-else
-  say "starting redis-server on 127.0.0.1:$port"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
-    --daemonize yes --pidfile "$run_dir/redis-$port.pid" --logfile "$run_dir/redis-$port.log"
-  started_redis="$run_dir/redis-$port.pid"
-  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-fi
+group="demo-$(date +%s)"
+job_flags=(--source=kafka --groupId="$group" --windowSize=10s --earlyFiringPeriod=2s --attributionWindow=15s
+  --allowedLateness=1m --redisPort="${REDIS_PORT:-6379}" --bootstrapServers="127.0.0.1:${KAFKA_PORT:-9092}"
+  "--kafkaProperties=auto.offset.reset=latest")
+redis-cli -p "${REDIS_PORT:-6379}" --scan --pattern 'ctr:*' | xargs -r redis-cli -p "${REDIS_PORT:-6379}" del >/dev/null
+
+pids=() job=""
 cleanup() {
-  if [ -n "$started_redis" ] && [ -f "$started_redis" ]; then
-    say "stopping the redis-server it started"
-    kill "$(cat "$started_redis")" 2>/dev/null || true
+  trap - EXIT INT TERM
+  echo
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -n "$job" ]; then
+    curl -fsS -X PATCH "http://localhost:${FLINK_REST_PORT:-8081}/jobs/$job?mode=cancel" >/dev/null && say "cancelled job $job"
   fi
+  if [ "$already" -eq 0 ]; then deploy/stack.sh down; else say "leaving the stack running (it was up before)"; fi
+  [ -f "$demo/producer.log" ] && grep 'done:' "$demo/producer.log" | tail -1 || true
 }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
 
-say "running the pipeline on $runner over the $sample sample"
-mvn -q -B -pl pipeline compile exec:exec -Drunner="$runner" -Dexec.args="--source=files \
-  --impressionsFile=$imp --clicksFile=$clk $flags --redisPort=$port \
-  --output=$run_dir/$sample-results.jsonl --unattributedOutput=$run_dir/$sample-unattributed.jsonl \
-  --deadLetterOutput=$run_dir/$sample-dead-letters.jsonl"
+if [ $cluster -eq 1 ]; then
+  job=$(deploy/submit.sh "${job_flags[@]}" | tee "$demo/pipeline.log" | sed -n 's/.*JobID \([0-9a-f]*\).*/\1/p')
+  say "job $job on the local Flink cluster: http://localhost:${FLINK_REST_PORT:-8081}"
+else
+  say "starting the pipeline on embedded Flink (log: $demo/pipeline.log)"
+  java -Xmx3g -cp "$pipeline_cp" io.ctrstream.pipeline.CtrPipeline --runner=FlinkRunner "${job_flags[@]}" \
+    > "$demo/pipeline.log" 2>&1 &
+  pids+=($!)
+fi
 
-say "newest complete window per campaign (Redis hash ctr:latest), top 15 by impressions:"
-redis-cli -p "$port" --raw hgetall ctr:latest | python3 deploy/show_latest.py 15
-say "every pane: $run_dir/$sample-results.jsonl; unattributed clicks and dead letters beside it"
+# wait until the job's Kafka consumer is assigned before producing (it starts at the latest offsets)
+for _ in $(seq 1 120); do
+  grep -q 'is reading from topics' "$demo/pipeline.log" "run/stack/flink/log/"taskmanager-*.log 2>/dev/null && break
+  if [ $cluster -eq 0 ] && ! kill -0 "${pids[0]}" 2>/dev/null; then say "the pipeline stopped:"; tail -20 "$demo/pipeline.log"; exit 1; fi
+  sleep 1
+done
+
+case "$replay" in
+  avazu) producer_args=(replay --impressions=../shared/data/avazu-sample/impressions.jsonl.gz
+           --clicks=../shared/data/avazu-sample/clicks.jsonl.gz --rebase-time --speedup=60) ;;
+  ipinyou) producer_args=(replay --impressions=../shared/data/ipinyou-s2-sample/impressions.jsonl.gz
+           --clicks=../shared/data/ipinyou-s2-sample/clicks_all.jsonl.gz --rebase-time --speedup=600) ;;
+  *) producer_args=(generate --rate="$rate" --campaigns=8 --ctr=0.08 --jitter=1s --duplicates=0.01
+           --malformed=0.001 --orphans=0.01 --phase=c1:normal=1m,low=1m,high=1m) ;;
+esac
+say "feeding Kafka: ${producer_args[*]} (log: $demo/producer.log)"
+java -cp "$producer_cp" io.ctrstream.producer.ProducerCli "${producer_args[@]}" \
+  --bootstrap-servers="127.0.0.1:${KAFKA_PORT:-9092}" > "$demo/producer.log" 2>&1 &
+pids+=($!)
+
+python3 deploy/watch.py --port "${REDIS_PORT:-6379}" --status-file "$demo/producer.log"

@@ -172,6 +172,7 @@ restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
 restart-strategy.fixed-delay.delay: 2 s
 heartbeat.timeout: 15000
+metrics.fetcher.update-interval: 1000
 rest.server.max-content-length: 209715200
 rest.client.max-content-length: 209715200
 io.tmp.dirs: $dir/tmp

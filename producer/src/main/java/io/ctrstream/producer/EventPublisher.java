@@ -72,16 +72,18 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends one record asynchronously.
+   * Sends one record asynchronously. Its Kafka timestamp is the send time, not the event's {@code
+   * ts} (the job reads event time from the JSON): a broker deletes records whose timestamp is older
+   * than its retention, so a replay of last year's log stamped with event time would be deleted as
+   * soon as it was written.
    *
    * @param key the {@code impr_id}, or {@code null} for a record that has none (it goes to a
    *     partition of the producer's choosing)
-   * @param timestampMillis the Kafka record timestamp, epoch ms (the event's {@code ts} where known)
    */
-  public void send(Stream stream, String key, String json, Long timestampMillis) {
+  public void send(Stream stream, String key, String json) {
     String topic = stream == Stream.IMPRESSIONS ? impressionsTopic : clicksTopic;
     AtomicLong acked = stream == Stream.IMPRESSIONS ? impressionsAcked : clicksAcked;
-    producer.send(new ProducerRecord<>(topic, null, timestampMillis, key, json), (metadata, error) -> {
+    producer.send(new ProducerRecord<>(topic, key, json), (metadata, error) -> {
       if (error == null) {
         acked.incrementAndGet();
       } else {
@@ -89,6 +91,24 @@ public final class EventPublisher implements AutoCloseable {
         lastError.set(error);
       }
     });
+  }
+
+  /**
+   * Sends a watermark heartbeat {@code {"heartbeat":true,"ts":...}} to every partition of both
+   * topics: the job's watermark moves to {@code ts} (minus its out-of-orderness) on each of them.
+   */
+  public void sendHeartbeats(long ts) {
+    String json = "{\"heartbeat\":true,\"ts\":" + ts + "}";
+    for (String topic : new String[] {impressionsTopic, clicksTopic}) {
+      for (org.apache.kafka.common.PartitionInfo p : producer.partitionsFor(topic)) {
+        producer.send(new ProducerRecord<>(topic, p.partition(), null, json), (metadata, error) -> {
+          if (error != null) {
+            failed.incrementAndGet();
+            lastError.set(error);
+          }
+        });
+      }
+    }
   }
 
   public long impressionsAcked() {

@@ -83,7 +83,7 @@ final class GenerateCommand implements Callable<Integer> {
     SyntheticStream.Settings settings = settings();
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
-    try (EventPublisher publisher = EventPublisher.connect(kafka, Duration.ofSeconds(15))) {
+    try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout())) {
       long start = System.currentTimeMillis();
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
@@ -113,7 +113,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   private static void send(EventPublisher publisher, Progress progress, List<Event> events) {
     for (Event e : events) {
-      publisher.send(e.stream(), e.key(), e.json(), e.ts());
+      publisher.send(e.stream(), e.key(), e.json());
       progress.sent();
     }
   }

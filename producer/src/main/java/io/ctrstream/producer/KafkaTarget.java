@@ -19,6 +19,14 @@ public class KafkaTarget {
       description = "A further Kafka producer property, e.g. security.protocol=SASL_SSL; repeatable.")
   Map<String, String> properties = new LinkedHashMap<>();
 
+  @Option(names = "--connect-timeout", defaultValue = "15s", description = "How long to wait for the broker at start (default: ${DEFAULT-VALUE}).")
+  String connectTimeout;
+
   @Option(names = "--progress-interval", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
   int progressSeconds;
+
+  /** {@code --connect-timeout} as a duration. */
+  java.time.Duration connectTimeout() {
+    return PhaseScript.duration(connectTimeout);
+  }
 }

@@ -47,8 +47,21 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--rebase-time", description = "Shift event times so that the first event is now (and compress them by --speedup), for live demos.")
   boolean rebaseTime;
 
+  @Option(names = "--close-windows-after", paramLabel = "DURATION",
+      description = "After the last event, send a watermark heartbeat to every partition with ts = last ts + DURATION"
+          + " (e.g. 1d), so that a running job closes every window of the replay.")
+  String closeWindowsAfter;
+
   @Override
   public Integer call() throws Exception {
+    long heartbeatOffset = -1;
+    if (closeWindowsAfter != null) {
+      try {
+        heartbeatOffset = PhaseScript.duration(closeWindowsAfter).toMillis();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--close-windows-after: " + e.getMessage());
+      }
+    }
     for (Path file : new Path[] {impressions, clicks}) {
       if (!Files.isReadable(file)) {
         throw new ParameterException(spec.commandLine(), "cannot read " + file);
@@ -57,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (speedup > 0 && rate > 0) {
       throw new ParameterException(spec.commandLine(), "--speedup and --rate exclude each other");
     }
-    try (EventPublisher publisher = EventPublisher.connect(kafka, Duration.ofSeconds(15));
+    try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout());
         Source imp = new Source(impressions, Stream.IMPRESSIONS);
         Source clk = new Source(clicks, Stream.CLICKS)) {
       Pacer pacer = new Pacer(speedup, rate);
@@ -66,26 +79,34 @@ final class ReplayCommand implements Callable<Integer> {
           () -> position[0] == Long.MIN_VALUE ? "" : "event time " + Instant.ofEpochMilli(position[0]), kafka.progressSeconds, System.out);
       Stopper stopper = Stopper.onCtrlC();
       long[] rebaseFrom = null; // {first event's ts, wall-clock ms when it was sent}
+      long lastTs = Long.MIN_VALUE;
       try (progress) {
         while (!stopper.stopped() && (imp.head != null || clk.head != null)) {
           Source next = clk.head == null || (imp.head != null && imp.ts <= clk.ts) ? imp : clk;
           long ts = next.ts;
           pacer.await(ts);
           String json = next.head;
-          Long recordTs = next.valid ? ts : null;
+          Long eventTs = next.valid ? ts : null;
           if (rebaseTime && next.valid) {
             if (rebaseFrom == null) {
               rebaseFrom = new long[] {ts, System.currentTimeMillis()};
             }
-            recordTs = rebased(ts, rebaseFrom[0], rebaseFrom[1], speedup);
+            eventTs = rebased(ts, rebaseFrom[0], rebaseFrom[1], speedup);
             ObjectNode o = (ObjectNode) MAPPER.readTree(json);
-            o.put("ts", recordTs);
+            o.put("ts", eventTs);
             json = MAPPER.writeValueAsString(o);
           }
-          publisher.send(next.stream, next.key, json, recordTs);
+          publisher.send(next.stream, next.key, json);
           progress.sent();
+          if (eventTs != null) {
+            lastTs = Math.max(lastTs, eventTs);
+          }
           position[0] = ts;
           next.advance();
+        }
+        if (heartbeatOffset >= 0 && lastTs != Long.MIN_VALUE && !stopper.stopped()) {
+          publisher.sendHeartbeats(lastTs + heartbeatOffset);
+          System.out.println("replay: sent watermark heartbeats at " + Instant.ofEpochMilli(lastTs + heartbeatOffset));
         }
         publisher.flush();
         progress.printFinal();

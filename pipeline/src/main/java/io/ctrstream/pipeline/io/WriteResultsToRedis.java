@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Instant;
@@ -19,7 +20,8 @@ import redis.clients.jedis.Pipeline;
  *
  * <p>Window hash fields: {@code dimension, key, <dimension>_id, impressions, clicks, ctr,
  * window_start, window_end} (epoch ms), {@code window_start_iso, window_end_iso, timing,
- * pane_index, final, updated_at} (epoch ms of the write: the one field a replay changes).
+ * pane_index, final, updated_at} (epoch ms of the write: the one field a replay changes), and
+ * {@code on_time_at} (epoch ms when the ON_TIME pane was written; later panes keep it).
  */
 public final class WriteResultsToRedis {
   private WriteResultsToRedis() {}
@@ -77,7 +79,11 @@ public final class WriteResultsToRedis {
       long ttlSeconds = Math.max(1, redis.resultTtl().getStandardSeconds());
       String hash = keys.window(r.dimension(), r.key(), r.windowStart());
       String index = keys.windows(r.dimension(), r.key());
-      p.hset(hash, fields(r, System.currentTimeMillis()));
+      long now = System.currentTimeMillis();
+      p.hset(hash, fields(r, now));
+      if (r.timing() == PaneInfo.Timing.ON_TIME) {
+        p.hset(hash, "on_time_at", Long.toString(now)); // kept by later panes: the window's freshness
+      }
       p.expire(hash, ttlSeconds);
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
       p.expire(index, ttlSeconds);

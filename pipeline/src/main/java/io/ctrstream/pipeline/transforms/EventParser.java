@@ -32,6 +32,23 @@ public final class EventParser implements Serializable {
   }
 
   /**
+   * Whether the payload is a watermark heartbeat, {@code {"heartbeat": true, "ts": <epoch ms>}}: no
+   * event, only a promise that its partition has no earlier data to come. A replay sends one to
+   * every partition after its last event, so that the watermark passes every window.
+   */
+  public static boolean isHeartbeat(String payload) {
+    if (payload == null || !payload.contains("\"heartbeat\"")) {
+      return false;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(payload);
+      return node != null && node.path("heartbeat").asBoolean(false);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /**
    * Parses an impression.
    *
    * @param nowMillis the processing time, epoch milliseconds, for the "not in the future" check

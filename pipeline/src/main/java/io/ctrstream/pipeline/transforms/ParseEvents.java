@@ -23,7 +23,8 @@ import org.joda.time.Instant;
  *
  * <p>Output tags: {@link #IMPRESSIONS}, {@link #CLICKS}, {@link #DEAD_LETTERS}. Beam counters in
  * namespace {@value CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed},
- * {@code dead_letters} and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}.
+ * {@code dead_letters} and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code
+ * heartbeats} (watermark heartbeats, see {@link EventParser#isHeartbeat}, which are no events).
  */
 public class ParseEvents extends PTransform<PCollection<RawEvent>, PCollectionTuple> {
   public static final TupleTag<Impression> IMPRESSIONS = new TupleTag<>() {};
@@ -54,6 +55,7 @@ public class ParseEvents extends PTransform<PCollection<RawEvent>, PCollectionTu
     private final Counter impressions = CtrMetrics.counter("impressions_parsed");
     private final Counter clicks = CtrMetrics.counter("clicks_parsed");
     private final Counter deadLetters = CtrMetrics.counter("dead_letters");
+    private final Counter heartbeats = CtrMetrics.counter("heartbeats");
     private final Map<DeadLetter.Reason, Counter> byReason = new EnumMap<>(DeadLetter.Reason.class);
 
     ParseFn(EventParser parser) {
@@ -66,6 +68,10 @@ public class ParseEvents extends PTransform<PCollection<RawEvent>, PCollectionTu
     @ProcessElement
     public void process(@Element RawEvent raw, @Timestamp Instant timestamp, MultiOutputReceiver out) {
       long now = System.currentTimeMillis();
+      if (EventParser.isHeartbeat(raw.payload())) {
+        heartbeats.inc(); // its ts already moved the Kafka watermark; it is not an event
+        return;
+      }
       try {
         switch (raw.kind()) {
           case IMPRESSION -> {

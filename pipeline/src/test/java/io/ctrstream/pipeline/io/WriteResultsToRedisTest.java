@@ -59,7 +59,7 @@ public class WriteResultsToRedisTest {
 
     try (Jedis jedis = REDIS.client()) {
       Map<String, String> hash = jedis.hgetAll("ctr:campaign:906:window:" + W0.start().getMillis());
-      hash.remove("updated_at");
+      assertThat(hash.remove("on_time_at"), equalTo(hash.remove("updated_at"))); // the ON_TIME pane's write
       assertThat(hash, equalTo(Map.ofEntries(
           Map.entry("dimension", "campaign"), Map.entry("key", "906"), Map.entry("campaign_id", "906"),
           Map.entry("impressions", "135"), Map.entry("clicks", "23"), Map.entry("ctr", Double.toString(23 / 135.0)),
@@ -71,6 +71,7 @@ public class WriteResultsToRedisTest {
       Map<String, String> zeroClicks = jedis.hgetAll("ctr:campaign:906:window:" + W30.start().getMillis());
       assertThat(zeroClicks.get("ctr"), equalTo("0.0"));
       assertThat(zeroClicks.get("final"), equalTo("true"));
+      assertThat(zeroClicks.containsKey("on_time_at"), equalTo(false)); // a LATE pane only
       assertThat(jedis.zrangeByScore("ctr:campaign:906:windows", 0, Double.MAX_VALUE),
           equalTo(List.of(Long.toString(W0.start().getMillis()), Long.toString(W30.start().getMillis()))));
       assertThat(jedis.smembers("ctr:campaigns"), equalTo(Set.of("906", "1722")));

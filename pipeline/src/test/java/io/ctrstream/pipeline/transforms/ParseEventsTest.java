@@ -27,7 +27,7 @@ public class ParseEventsTest {
   private static final long FUTURE = System.currentTimeMillis() + 2 * 86_400_000L;
 
   @Test
-  public void goodEventsAreParsedAndBadOnesAreDeadLetteredWithTheirReason() {
+  public void goodEventsAreParsedHeartbeatsCountedAndBadOnesDeadLetteredWithTheirReason() {
     String good = "{\"impr_id\":10515169177252822359,\"user_id\":\"u\",\"campaign_id\":\"906\",\"ts\":" + TS
         + ",\"device\":\"type-1\",\"floor_price\":25,\"extra\":null,\"geo\":{\"city\":1}}";
     String goodClick = "{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + TS + "}";
@@ -47,7 +47,9 @@ public class ParseEventsTest {
       {"clicks", "{\"click_id\":true,\"impr_id\":\"i\",\"ts\":" + TS + "}", "INVALID_FIELD"},
     };
     java.util.List<RawEvent> all = new java.util.ArrayList<>(java.util.List.of(
-        RawEvent.impression("impressions", good), RawEvent.click("clicks", goodClick)));
+        RawEvent.impression("impressions", good), RawEvent.click("clicks", goodClick),
+        RawEvent.impression("impressions", "{\"heartbeat\":true,\"ts\":" + TS + "}"),
+        RawEvent.click("clicks", "{\"heartbeat\":true,\"ts\":" + TS + "}")));
     java.util.List<Reason> expectedReasons = new java.util.ArrayList<>();
     for (String[] b : bad) {
       all.add(b[0].equals("clicks") ? RawEvent.click(b[0], b[1]) : RawEvent.impression(b[0], b[1]));
@@ -88,6 +90,7 @@ public class ParseEventsTest {
     RunSummary summary = RunSummary.of(result);
     assertThat(summary.get("impressions_parsed"), equalTo(1L));
     assertThat(summary.get("clicks_parsed"), equalTo(1L));
+    assertThat(summary.get("heartbeats"), equalTo(2L));
     assertThat(summary.get("dead_letters"), equalTo((long) bad.length));
     assertThat(summary.get("dead_letters_MALFORMED_JSON"), equalTo(3L));
     assertThat(summary.get("dead_letters_MISSING_FIELD"), equalTo(4L));

@@ -1,0 +1,209 @@
+package io.ctrstream.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.rules.ExternalResource;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The real local stack ({@code deploy/stack.sh}) on test-only ports, in {@code e2e/target/stack}:
+ * Redis, a KRaft Kafka broker and a Flink session cluster with one TaskManager. Jobs are submitted
+ * with {@code deploy/submit.sh}, exactly as a user does.
+ */
+public class LocalStack extends ExternalResource {
+  static final int REDIS_PORT = 16379;
+  static final int KAFKA_PORT = 19092;
+  static final int REST_PORT = 18081;
+  static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+
+  final Path root = Paths.get(System.getProperty("ctrstream.root", "..")).toAbsolutePath().normalize();
+  final Path runDir = root.resolve("e2e/target/stack");
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Override
+  protected void before() throws Throwable {
+    Files.createDirectories(runDir);
+    script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", "1");
+  }
+
+  @Override
+  protected void after() {
+    try {
+      script("stack-down", "deploy/stack.sh", "down");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("CTR_RUN_DIR", runDir.toString());
+    env.put("REDIS_PORT", Integer.toString(REDIS_PORT));
+    env.put("KAFKA_PORT", Integer.toString(KAFKA_PORT));
+    env.put("KAFKA_CONTROLLER_PORT", "19093");
+    env.put("FLINK_REST_PORT", Integer.toString(REST_PORT));
+    env.put("FLINK_RPC_PORT", "16123");
+    env.put("FLINK_REST", "localhost:" + REST_PORT);
+    env.put("CHECKPOINT_INTERVAL_MS", "2000");
+    return env;
+  }
+
+  /** Runs a script of the repository; returns its output; throws with the output if it fails. */
+  String script(String logName, String... command) throws IOException {
+    Path log = runDir.resolve(logName + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(env());
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish in 10 minutes: " + Files.readString(log));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    String out = Files.readString(log);
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
+    }
+    return out;
+  }
+
+  /** Submits the job jar with {@code deploy/submit.sh} and the given flags; returns the Flink job id. */
+  String submit(String name, String... flags) throws IOException {
+    List<String> command = new ArrayList<>(List.of("deploy/submit.sh",
+        "--bootstrapServers=" + BOOTSTRAP, "--redisHost=127.0.0.1", "--redisPort=" + REDIS_PORT));
+    command.addAll(List.of(flags));
+    String out = script("submit-" + name, command.toArray(String[]::new));
+    Matcher m = JOB_ID.matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no job id in the output of submit.sh:\n" + out);
+    }
+    String jobId = m.group(1);
+    Await.until("job " + jobId + " running", Duration.ofMinutes(2), () -> "RUNNING".equals(jobState(jobId)));
+    return jobId;
+  }
+
+  /** Cancels a job and waits until its slots are free again. */
+  void cancel(String jobId) throws IOException, InterruptedException {
+    http.send(HttpRequest.newBuilder(rest("/jobs/" + jobId + "?mode=cancel"))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    Await.until("job " + jobId + " cancelled", Duration.ofMinutes(1), () -> "CANCELED".equals(jobState(jobId)));
+  }
+
+  String jobState(String jobId) {
+    return get("/jobs/" + jobId).path("state").asText();
+  }
+
+  /** Completed checkpoints of a job. */
+  long completedCheckpoints(String jobId) {
+    return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+  }
+
+  /** How often the job was restarted after a failure. */
+  long restarts(String jobId) {
+    JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+    return metrics.size() == 0 ? 0 : metrics.get(0).path("value").asLong();
+  }
+
+  /** A ctrstream Beam counter of a running job, summed over every operator and subtask. */
+  long counter(String jobId, String name) {
+    long sum = 0;
+    for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+      String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+      for (JsonNode metric : get(base)) {
+        String id = metric.path("id").asText();
+        // Beam's Flink runner names user counters <step>.<namespace>_<name>
+        if (id.endsWith(".ctrstream_" + name)) {
+          JsonNode value = get(base + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=sum");
+          sum += value.get(0).path("sum").asLong();
+        }
+      }
+    }
+    return sum;
+  }
+
+  void killTaskManager(int n) throws IOException {
+    script("kill-taskmanager-" + n, "deploy/stack.sh", "kill-taskmanager", Integer.toString(n));
+  }
+
+  void startTaskManager(int n) throws IOException {
+    script("start-taskmanager-" + n, "deploy/stack.sh", "start-taskmanager", Integer.toString(n));
+  }
+
+  Jedis redis() {
+    return new Jedis("127.0.0.1", REDIS_PORT);
+  }
+
+  void createTopics(String... names) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name : names) {
+        topics.add(new NewTopic(name, 3, (short) 1));
+      }
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Reads a topic from the beginning until {@code count} records have come, or the timeout. */
+  List<ConsumerRecord<String, String>> read(String topic, int count, Duration timeout) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", BOOTSTRAP);
+    p.put("group.id", "e2e-reader-" + System.nanoTime());
+    p.put("auto.offset.reset", "earliest");
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private URI rest(String path) {
+    return URI.create("http://localhost:" + REST_PORT + path);
+  }
+
+  private JsonNode get(String path) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest(path)).build(), HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.ctrstream.producer;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.Assert.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.junit.Test;
+
+/** Usage errors are named, with exit status 2; an unreachable broker is one line and status 1. */
+public class ProducerCliTest {
+  private static String[] run(String... args) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      int status = ProducerCli.execute(args);
+      return new String[] {Integer.toString(status), captured.toString()};
+    } finally {
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  public void badFlagsAreNamed() {
+    String[] r = run("generate", "--phase", "c1:sometimes=2m");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("--phase: phase 'sometimes=2m' is not normal=, low= or high=<duration>"));
+    r = run("generate", "--duplicates", "1.5");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("are fractions from 0 to 1"));
+    r = run("replay", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("cannot read /nonexistent.jsonl"));
+  }
+
+  @Test
+  public void unreachableBrokerIsOneClearLine() {
+    String[] r = run("generate", "--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "2s", "--count", "1");
+    assertThat(r[0], equalTo("1"));
+    assertThat(r[1].trim(), equalTo(
+        "ctr-producer: no Kafka broker answered at 127.0.0.1:1 within 2 s (is it running? deploy/stack.sh up starts one)"));
+  }
+
+  @Test
+  public void rebasedTimesStartNowAndAreCompressedBySpeedup() {
+    assertThat(ReplayCommand.rebased(1_000_000, 1_000_000, 5_000, 0), equalTo(5_000L));
+    assertThat(ReplayCommand.rebased(1_060_000, 1_000_000, 5_000, 0), equalTo(65_000L));
+    assertThat(ReplayCommand.rebased(1_060_000, 1_000_000, 5_000, 60), equalTo(6_000L));
+  }
+
+  @Test
+  public void durations() {
+    assertThat(PhaseScript.duration("90s"), equalTo(Duration.ofSeconds(90)));
+    assertThat(PhaseScript.duration("2m"), equalTo(Duration.ofMinutes(2)));
+    assertThat(PhaseScript.duration("250ms"), equalTo(Duration.ofMillis(250)));
+    assertThrows(IllegalArgumentException.class, () -> PhaseScript.duration("soon"));
+  }
+}

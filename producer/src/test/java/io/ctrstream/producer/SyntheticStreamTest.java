@@ -1,0 +1,113 @@
+package io.ctrstream.producer;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.producer.EventPublisher.Stream;
+import io.ctrstream.producer.SyntheticStream.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.Test;
+
+public class SyntheticStreamTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long START = 1_700_000_000_000L;
+
+  private static SyntheticStream.Settings settings(double duplicates, double malformed, long jitterMs, List<PhaseScript> phases) {
+    return new SyntheticStream.Settings(7, 1000, 10, 1.1, 0.05, 3000, 1.0, 60_000, jitterMs,
+        duplicates, malformed, 0.0, phases, 0.3, 3.0);
+  }
+
+  private static List<Event> generate(SyntheticStream.Settings s, int impressions) {
+    SyntheticStream stream = new SyntheticStream(s, START);
+    List<Event> all = new ArrayList<>();
+    for (int i = 0; i < impressions; i++) {
+      all.addAll(stream.next());
+    }
+    all.addAll(stream.drain());
+    return all;
+  }
+
+  @Test
+  public void sameSeedSameEvents() {
+    List<Event> a = generate(settings(0.01, 0.01, 2000, List.of()), 2000);
+    List<Event> b = generate(settings(0.01, 0.01, 2000, List.of()), 2000);
+    assertThat(a, equalTo(b));
+  }
+
+  @Test
+  public void clicksFollowTheirImpressionsWithinTheDelayCapAndCtrIsAsConfigured() throws Exception {
+    List<Event> events = generate(settings(0, 0, 0, List.of()), 50_000);
+    Map<String, Long> impressionTs = new HashMap<>();
+    long clicks = 0;
+    for (Event e : events) {
+      JsonNode o = JSON.readTree(e.json());
+      if (e.stream() == Stream.IMPRESSIONS) {
+        impressionTs.put(o.get("impr_id").asText(), o.get("ts").asLong());
+      } else {
+        long delay = o.get("ts").asLong() - impressionTs.get(o.get("impr_id").asText());
+        assertThat(delay, greaterThan(0L));
+        assertThat(delay, lessThanOrEqualTo(60_000L));
+        clicks++;
+      }
+    }
+    assertThat(impressionTs.size(), equalTo(50_000));
+    // base CTR 0.05 times a lognormal(0, 0.5) factor per campaign, weighted by Zipf popularity
+    assertThat((double) clicks / impressionTs.size(), closeTo(0.05, 0.03));
+  }
+
+  @Test
+  public void aLowPhaseLowersTheCampaignsCtrAndAHighPhaseRaisesIt() {
+    PhaseScript phases = PhaseScript.parse("c1:normal=10s,low=10s,high=10s");
+    SyntheticStream stream = new SyntheticStream(settings(0, 0, 0, List.of(phases)), START);
+    double normal = stream.ctrOf("c1", START + 5_000);
+    assertThat(stream.ctrOf("c1", START + 15_000), closeTo(normal * 0.3, 1e-12));
+    assertThat(stream.ctrOf("c1", START + 25_000), closeTo(Math.min(1, normal * 3), 1e-12));
+    assertThat(stream.ctrOf("c1", START + 35_000), closeTo(normal, 1e-12)); // the script repeats
+    assertThat(stream.ctrOf("c2", START + 15_000), equalTo(new SyntheticStream(settings(0, 0, 0, List.of()), START).ctrOf("c2", START)));
+  }
+
+  @Test
+  public void jitterSendsEventsOutOfOrderWithoutChangingTheirTimestamps() throws Exception {
+    List<Event> events = generate(settings(0, 0, 2000, List.of()), 5000);
+    long late = 0;
+    long maxTs = Long.MIN_VALUE;
+    for (Event e : events) {
+      assertThat(JSON.readTree(e.json()).get("ts").asLong(), equalTo(e.ts()));
+      if (e.ts() < maxTs) {
+        late++;
+        assertThat(maxTs - e.ts(), lessThanOrEqualTo(2000L));
+      }
+      maxTs = Math.max(maxTs, e.ts());
+    }
+    assertThat(late, greaterThan(1000L));
+  }
+
+  @Test
+  public void duplicatesAndMalformedRecordsComeInTheirFractions() throws Exception {
+    List<Event> events = generate(settings(0.05, 0.02, 0, List.of()), 20_000);
+    Set<String> seen = new HashSet<>();
+    long copies = 0;
+    long malformed = 0;
+    for (Event e : events) {
+      if (e.malformed()) {
+        malformed++;
+        continue;
+      }
+      if (!seen.add(e.json())) {
+        copies++;
+      }
+    }
+    assertThat((double) copies / events.size(), closeTo(0.05, 0.01));
+    assertThat((double) malformed / events.size(), closeTo(0.02, 0.005));
+  }
+}
