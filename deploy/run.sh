@@ -46,6 +46,7 @@ redis-cli -p "${REDIS_PORT:-6379}" --scan --pattern 'ctr:*' | xargs -r redis-cli
 pids=() job=""
 cleanup() {
   trap - EXIT INT TERM
+  trap '' PIPE # keep cleaning up even if our output went to a pipe that Ctrl-C closed
   echo
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
