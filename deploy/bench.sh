@@ -7,7 +7,10 @@
 #     campaign, the time from the window's end to its ON_TIME result in Redis (the hash's
 #     on_time_at); by design that includes the attribution window and the out-of-orderness bound.
 #
-# It also reports the TaskManager's peak memory (peak RSS from /proc, and peak JVM heap used).
+# It also reports the TaskManager's peak memory (peak RSS from /proc, and peak JVM heap used). The
+# preload's event times are spaced at 10,000 impressions/s; keyed state then holds about
+# rate x (attribution window + allowed lateness) events, so the TaskManager gets 8 GiB here
+# (TASKMANAGER_MEMORY), or use STATE_BACKEND=rocksdb.
 #
 #   deploy/bench.sh                      # N = 2,000,000 events, 60 s live at 2,000 impressions/s
 #   deploy/bench.sh --events 200000 --live-seconds 30 --live-rate 1000
@@ -31,6 +34,9 @@ id="bench-$(date +%s)"
 out="$root/run/$id"; mkdir -p "$out"
 say() { printf 'bench: %s\n' "$*"; }
 
+# state on the heap grows with the event rate times (attribution window + allowed lateness): give
+# the TaskManager room unless the stack is already running (or use STATE_BACKEND=rocksdb)
+export TASKMANAGER_MEMORY=${TASKMANAGER_MEMORY:-8192m}
 deploy/stack.sh up
 mvn -q -B -pl producer -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
 producer=(java -Xmx1g -cp "producer/target/classes:$(cat producer/target/classpath.txt)" io.ctrstream.producer.ProducerCli)
@@ -43,7 +49,7 @@ done
 impressions=$(( events * 100 / 105 ))
 say "preloading ~$events events ($impressions impressions) into topics *-$id"
 "${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id" --clicks-topic="clicks-$id" \
-  --count="$impressions" --max-speed --rate=20000 --ctr=0.05 --seed=1 --progress-interval=10 | tee "$out/preload.log" | grep -E 'done|generate:' || true
+  --count="$impressions" --max-speed --rate=10000 --ctr=0.05 --seed=1 --progress-interval=10 | tee "$out/preload.log" | grep -E 'done|generate:' || true
 sent=$(sed -n 's/.*done: sent \([0-9]*\), acked \([0-9]*\).*/\2/p' "$out/preload.log")
 [ -n "$sent" ] || { say "the preload failed: $(tail -3 "$out/preload.log")"; exit 1; }
 

@@ -10,7 +10,8 @@
 #
 # Service jars come from Maven Central via deploy/services/pom.xml; redis-server from Debian.
 # Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), KAFKA_PORT (9092),
-# KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3).
+# KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3),
+# TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap; rocksdb: on disk).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -161,17 +162,19 @@ rest.address: localhost
 rest.bind-address: localhost
 rest.port: $rest_port
 jobmanager.memory.process.size: 1024m
-taskmanager.memory.process.size: ${TASKMANAGER_MEMORY:-2048m}
+taskmanager.memory.process.size: ${TASKMANAGER_MEMORY:-4096m}
 taskmanager.numberOfTaskSlots: ${TASK_SLOTS:-2}
 parallelism.default: 2
-state.backend.type: hashmap
+state.backend.type: ${STATE_BACKEND:-hashmap}
+state.backend.incremental: true
+# managed memory is RocksDB's (and batch jobs'); with state on the heap it would only shrink the heap
+taskmanager.memory.managed.fraction: $([ "${STATE_BACKEND:-hashmap}" = rocksdb ] && echo 0.4 || echo 0.05)
 state.checkpoints.dir: file://$dir/checkpoints
 state.savepoints.dir: file://$dir/savepoints
 execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
 restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
 restart-strategy.fixed-delay.delay: 2 s
-heartbeat.timeout: 15000
 metrics.fetcher.update-interval: 1000
 rest.server.max-content-length: 209715200
 rest.client.max-content-length: 209715200
