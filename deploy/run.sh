@@ -40,8 +40,9 @@ producer_cp="producer/target/classes:$(cat producer/target/classpath.txt)"
 group="demo-$(date +%s)"
 job_flags=(--source=kafka --groupId="$group" --windowSize=10s --earlyFiringPeriod=2s --attributionWindow=15s
   --allowedLateness=1m --redisPort="${REDIS_PORT:-6379}" --bootstrapServers="127.0.0.1:${KAFKA_PORT:-9092}"
-  "--kafkaProperties=auto.offset.reset=latest")
-redis-cli -p "${REDIS_PORT:-6379}" --scan --pattern 'ctr:*' | xargs -r redis-cli -p "${REDIS_PORT:-6379}" del >/dev/null
+  "--kafkaProperties=auto.offset.reset=latest" --redisKeyPrefix=demo)
+# the demo writes under its own key prefix, so it never touches real results under ctr:*
+redis-cli -p "${REDIS_PORT:-6379}" --scan --pattern 'demo:*' | xargs -r redis-cli -p "${REDIS_PORT:-6379}" del >/dev/null
 
 pids=() job=""
 cleanup() {
@@ -88,4 +89,4 @@ java -cp "$producer_cp" io.ctrstream.producer.ProducerCli "${producer_args[@]}" 
   --bootstrap-servers="127.0.0.1:${KAFKA_PORT:-9092}" > "$demo/producer.log" 2>&1 &
 pids+=($!)
 
-python3 deploy/watch.py --port "${REDIS_PORT:-6379}" --status-file "$demo/producer.log"
+python3 deploy/watch.py --port "${REDIS_PORT:-6379}" --prefix demo --status-file "$demo/producer.log"

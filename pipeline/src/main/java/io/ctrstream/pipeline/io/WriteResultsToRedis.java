@@ -20,8 +20,9 @@ import redis.clients.jedis.Pipeline;
  *
  * <p>Window hash fields: {@code dimension, key, <dimension>_id, impressions, clicks, ctr,
  * window_start, window_end} (epoch ms), {@code window_start_iso, window_end_iso, timing,
- * pane_index, final, updated_at} (epoch ms of the write: the one field a replay changes), and
- * {@code on_time_at} (epoch ms when the ON_TIME pane was written; later panes keep it).
+ * pane_index, final, updated_at} (epoch ms of the write) and {@code on_time_at} (epoch ms when
+ * the ON_TIME pane was written; later panes keep it). These two write times are the only fields a
+ * replay changes.
  */
 public final class WriteResultsToRedis {
   private WriteResultsToRedis() {}
