@@ -45,14 +45,24 @@ public class SyntheticStreamTest {
   }
 
   @Test
-  public void clicksFollowTheirImpressionsWithinTheDelayCapAndCtrIsAsConfigured() throws Exception {
-    List<Event> events = generate(settings(0, 0, 0, List.of()), 50_000);
+  public void clicksFollowTheirImpressionsWithinTheDelayCapAtEachCampaignsCtr() throws Exception {
+    SyntheticStream stream = new SyntheticStream(settings(0, 0, 0, List.of()), START);
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      events.addAll(stream.next());
+    }
+    events.addAll(stream.drain());
     Map<String, Long> impressionTs = new HashMap<>();
+    double expectedClicks = 0;
+    double variance = 0;
     long clicks = 0;
     for (Event e : events) {
       JsonNode o = JSON.readTree(e.json());
       if (e.stream() == Stream.IMPRESSIONS) {
         impressionTs.put(o.get("impr_id").asText(), o.get("ts").asLong());
+        double p = stream.ctrOf(o.get("campaign_id").asText(), o.get("ts").asLong());
+        expectedClicks += p;
+        variance += p * (1 - p);
       } else {
         long delay = o.get("ts").asLong() - impressionTs.get(o.get("impr_id").asText());
         assertThat(delay, greaterThan(0L));
@@ -61,8 +71,9 @@ public class SyntheticStreamTest {
       }
     }
     assertThat(impressionTs.size(), equalTo(50_000));
-    // base CTR 0.05 times a lognormal(0, 0.5) factor per campaign, weighted by Zipf popularity
-    assertThat((double) clicks / impressionTs.size(), closeTo(0.05, 0.03));
+    // each impression is clicked with its campaign's CTR: the count is a sum of Bernoulli draws
+    // (Poisson binomial), within 4 standard deviations of its mean
+    assertThat((double) clicks, closeTo(expectedClicks, 4 * Math.sqrt(variance)));
   }
 
   @Test
