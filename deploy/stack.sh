@@ -65,8 +65,9 @@ java_bin() { command -v java || die "java not found"; }
 jars() { # kafka|flink
   local dir="$services/target/$1"
   if [ ! -d "$dir" ] || [ -z "$(ls "$dir" 2>/dev/null)" ]; then
-    say "resolving the $1 jars from Maven Central (once)"
-    mvn -q -B -f "$services/pom.xml" -P"$1" package >/dev/null || die "could not resolve the $1 jars"
+    # stdout of this function is the directory (callers capture it): messages go to stderr
+    say "resolving the $1 jars from Maven Central (once)" >&2
+    mvn -q -B -f "$services/pom.xml" -P"$1" package >&2 || die "could not resolve the $1 jars"
   fi
   echo "$dir"
 }
