@@ -189,7 +189,8 @@ flink_cp() { echo "$(jars flink)/*"; }
 
 # Flink's own scripts compute the JVM memory flags with BashJavaUtils; so do we.
 bash_java_utils() { # GET_JM_RESOURCE_PARAMS|GET_TM_RESOURCE_PARAMS -> two lines: jvm args, dynamic configs
-  "$(java_bin)" -cp "$(flink_cp)" -Dlog4j2.configurationFile="file:$run/flink/conf/log4j.properties" \
+  "$(java_bin)" -cp "$(flink_cp)" -Dlog.file="$run/flink/log/bash-java-utils.log" \
+    -Dlog4j2.configurationFile="file:$run/flink/conf/log4j.properties" \
     org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$run/flink/conf" 2>&1 \
     | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://' | tail -n 2
 }
