@@ -4,7 +4,7 @@ import io.ctrstream.pipeline.io.FileEventSource;
 import io.ctrstream.pipeline.io.KafkaEventSource;
 import io.ctrstream.pipeline.io.OutputFormats;
 import io.ctrstream.pipeline.io.WriteDeadLettersToKafka;
-import io.ctrstream.pipeline.io.WriteJsonLines;
+import io.ctrstream.pipeline.io.WriteLines;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.DeadLetter;
@@ -106,12 +106,12 @@ public final class CtrPipeline {
       out.results()
           .apply("FormatResults", MapElements.into(TypeDescriptors.strings())
               .via(csv ? OutputFormats::resultCsv : OutputFormats::result))
-          .apply("WriteResultFile", new WriteJsonLines(config.output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
+          .apply("WriteResultFile", new WriteLines(config.output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
     }
     if (config.deadLetterOutput() != null) {
       out.deadLetters()
           .apply("FormatDeadLetters", MapElements.into(TypeDescriptors.strings()).via(OutputFormats::deadLetter))
-          .apply("WriteDeadLetterFile", new WriteJsonLines(config.deadLetterOutput(), null));
+          .apply("WriteDeadLetterFile", new WriteLines(config.deadLetterOutput(), null));
     }
     if (config.fromKafka() && !config.kafka().deadLetterTopic().isBlank()) {
       out.deadLetters().apply("WriteDeadLetterTopic", new WriteDeadLettersToKafka(config.kafka()));
@@ -119,7 +119,7 @@ public final class CtrPipeline {
     if (config.unattributedOutput() != null) {
       out.unattributed()
           .apply("FormatUnattributed", MapElements.into(TypeDescriptors.strings()).via(OutputFormats::unattributedClick))
-          .apply("WriteUnattributedFile", new WriteJsonLines(config.unattributedOutput(), null));
+          .apply("WriteUnattributedFile", new WriteLines(config.unattributedOutput(), null));
     }
     return out;
   }

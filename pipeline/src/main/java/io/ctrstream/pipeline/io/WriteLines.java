@@ -15,14 +15,14 @@ import org.joda.time.Duration;
  * Writes lines (JSON or CSV) for inspection. A bounded run writes exactly one file at {@code path};
  * an unbounded run writes one file per 10 s of processing time, named {@code path-<window>-<pane>-…}.
  */
-public class WriteJsonLines extends PTransform<PCollection<String>, PDone> {
+public class WriteLines extends PTransform<PCollection<String>, PDone> {
   private static final Duration STREAMING_FLUSH = Duration.standardSeconds(10);
 
   private final String path;
   private final String header;
 
   /** @param path the output file; @param header a first line, or {@code null} for none */
-  public WriteJsonLines(String path, String header) {
+  public WriteLines(String path, String header) {
     this.path = path;
     this.header = header;
   }
