@@ -38,10 +38,6 @@ final class Progress implements AutoCloseable {
     sent++;
   }
 
-  long sentCount() {
-    return sent;
-  }
-
   private synchronized void print() {
     long now = System.nanoTime();
     long acked = publisher.acked();

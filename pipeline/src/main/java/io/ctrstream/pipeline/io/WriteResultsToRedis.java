@@ -32,7 +32,7 @@ public final class WriteResultsToRedis {
     return new PTransform<>() {
       @Override
       public PDone expand(PCollection<CtrResult> results) {
-        results.apply("WriteWindowHashes", ParDo.of(new WindowFn(redis)));
+        results.apply("WriteWindowHashes", ParDo.of(new WindowHashFn(redis)));
         return PDone.in(results.getPipeline());
       }
     };
@@ -69,8 +69,8 @@ public final class WriteResultsToRedis {
     return f;
   }
 
-  private static final class WindowFn extends RedisWriteFn<CtrResult> {
-    WindowFn(RedisConnection redis) {
+  private static final class WindowHashFn extends RedisWriteFn<CtrResult> {
+    WindowHashFn(RedisConnection redis) {
       super(redis, CtrMetrics.counter("redis_window_writes"));
     }
 

@@ -24,16 +24,6 @@ public record CtrCounts(long impressions, long clicks) {
 
   public static final CtrCounts ZERO = new CtrCounts(0, 0);
 
-  /** The element-wise sum. */
-  public CtrCounts plus(CtrCounts other) {
-    return new CtrCounts(impressions + other.impressions, clicks + other.clicks);
-  }
-
-  /** The element-wise negation. */
-  public CtrCounts negate() {
-    return new CtrCounts(-impressions, -clicks);
-  }
-
   /** {@code clicks / impressions}, or 0 when there are no impressions. */
   public double ctr() {
     return impressions == 0 ? 0.0 : (double) clicks / impressions;

@@ -43,13 +43,6 @@ public record Impression(
     return new Impression(imprId, userId, campaignId, ts, new TreeMap<>());
   }
 
-  /** This impression with one more dimension. */
-  public Impression withDimension(String name, String value) {
-    TreeMap<String, String> more = new TreeMap<>(dimensions);
-    more.put(name, value);
-    return new Impression(imprId, userId, campaignId, ts, more);
-  }
-
   /**
    * The order in which copies of one impression id compete: the earliest {@code ts} wins, ties
    * broken by the remaining fields, so that the winner never depends on arrival order.
