@@ -2,7 +2,7 @@
 # The local stack as plain processes (no Docker): Redis, a single-node Kafka broker in KRaft mode and
 # a Flink 1.19 standalone session cluster, all bound to localhost, all under one run directory.
 #
-#   deploy/stack.sh up [--taskmanagers N] [--no-flink]   start what is not running yet (safe to repeat)
+#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink]   start what is not running yet (safe to repeat)
 #   deploy/stack.sh down                                 stop exactly what `up` started
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
@@ -88,7 +88,9 @@ redis_up() {
   fi
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-  wait_for "redis" 20 redis-cli -p "$redis_port" ping
+  # PONG, not just an answer: while it loads its append-only file Redis answers "LOADING" (exit 0)
+  redis_ready() { [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]; }
+  wait_for "redis" 60 redis_ready
   say "redis up on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
 }
 
@@ -268,19 +270,20 @@ down() {
 cmd=${1:-}; shift || true
 case "$cmd" in
   up)
-    taskmanagers=1; with_flink=1
+    taskmanagers=1; with_flink=1; with_kafka=1
     while [ $# -gt 0 ]; do
       case "$1" in
         --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
         --taskmanagers=*) taskmanagers=${1#*=}; shift ;;
         --no-flink) with_flink=0; shift ;;
-        *) die "unknown option for up: $1 (expected --taskmanagers N or --no-flink)" ;;
+        --no-kafka) with_kafka=0; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka or --no-flink)" ;;
       esac
     done
     [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"
     mkdir -p "$run"
     redis_up
-    kafka_up
+    [ $with_kafka -eq 0 ] || kafka_up
     [ $with_flink -eq 0 ] || flink_up "$taskmanagers"
     ;;
   down) down ;;

@@ -1,6 +1,6 @@
 """A refreshing terminal table of per-campaign CTR read from Redis (the layout the pipeline writes).
 
-  python3 deploy/watch.py [--port 6379] [--prefix ctr] [--every 2] [--limit 15] [--status-file F]...
+  python3 deploy/watch.py [--port 6379] [--prefix ctr] [--every 2] [--limit 15] [--status-file F]... [--once]
 
 Per campaign: its newest window (often an EARLY, speculative pane), and its newest complete window
 (ctr:latest) with the change against the one before (ctr:previous). Reads Redis with redis-cli.
@@ -46,7 +46,7 @@ def table(port, prefix, limit):
         else:
             complete = "%-8s" % "(none yet)"
         lines.append("%-10s | %s | %s" % (c, newest, complete))
-    lines.append("(%d campaigns; times are UTC window starts; Ctrl-C to stop)" % len(rows))
+    lines.append("(%d campaigns; times are UTC window starts)" % len(rows))
     return lines
 
 
@@ -57,7 +57,11 @@ def main():
     ap.add_argument("--every", type=float, default=2.0)
     ap.add_argument("--limit", type=int, default=15)
     ap.add_argument("--status-file", action="append", default=[], help="show the last line of this log file")
+    ap.add_argument("--once", action="store_true", help="print the table once and exit")
     args = ap.parse_args()
+    if args.once:
+        print("\n".join(table(args.port, args.prefix, args.limit)))
+        return
     try:
         while True:
             status = []
