@@ -1,0 +1,69 @@
+package io.ctrstream.serving.cli;
+
+import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.WindowResult;
+import io.ctrstream.serving.view.ResultJson;
+import io.ctrstream.serving.view.TimeBound;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code ctr show <campaign> [--from --to]}: one campaign's window history. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "One campaign's windows, oldest first: impressions, clicks, CTR, pane timing, final flag.")
+final class ShowCommand extends StoreCommand {
+  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "Campaign id.")
+  String campaign;
+
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "Windows starting at or after TIME: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "Windows starting before TIME (same forms).")
+  String to;
+
+  @Option(names = "--limit", defaultValue = "1000", description = "At most this many windows, the newest (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  void print(ResultStore store, PrintWriter out) {
+    long fromMs = bound("--from", from, Long.MIN_VALUE);
+    long toMs = bound("--to", to, Long.MAX_VALUE);
+    if (fromMs >= toMs) {
+      throw new ParameterException(spec.commandLine(), "--from must be before --to");
+    }
+    if (limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
+    }
+    if (!store.isKnown(campaign)) {
+      throw new NotFoundException("unknown campaign '" + campaign + "' (ctr latest lists the known ones)");
+    }
+    List<WindowResult> windows = store.windows(campaign, fromMs, toMs, limit);
+    if (json) {
+      var body = ResultJson.results(windows);
+      body.put("campaign_id", campaign);
+      out.println(ResultJson.write(body));
+      return;
+    }
+    Table t = new Table("window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final", "updated_at");
+    for (WindowResult w : windows) {
+      t.row(Formats.time(w.windowStart()), Formats.time(w.windowEnd()), w.impressions(), w.clicks(),
+          Formats.percent(w.ctr()), w.timing(), w.paneIndex(), w.isFinal(), Formats.time(w.updatedAt()));
+    }
+    out.print(t);
+  }
+
+  private long bound(String name, String value, long none) {
+    if (value == null) {
+      return none;
+    }
+    try {
+      return TimeBound.parse(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.ctrstream.serving.cli;
+
+import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.WindowResult;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code ctr top --by ctr|impressions|clicks}: campaigns ranked by their newest complete window. */
+@Command(name = "top", mixinStandardHelpOptions = true,
+    description = "Campaigns ranked by their newest complete window; ties by campaign id.")
+final class TopCommand extends StoreCommand {
+  /** What to rank by. */
+  enum By {
+    ctr(WindowResult::ctr),
+    impressions(WindowResult::impressions),
+    clicks(WindowResult::clicks);
+
+    final ToDoubleFunction<WindowResult> value;
+
+    By(ToDoubleFunction<WindowResult> value) {
+      this.value = value;
+    }
+  }
+
+  @Option(names = "--by", defaultValue = "ctr", description = "ctr, impressions or clicks (default: ${DEFAULT-VALUE}).")
+  By by;
+
+  @Option(names = "--limit", defaultValue = "10", description = "How many campaigns (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--min-impressions", defaultValue = "0",
+      description = "Leave out windows with fewer impressions, so 1 click in 1 impression does not top a CTR ranking (default: ${DEFAULT-VALUE}).")
+  long minImpressions;
+
+  @Override
+  void print(ResultStore store, PrintWriter out) {
+    if (limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
+    }
+    List<WindowResult> ranked = store.latest().values().stream()
+        .filter(r -> r.impressions() >= minImpressions)
+        .sorted(Comparator.comparingDouble(by.value).reversed().thenComparing(WindowResult::campaign))
+        .limit(limit)
+        .toList();
+    if (json) {
+      printResults(ranked, out);
+      return;
+    }
+    Table t = new Table(">rank", "campaign", "window_start", ">impressions", ">clicks", ">ctr", "timing");
+    int rank = 1;
+    for (WindowResult r : ranked) {
+      t.row(rank++, r.campaign(), Formats.time(r.windowStart()), r.impressions(), r.clicks(), Formats.percent(r.ctr()), r.timing());
+    }
+    out.print(t);
+  }
+}

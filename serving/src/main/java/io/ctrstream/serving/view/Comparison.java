@@ -1,0 +1,29 @@
+package io.ctrstream.serving.view;
+
+import io.ctrstream.serving.store.WindowResult;
+
+/**
+ * A campaign's newest complete window next to the complete window before it, and the change.
+ *
+ * @param campaign campaign id
+ * @param latest newest complete window, or null before the first one
+ * @param previous the complete window before {@code latest}, or null
+ * @param newest the newest window of any timing (an EARLY pane while a window is open), or null
+ */
+public record Comparison(String campaign, WindowResult latest, WindowResult previous, WindowResult newest) {
+
+  /** {@code latest.ctr - previous.ctr} (a difference of fractions), or null without both. */
+  public Double ctrDelta() {
+    return latest == null || previous == null ? null : latest.ctr() - previous.ctr();
+  }
+
+  /**
+   * {@code (latest.ctr - previous.ctr) / previous.ctr}, a fraction (0.25 = 25 % higher), or null
+   * without both windows or when the previous CTR is 0 (the change is then undefined).
+   */
+  public Double relativeChange() {
+    return latest == null || previous == null || previous.ctr() == 0
+        ? null
+        : (latest.ctr() - previous.ctr()) / previous.ctr();
+  }
+}

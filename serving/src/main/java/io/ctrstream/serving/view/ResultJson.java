@@ -1,0 +1,91 @@
+package io.ctrstream.serving.view;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.serving.store.WindowResult;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Collection;
+
+/**
+ * The JSON of the HTTP API and of {@code ctr --json}, one shape for both (documented in
+ * {@code /openapi.json}). Times are epoch milliseconds with ISO-8601 UTC twins ({@code *_iso});
+ * {@code ctr} and {@code relative_change} are fractions, not percentages.
+ */
+public final class ResultJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ResultJson() {}
+
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /**
+   * A window result: {@code campaign_id, window_start, window_end, window_start_iso,
+   * window_end_iso, impressions, clicks, ctr, timing, pane_index, final}, and, where known,
+   * {@code updated_at(_iso)} and {@code on_time_at(_iso)}.
+   */
+  public static ObjectNode result(WindowResult r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("campaign_id", r.campaign());
+    time(o, "window_start", r.windowStart());
+    time(o, "window_end", r.windowEnd());
+    o.put("impressions", r.impressions());
+    o.put("clicks", r.clicks());
+    o.put("ctr", r.ctr());
+    o.put("timing", r.timing());
+    o.put("pane_index", r.paneIndex());
+    o.put("final", r.isFinal());
+    if (r.updatedAt() != null) {
+      time(o, "updated_at", r.updatedAt());
+    }
+    if (r.onTimeAt() != null) {
+      time(o, "on_time_at", r.onTimeAt());
+    }
+    return o;
+  }
+
+  /** {@code {"count": n, "results": [result, …]}}. */
+  public static ObjectNode results(Collection<WindowResult> results) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("count", results.size());
+    ArrayNode a = o.putArray("results");
+    results.forEach(r -> a.add(result(r)));
+    return o;
+  }
+
+  /**
+   * {@code {"campaign_id", "latest", "previous", "change": {"ctr_delta", "relative_change"},
+   * "newest"}}; absent windows and undefined changes are null.
+   */
+  public static ObjectNode comparison(Comparison c) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("campaign_id", c.campaign());
+    o.set("latest", c.latest() == null ? o.nullNode() : result(c.latest()));
+    o.set("previous", c.previous() == null ? o.nullNode() : result(c.previous()));
+    ObjectNode change = o.putObject("change");
+    change.put("ctr_delta", c.ctrDelta());
+    change.put("relative_change", c.relativeChange());
+    o.set("newest", c.newest() == null ? o.nullNode() : result(c.newest()));
+    return o;
+  }
+
+  /** Puts {@code name} (epoch ms) and {@code name_iso} (ISO-8601, UTC). */
+  public static void time(ObjectNode o, String name, long epochMs) {
+    o.put(name, epochMs);
+    o.put(name + "_iso", Instant.ofEpochMilli(epochMs).toString());
+  }
+
+  /** Pretty-printed JSON text. */
+  public static String write(Object node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.ctrstream.serving;
+
+import static io.ctrstream.pipeline.testing.Events.result;
+import static io.ctrstream.pipeline.testing.Events.window;
+
+import io.ctrstream.pipeline.io.RedisConnection;
+import io.ctrstream.pipeline.io.RedisKeys;
+import io.ctrstream.pipeline.io.WriteResultsToRedis;
+import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.testing.RedisServer;
+import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
+import io.ctrstream.serving.store.RedisAddress;
+import io.ctrstream.serving.store.ResultStore;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real {@code redis-server} holding known results, written by the pipeline's own Redis writers
+ * ({@code WriteResultsToRedis}, and {@code TrackLatestAndPrevious} for latest/previous), so a change
+ * of the key layout breaks these tests. The counts are those of the hand-checked {@code testdata/}
+ * replay ({@code testdata/expected/final-results.csv}); windows are 30 s from T0 =
+ * 2024-03-01T12:00:00Z:
+ *
+ * <pre>
+ * campaign  window    impressions  clicks  pane
+ * c1        12:00:00  3            3       LATE 1, final
+ * c1        12:00:30  2            1       ON_TIME 0, final
+ * c1        12:01:00  2            1       ON_TIME 0, not final (late data may still come)
+ * c1        12:01:30  1            0       EARLY 0 (the window is open)
+ * c2        12:00:00  2            2       ON_TIME 0, final
+ * c2        12:00:30  2            0       ON_TIME 0, final
+ * c2        12:01:00  1            1       ON_TIME 0, not final
+ * </pre>
+ *
+ * <p>So {@code ctr:latest} holds the 12:01:00 windows and {@code ctr:previous} the 12:00:30 ones.
+ * The write times, the only fields that depend on the clock, are pinned: {@code updated_at} = window
+ * end + 20 s, and {@code on_time_at} (complete windows) the same.
+ */
+public final class SeededRedis extends RedisServer {
+  /** 2024-03-01T12:00:00Z, the start of the first window. */
+  public static final long T0 = 1_709_294_400_000L;
+  /** The newest pinned write time: the EARLY window's end (12:02:00) + 20 s. */
+  public static final long NEWEST_WRITE = T0 + 140_000;
+
+  /** The seeded panes, as in the class comment. */
+  public static final List<CtrResult> RESULTS = List.of(
+      result("c1", window(0), 3, 3, Timing.LATE, 1, true),
+      result("c1", window(30), 2, 1, Timing.ON_TIME, 0, true),
+      result("c1", window(60), 2, 1, Timing.ON_TIME, 0, false),
+      result("c1", window(90), 1, 0, Timing.EARLY, 0, false),
+      result("c2", window(0), 2, 2, Timing.ON_TIME, 0, true),
+      result("c2", window(30), 2, 0, Timing.ON_TIME, 0, true),
+      result("c2", window(60), 1, 1, Timing.ON_TIME, 0, false));
+
+  @Override
+  protected void before() throws Throwable {
+    super.before();
+    RedisConnection redis = new RedisConnection("127.0.0.1", port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
+    Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
+    PCollection<CtrResult> results = p.apply(Create.of(RESULTS).withCoder(CtrResult.CtrResultCoder.of()));
+    results.apply("WriteWindows", WriteResultsToRedis.windows(redis));
+    results.apply(new TrackLatestAndPrevious()).apply("WriteLatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
+    p.run().waitUntilFinish();
+    pinWriteTimes();
+  }
+
+  /** A store reading this server with prefix {@code ctr}. */
+  public ResultStore store() {
+    return new ResultStore(new RedisAddress("127.0.0.1", port(), null, "ctr"));
+  }
+
+  private void pinWriteTimes() {
+    try (Jedis jedis = client()) {
+      for (String key : jedis.keys("ctr:campaign:*:window:*")) {
+        Map<String, String> h = jedis.hgetAll(key);
+        String written = Long.toString(Long.parseLong(h.get("window_end")) + 20_000);
+        jedis.hset(key, "updated_at", written);
+        if (!h.get("timing").equals("EARLY")) {
+          jedis.hset(key, "on_time_at", written);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package io.ctrstream.serving.api;
+
+import static io.ctrstream.serving.SeededRedis.T0;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.serving.SeededRedis;
+import io.ctrstream.serving.store.RedisAddress;
+import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.view.ResultJson;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+
+/** The HTTP API against a real redis-server seeded with the testdata results ({@link SeededRedis}). */
+public class ApiServerTest {
+  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static ResultStore store;
+  private static ApiServer server;
+
+  @BeforeClass
+  public static void startServer() throws IOException {
+    store = REDIS.store();
+    server = new ApiServer(store, "127.0.0.1", 0, null);
+    server.start();
+  }
+
+  @AfterClass
+  public static void stopServer() {
+    server.close();
+    store.close();
+  }
+
+  private static HttpResponse<String> get(ApiServer s, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode getJson(String path, int expectedStatus) throws Exception {
+    HttpResponse<String> r = get(server, path);
+    assertThat(path + " " + r.body(), r.statusCode(), equalTo(expectedStatus));
+    assertThat(r.headers().firstValue("Content-Type").orElse(""), equalTo("application/json; charset=utf-8"));
+    return MAPPER.readTree(r.body());
+  }
+
+  private static JsonNode json(String text) throws IOException {
+    return MAPPER.readTree(text);
+  }
+
+  /** A result body as the API writes it, for a window starting {@code startSec} after T0 (30 s long). */
+  static String result(String campaign, int startSec, int impressions, int clicks, double ctr, String timing,
+      int pane, boolean isFinal, boolean withWriteTimes) {
+    long start = T0 + startSec * 1000L;
+    long end = start + 30_000;
+    String times = "";
+    if (withWriteTimes) {
+      long written = end + 20_000;
+      times = ",\"updated_at\":" + written + ",\"updated_at_iso\":\"" + java.time.Instant.ofEpochMilli(written) + "\"";
+      if (!timing.equals("EARLY")) {
+        times += ",\"on_time_at\":" + written + ",\"on_time_at_iso\":\"" + java.time.Instant.ofEpochMilli(written) + "\"";
+      }
+    }
+    return "{\"campaign_id\":\"" + campaign + "\",\"window_start\":" + start + ",\"window_end\":" + end
+        + ",\"window_start_iso\":\"" + java.time.Instant.ofEpochMilli(start) + "\",\"window_end_iso\":\""
+        + java.time.Instant.ofEpochMilli(end) + "\",\"impressions\":" + impressions + ",\"clicks\":" + clicks
+        + ",\"ctr\":" + ctr + ",\"timing\":\"" + timing + "\",\"pane_index\":" + pane + ",\"final\":" + isFinal + times + "}";
+  }
+
+  @Test
+  public void latestIsEveryCampaignsNewestCompleteWindow() throws Exception {
+    assertThat(getJson("/ctr/latest", 200), equalTo(json("{\"count\":2,\"results\":["
+        + result("c1", 60, 2, 1, 0.5, "ON_TIME", 0, false, false) + ","
+        + result("c2", 60, 1, 1, 1.0, "ON_TIME", 0, false, false) + "]}")));
+  }
+
+  @Test
+  public void previousIsTheCompleteWindowBefore() throws Exception {
+    assertThat(getJson("/ctr/previous", 200), equalTo(json("{\"count\":2,\"results\":["
+        + result("c1", 30, 2, 1, 0.5, "ON_TIME", 0, true, false) + ","
+        + result("c2", 30, 2, 0, 0.0, "ON_TIME", 0, true, false) + "]}")));
+  }
+
+  @Test
+  public void campaignShowsLatestPreviousChangeAndNewest() throws Exception {
+    assertThat(getJson("/ctr/c1", 200), equalTo(json("{\"campaign_id\":\"c1\","
+        + "\"latest\":" + result("c1", 60, 2, 1, 0.5, "ON_TIME", 0, false, false) + ","
+        + "\"previous\":" + result("c1", 30, 2, 1, 0.5, "ON_TIME", 0, true, false) + ","
+        + "\"change\":{\"ctr_delta\":0.0,\"relative_change\":0.0},"
+        + "\"newest\":" + result("c1", 90, 1, 0, 0.0, "EARLY", 0, false, true) + "}")));
+    // previous CTR 0: the relative change is undefined, the difference is not
+    JsonNode c2 = getJson("/ctr/c2", 200);
+    assertThat(c2.get("change"), equalTo(json("{\"ctr_delta\":1.0,\"relative_change\":null}")));
+    assertThat(c2.get("newest"), equalTo(json(result("c2", 60, 1, 1, 1.0, "ON_TIME", 0, false, true))));
+  }
+
+  @Test
+  public void windowsInARangeOldestFirstWithIsoOrEpochBounds() throws Exception {
+    String expected = "{\"campaign_id\":\"c1\",\"count\":2,\"results\":["
+        + result("c1", 30, 2, 1, 0.5, "ON_TIME", 0, true, true) + ","
+        + result("c1", 60, 2, 1, 0.5, "ON_TIME", 0, false, true) + "]}";
+    // from inclusive, to exclusive (the window starting at 'to' is left out)
+    assertThat(getJson("/ctr/c1/windows?from=2024-03-01T12:00:30Z&to=2024-03-01T12:01:30Z", 200), equalTo(json(expected)));
+    assertThat(getJson("/ctr/c1/windows?from=" + (T0 + 30_000) + "&to=" + (T0 + 90_000), 200), equalTo(json(expected)));
+    assertThat(getJson("/ctr/c1/windows?from=2024-03-01T13:00:30%2B01:00&to=2024-03-01T12:01:30Z", 200), equalTo(json(expected)));
+    // no bounds: all four, the EARLY one last; a limit keeps the newest
+    JsonNode all = getJson("/ctr/c1/windows", 200);
+    assertThat(all.get("count").asInt(), equalTo(4));
+    assertThat(all.get("results").get(0), equalTo(json(result("c1", 0, 3, 3, 1.0, "LATE", 1, true, true))));
+    assertThat(all.get("results").get(3).get("timing").asText(), equalTo("EARLY"));
+    JsonNode newestTwo = getJson("/ctr/c1/windows?limit=2", 200);
+    assertThat(newestTwo.get("results").get(0).get("window_start").asLong(), equalTo(T0 + 60_000));
+    assertThat(newestTwo.get("count").asInt(), equalTo(2));
+  }
+
+  @Test
+  public void campaignsAreSorted() throws Exception {
+    assertThat(getJson("/campaigns", 200), equalTo(json("{\"count\":2,\"campaigns\":[\"c1\",\"c2\"]}")));
+  }
+
+  @Test
+  public void healthGivesTheNewestResultAndItsAge() throws Exception {
+    JsonNode h = MAPPER.readTree(ResultJson.write(new CtrApi(store, () -> SeededRedis.NEWEST_WRITE + 2_500).health()));
+    assertThat(h, equalTo(json("{\"redis\":{\"host\":\"127.0.0.1\",\"port\":" + REDIS.port() + ",\"prefix\":\"ctr\","
+        + "\"reachable\":true},\"status\":\"ok\",\"campaigns\":2,\"newest_result_at\":" + SeededRedis.NEWEST_WRITE
+        + ",\"newest_result_at_iso\":\"2024-03-01T12:02:20Z\",\"newest_result_age_ms\":2500}")));
+    JsonNode overHttp = getJson("/health", 200);
+    assertThat(overHttp.get("newest_result_at").asLong(), equalTo(SeededRedis.NEWEST_WRITE));
+    assertThat(overHttp.get("newest_result_age_ms").asLong(), greaterThan(0L));
+  }
+
+  @Test
+  public void badParametersAre400WithAMessage() throws Exception {
+    assertError("/ctr/c1/windows?from=yesterday", 400, "bad_request",
+        "'from' must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds (1709294400000), not 'yesterday'");
+    assertError("/ctr/c1/windows?from=2024-03-01T12:01:00Z&to=2024-03-01T12:00:00Z", 400, "bad_request",
+        "'from' must be before 'to'");
+    assertError("/ctr/c1/windows?limit=0", 400, "bad_request", "'limit' must be a whole number from 1 to 10000, not '0'");
+    assertError("/ctr/c1/windows?form=1", 400, "bad_request", "unknown parameter 'form'; allowed: ");
+    assertError("/ctr/c1/windows?to=1&to=2", 400, "bad_request", "parameter 'to' is given twice");
+    assertError("/ctr/latest?campaign=c1", 400, "bad_request", "unknown parameter 'campaign': this path takes none");
+  }
+
+  @Test
+  public void unknownCampaignsAndPathsAre404() throws Exception {
+    assertError("/ctr/nope", 404, "not_found", "unknown campaign 'nope'");
+    assertError("/ctr/nope/windows", 404, "not_found", "unknown campaign 'nope'");
+    assertError("/ctr/c1/clicks", 404, "not_found", "no such path: /ctr/c1/clicks (see /openapi.json)");
+    assertError("/admin", 404, "not_found", "no such path: /admin (see /openapi.json)");
+  }
+
+  @Test
+  public void writesAre405() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ctr/latest"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode(), equalTo(405));
+    assertThat(r.headers().firstValue("Allow").orElse(null), equalTo("GET"));
+    assertThat(MAPPER.readTree(r.body()).get("error").asText(), equalTo("method_not_allowed"));
+  }
+
+  @Test
+  public void redisDownIs503() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    try (ResultStore down = new ResultStore(new RedisAddress("127.0.0.1", closedPort, null, "ctr"));
+        ApiServer downServer = new ApiServer(down, "127.0.0.1", 0, null)) {
+      downServer.start();
+      for (String path : new String[] {"/ctr/latest", "/ctr/c1", "/ctr/c1/windows", "/campaigns"}) {
+        HttpResponse<String> r = get(downServer, path);
+        assertThat(path, r.statusCode(), equalTo(503));
+        JsonNode body = MAPPER.readTree(r.body());
+        assertThat(body.get("error").asText(), equalTo("redis_unavailable"));
+        assertThat(body.get("message").asText(), startsWith("Redis at 127.0.0.1:" + closedPort + " (prefix 'ctr') did not answer: "));
+      }
+      HttpResponse<String> health = get(downServer, "/health");
+      assertThat(health.statusCode(), equalTo(503));
+      assertThat(MAPPER.readTree(health.body()).get("status").asText(), equalTo("unavailable"));
+      assertThat(MAPPER.readTree(health.body()).get("redis").get("reachable").asBoolean(), equalTo(false));
+    }
+  }
+
+  @Test
+  public void corsIsOffUnlessAnOriginIsGiven() throws Exception {
+    assertThat(get(server, "/ctr/latest").headers().firstValue("Access-Control-Allow-Origin").orElse(null), nullValue());
+    try (ApiServer cors = new ApiServer(store, "127.0.0.1", 0, "https://dash.example.com")) {
+      cors.start();
+      assertThat(get(cors, "/ctr/latest").headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+          equalTo("https://dash.example.com"));
+    }
+  }
+
+  @Test
+  public void openApiDescribesExactlyTheServedJsonPaths() throws Exception {
+    JsonNode openapi = getJson("/openapi.json", 200);
+    assertThat(openapi.get("openapi").asText(), equalTo("3.0.3"));
+    Set<String> paths = new TreeSet<>();
+    for (Iterator<String> it = openapi.get("paths").fieldNames(); it.hasNext(); ) {
+      paths.add(it.next());
+    }
+    assertThat(paths, equalTo(new TreeSet<>(Set.of("/ctr/latest", "/ctr/previous", "/ctr/{campaign}",
+        "/ctr/{campaign}/windows", "/campaigns", "/health"))));
+    for (String path : paths) {
+      int status = get(server, path.replace("{campaign}", "c1")).statusCode();
+      assertThat(path, status, equalTo(200));
+    }
+  }
+
+  @Test
+  public void dashboardAndChartLibraryAreServedFromTheJar() throws Exception {
+    HttpResponse<String> page = get(server, "/");
+    assertThat(page.statusCode(), equalTo(200));
+    assertThat(page.headers().firstValue("Content-Type").orElse(""), equalTo("text/html; charset=utf-8"));
+    assertThat(page.body(), containsString("<script src=\"/vendor/chart.umd.js\"></script>"));
+    HttpResponse<String> chart = get(server, "/vendor/chart.umd.js");
+    assertThat(chart.statusCode(), equalTo(200));
+    assertThat(chart.body(), containsString("Chart.js v4.4.1"));
+    assertThat(get(server, "/dashboard.js").statusCode(), equalTo(200));
+  }
+
+  private static void assertError(String path, int status, String error, String messageStart) throws Exception {
+    JsonNode body = getJson(path, status);
+    assertThat(path, body.get("status").asInt(), equalTo(status));
+    assertThat(path, body.get("error").asText(), equalTo(error));
+    assertThat(path, body.get("message").asText(), startsWith(messageStart));
+  }
+}
