@@ -10,6 +10,8 @@ const $ = (id) => document.getElementById(id);
 const pct = (f) => (100 * f).toFixed(2) + "%";
 const utc = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
 const shortUtc = (ms) => new Date(ms).toISOString().substring(11, 19);
+const age = (ms) => ms < 60e3 ? (ms / 1e3).toFixed(1) + " s" : ms < 3600e3 ? Math.floor(ms / 60e3) + " min"
+  : ms < 86400e3 ? (ms / 3600e3).toFixed(1) + " h" : (ms / 86400e3).toFixed(1) + " days";
 
 async function getJson(path) {
   const res = await fetch(path, { cache: "no-store" });
@@ -139,7 +141,7 @@ async function refresh() {
     status.className = "status " + (health.status === "ok" ? "ok" : "down");
     status.textContent = health.status === "ok"
       ? `Redis ${health.redis.host}:${health.redis.port} · ${health.campaigns} campaigns · newest result ` +
-        (health.newest_result_age_ms === null ? "none yet" : (health.newest_result_age_ms / 1000).toFixed(1) + " s ago")
+        (health.newest_result_age_ms === null ? "none yet" : age(health.newest_result_age_ms) + " ago")
       : "Redis unreachable";
     state.latest = latest.results;
     state.previous = Object.fromEntries(previous.results.map((r) => [r.campaign_id, r]));

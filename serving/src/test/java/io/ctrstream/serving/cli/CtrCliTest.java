@@ -1,0 +1,166 @@
+package io.ctrstream.serving.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.serving.SeededRedis;
+import io.ctrstream.serving.api.CtrApi;
+import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.view.ResultJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.ClassRule;
+import org.junit.Test;
+import picocli.CommandLine;
+
+/** {@code ctr} commands against a real redis-server seeded with known results ({@link SeededRedis}). */
+public class CtrCliTest {
+  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** What one run printed and returned. */
+  record Run(int status, String out, String err) {}
+
+  private static Run ctr(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--redis-port=" + REDIS.port());
+    return ctrRaw(all.toArray(String[]::new));
+  }
+
+  private static Run ctrRaw(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CtrCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args);
+    return new Run(status, out.toString().replace(System.lineSeparator(), "\n"), err.toString());
+  }
+
+  @Test
+  public void latestTable() {
+    Run r = ctr("latest");
+    assertThat(r.err(), r.status(), equalTo(0));
+    assertThat(r.out(), equalTo(String.join("\n",
+        "campaign  window_start          window_end            impressions  clicks      ctr  timing   pane  final",
+        "--------  --------------------  --------------------  -----------  ------  -------  -------  ----  -----",
+        "c1        2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1   50.00%  ON_TIME     0  false",
+        "c2        2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            1       1  100.00%  ON_TIME     0  false",
+        "")));
+  }
+
+  @Test
+  public void previousTable() {
+    Run r = ctr("previous");
+    assertThat(r.out(), equalTo(String.join("\n",
+        "campaign  window_start          window_end            impressions  clicks     ctr  timing   pane  final",
+        "--------  --------------------  --------------------  -----------  ------  ------  -------  ----  -----",
+        "c1        2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1  50.00%  ON_TIME     0  true",
+        "c2        2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       0   0.00%  ON_TIME     0  true",
+        "")));
+  }
+
+  @Test
+  public void showListsWindowsInARange() {
+    Run all = ctr("show", "c1");
+    assertThat(all.out(), equalTo(String.join("\n",
+        "window_start          window_end            impressions  clicks      ctr  timing   pane  final  updated_at",
+        "--------------------  --------------------  -----------  ------  -------  -------  ----  -----  --------------------",
+        "2024-03-01T12:00:00Z  2024-03-01T12:00:30Z            3       3  100.00%  LATE        1  true   2024-03-01T12:00:50Z",
+        "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1   50.00%  ON_TIME     0  true   2024-03-01T12:01:20Z",
+        "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1   50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
+        "2024-03-01T12:01:30Z  2024-03-01T12:02:00Z            1       0    0.00%  EARLY       0  false  2024-03-01T12:02:20Z",
+        "")));
+    Run range = ctr("show", "c1", "--from=2024-03-01T12:00:30Z", "--to=" + (SeededRedis.T0 + 90_000));
+    assertThat(range.out(), equalTo(String.join("\n",
+        "window_start          window_end            impressions  clicks     ctr  timing   pane  final  updated_at",
+        "--------------------  --------------------  -----------  ------  ------  -------  ----  -----  --------------------",
+        "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1  50.00%  ON_TIME     0  true   2024-03-01T12:01:20Z",
+        "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1  50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
+        "")));
+  }
+
+  @Test
+  public void topRanksTheNewestCompleteWindows() {
+    assertThat(ctr("top", "--by", "impressions").out(), equalTo(String.join("\n",
+        "rank  campaign  window_start          impressions  clicks      ctr  timing",
+        "----  --------  --------------------  -----------  ------  -------  -------",
+        "   1  c1        2024-03-01T12:01:00Z            2       1   50.00%  ON_TIME",
+        "   2  c2        2024-03-01T12:01:00Z            1       1  100.00%  ON_TIME",
+        "")));
+    assertThat(ctr("top", "--by", "ctr", "--limit", "1").out().lines().toList().get(2), startsWith("   1  c2  "));
+    assertThat(ctr("top", "--by", "ctr", "--min-impressions", "2").out().lines().count(), equalTo(3L));
+  }
+
+  @Test
+  public void jsonIsTheApisBody() throws Exception {
+    try (ResultStore store = REDIS.store()) {
+      CtrApi api = new CtrApi(store, System::currentTimeMillis);
+      assertThat(MAPPER.readTree(ctr("latest", "--json").out()),
+          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/latest", null)))));
+      assertThat(MAPPER.readTree(ctr("previous", "--json").out()),
+          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/previous", null)))));
+      assertThat(MAPPER.readTree(ctr("show", "c2", "--json").out()),
+          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/c2/windows", null)))));
+    }
+  }
+
+  @Test
+  public void watchOnceShowsNewestAndCompleteWindows() {
+    Run r = ctr("watch", "--once");
+    assertThat(r.err(), r.status(), equalTo(0));
+    assertThat(r.out(), equalTo(String.join("\n",
+        "campaign  newest_window         pane     impressions  clicks      ctr  complete_window       impressions  clicks      ctr  vs_previous",
+        "--------  --------------------  -------  -----------  ------  -------  --------------------  -----------  ------  -------  -----------",
+        "c1        2024-03-01T12:01:30Z  EARLY              1       0    0.00%  2024-03-01T12:01:00Z            2       1   50.00%        +0.0%",
+        "c2        2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
+        "")));
+  }
+
+  @Test
+  public void unknownCampaignExits3WithAMessage() {
+    Run r = ctr("show", "nope");
+    assertThat(r.status(), equalTo(CtrCli.EXIT_NOT_FOUND));
+    assertThat(r.err(), equalTo("ctr: unknown campaign 'nope' (ctr latest lists the known ones)" + System.lineSeparator()));
+    assertThat(r.out(), equalTo(""));
+  }
+
+  @Test
+  public void unreachableRedisExits1WithOneLine() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    for (String command : new String[] {"latest", "previous", "top", "watch --once", "show c1"}) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.add("--redis-port=" + closedPort);
+      Run r = ctrRaw(args.toArray(String[]::new));
+      assertThat(command, r.status(), equalTo(CtrCli.EXIT_UNAVAILABLE));
+      assertThat(command, r.err(), startsWith("ctr: Redis at localhost:" + closedPort + " (prefix 'ctr') did not answer: "));
+      assertThat(command, r.err().strip().lines().count(), equalTo(1L));
+      assertThat(command, r.err(), not(containsString("Exception")));
+    }
+  }
+
+  @Test
+  public void badFlagsExit2NamingTheFlag() {
+    Run from = ctr("show", "c1", "--from=yesterday");
+    assertThat(from.status(), equalTo(2));
+    assertThat(from.err(), startsWith("'--from' must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds"));
+    Run by = ctr("top", "--by", "revenue");
+    assertThat(by.status(), equalTo(2));
+    assertThat(by.err(), startsWith("Invalid value for option '--by': expected one of [ctr, impressions, clicks]"));
+    Run order = ctr("show", "c1", "--from=2024-03-01T12:01:00Z", "--to=2024-03-01T12:00:00Z");
+    assertThat(order.status(), equalTo(2));
+    assertThat(order.err(), startsWith("--from must be before --to"));
+    assertThat(ctr("bogus").status(), equalTo(2));
+  }
+}

@@ -1,0 +1,131 @@
+package io.ctrstream.serving.dashboard;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.ctrstream.serving.SeededRedis;
+import io.ctrstream.serving.api.ApiServer;
+import io.ctrstream.serving.store.ResultStore;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver};
+ * {@code .ci/run} installs them), served by {@link ApiServer} from a redis-server seeded with known
+ * results ({@link SeededRedis}). Screenshots go to {@code serving/target/screenshots/}.
+ */
+public class DashboardBrowserTest {
+  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static ResultStore store;
+  private static ApiServer server;
+  private static ChromeDriver browser;
+
+  @BeforeClass
+  public static void start() throws Exception {
+    store = REDIS.store();
+    server = new ApiServer(store, "127.0.0.1", 0, null);
+    server.start();
+    browser = new ChromeDriver(
+        new ChromeDriverService.Builder().usingDriverExecutable(executable("chromedriver", "chromium-driver")).build(),
+        new ChromeOptions()
+            .setBinary(executable("chromium", "chromium"))
+            .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--no-first-run", "--disable-background-networking"));
+  }
+
+  @AfterClass
+  public static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    server.close();
+    store.close();
+  }
+
+  private static File executable(String name, String debianPackage) {
+    File f = new File("/usr/bin/" + name);
+    if (!f.canExecute()) {
+      throw new IllegalStateException("/usr/bin/" + name + " is missing: apt-get install -y " + debianPackage
+          + " (.ci/run installs it)");
+    }
+    return f;
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, WAIT);
+  }
+
+  private static List<String> tableRows() {
+    return browser.findElements(By.cssSelector("#latest tbody tr")).stream().map(WebElement::getText).toList();
+  }
+
+  private static Object script(String js) {
+    return ((JavascriptExecutor) browser).executeScript(js);
+  }
+
+  @Test
+  public void showsTheSeededNumbersAndChartsTheBusiestCampaign() throws Exception {
+    browser.get("http://127.0.0.1:" + server.port() + "/?refresh=2");
+    // the chart has drawn c1 (most impressions in its latest window): 3 complete windows and 1 early pane
+    waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-points", "4"));
+    assertThat(browser.findElement(By.id("chart")).getAttribute("data-campaign"), equalTo("c1"));
+    assertThat(browser.findElement(By.id("chart")).getAttribute("data-early-points"), equalTo("1"));
+    assertThat(script("return Chart.getChart('chart').data.datasets.map(d => d.data.length)"), equalTo(List.of(3L, 1L)));
+    // early panes are drawn differently: their own dataset, triangles on a dashed line
+    assertThat(script("const d = Chart.getChart('chart').data.datasets[1]; return [d.pointStyle, d.borderDash.length > 0]"),
+        equalTo(List.of("triangle", true)));
+    // final windows filled, the complete-but-not-final one hollow
+    assertThat(script("return Chart.getChart('chart').data.datasets[0].pointBackgroundColor"),
+        equalTo(List.of("#0969da", "#0969da", "#ffffff")));
+    long drawnPixels = (Long) script("const c = document.getElementById('chart');"
+        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        + "let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
+    assertThat(drawnPixels, greaterThan(1_000L));
+
+    assertThat(tableRows(), equalTo(List.of(
+        "c1 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME 2 1 50.00% +0.0%",
+        "c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+    assertThat(browser.findElement(By.id("status")).getText(), startsWith("Redis 127.0.0.1:" + REDIS.port() + " · 2 campaigns"));
+    screenshot("dashboard.png");
+
+    // the campaign filter narrows the table and moves the chart to the one campaign left
+    browser.findElement(By.id("filter")).sendKeys("c2");
+    waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-campaign", "c2"));
+    waiting().until(d -> tableRows().size() == 1);
+    assertThat(tableRows(), equalTo(List.of("c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+    assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("3"));
+    assertThat(browser.findElement(By.id("chart")).getAttribute("data-early-points"), equalTo("0"));
+
+    // it refreshes by itself
+    int refreshes = Integer.parseInt(browser.findElement(By.tagName("body")).getAttribute("data-refreshes"));
+    waiting().until(d -> Integer.parseInt(d.findElement(By.tagName("body")).getAttribute("data-refreshes")) > refreshes + 1);
+    screenshot("dashboard-filtered.png");
+  }
+
+  private static void screenshot(String name) throws Exception {
+    Path dir = Path.of(System.getProperty("ctrstream.screenshots", "target/screenshots"));
+    Files.createDirectories(dir);
+    Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
