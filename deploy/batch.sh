@@ -47,5 +47,5 @@ mvn -q -B -pl pipeline compile exec:exec -Drunner="$runner" -Dexec.args="--sourc
   --output=$run_dir/$sample-results.jsonl --unattributedOutput=$run_dir/$sample-unattributed.jsonl \
   --deadLetterOutput=$run_dir/$sample-dead-letters.jsonl"
 
-python3 deploy/watch.py --once --port "$port" --prefix "$prefix" --limit 15
+serving/ctr watch --once --redis-port="$port" --prefix="$prefix" --limit=15
 say "every pane: $run_dir/$sample-results.jsonl; unattributed clicks and dead letters beside it"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job end to end on one machine: Kafka and Redis from deploy/stack.sh, the pipeline on
-# embedded Flink ([local]) reading Kafka, the producer feeding it, and a live table of per-campaign
-# CTR read back from Redis, until Ctrl-C; then it stops what it started.
+# embedded Flink ([local]) reading Kafka, the producer feeding it, the HTTP API and dashboard
+# (serving/ctr serve, http://localhost:8090/) and a live table of per-campaign CTR read back from
+# Redis (serving/ctr watch), until Ctrl-C; then it stops what it started.
 #
 #   deploy/run.sh                      # synthetic stream (campaign c1 cycles normal -> low -> high CTR)
 #   deploy/run.sh --replay avazu       # the real Avazu sample instead, rebased to now, 60x speed
@@ -32,7 +33,7 @@ already=$(deploy/stack.sh status 2>/dev/null | grep -c ' running ' || true)
 if [ $cluster -eq 1 ]; then deploy/stack.sh up; else deploy/stack.sh up --no-flink; fi
 
 say "building (first time: a few minutes)"
-mvn -q -B -pl pipeline,producer -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+mvn -q -B -pl pipeline,producer,serving -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
   -Dmdep.includeScope=runtime >/dev/null
 pipeline_cp="pipeline/target/classes:$(cat pipeline/target/classpath.txt)"
 producer_cp="producer/target/classes:$(cat producer/target/classpath.txt)"
@@ -89,4 +90,7 @@ java -cp "$producer_cp" io.ctrstream.producer.ProducerCli "${producer_args[@]}" 
   --bootstrap-servers="127.0.0.1:${KAFKA_PORT:-9092}" > "$demo/producer.log" 2>&1 &
 pids+=($!)
 
-python3 deploy/watch.py --port "${REDIS_PORT:-6379}" --prefix demo --status-file "$demo/producer.log"
+read_flags=(--redis-port="${REDIS_PORT:-6379}" --prefix=demo)
+serving/ctr serve "${read_flags[@]}" --port="${CTR_HTTP_PORT:-8090}" > "$demo/serve.log" 2>&1 &
+pids+=($!)
+serving/ctr watch "${read_flags[@]}" --tail="$demo/producer.log" --tail="$demo/serve.log"

@@ -62,6 +62,15 @@ public final class SeededRedis extends RedisServer {
   @Override
   protected void before() throws Throwable {
     super.before();
+    try {
+      seed();
+    } catch (Throwable e) {
+      after(); // JUnit does not call after() when before() fails: stop the server here
+      throw e;
+    }
+  }
+
+  private void seed() {
     RedisConnection redis = new RedisConnection("127.0.0.1", port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
     Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
     PCollection<CtrResult> results = p.apply(Create.of(RESULTS).withCoder(CtrResult.CtrResultCoder.of()));

@@ -57,9 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     }, "ctr-serve-shutdown"));
     server.start();
     String base = "http://" + (bind.equals("0.0.0.0") ? "localhost" : bind) + ":" + server.port();
-    out.println("ctr serve: dashboard " + base + "/  API " + base + "/ctr/latest  OpenAPI " + base + "/openapi.json");
     out.println("ctr serve: reading " + store.address() + (corsOrigin == null ? "; CORS off" : "; CORS origin " + corsOrigin)
         + "; Ctrl-C to stop");
+    out.println("ctr serve: dashboard " + base + "/  API " + base + "/ctr/latest  OpenAPI " + base + "/openapi.json");
     out.flush();
     stopped.await();
     return 0;

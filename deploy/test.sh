@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (README command 2): installs the Debian packages the tests use if they
+# are missing, then `mvn -B verify` (arguments are passed on, e.g. deploy/test.sh -pl serving).
+#
+#   redis-server       the Redis tests start their own server; the local stack uses it too
+#   chromium, chromium-driver   the dashboard test drives a headless browser (Selenium)
+#   curl, python3      deploy/stack.sh health checks, deploy/bench.sh
+# Kafka and Flink come from Maven Central through deploy/stack.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for need in redis-server:redis-server chromium:chromium chromedriver:chromium-driver curl:curl python3:python3; do
+  command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test: installing ${missing[*]} (Debian packages)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ ! -d ../shared/data ]; then
+  echo "test: ../shared/data is missing: the real-sample and end-to-end tests read the ad log samples from there" >&2
+  exit 1
+fi
+exec mvn -B verify "$@"
