@@ -21,7 +21,6 @@ import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -76,8 +75,11 @@ public class DashboardBrowserTest {
     return new WebDriverWait(browser, WAIT);
   }
 
+  /** The table's rows, cells joined by a space, read in one script (the page re-renders the table on every refresh). */
+  @SuppressWarnings("unchecked")
   private static List<String> tableRows() {
-    return browser.findElements(By.cssSelector("#latest tbody tr")).stream().map(WebElement::getText).toList();
+    return (List<String>) script("return [...document.querySelectorAll('#latest tbody tr')]"
+        + ".map(tr => [...tr.cells].map(td => td.textContent).join(' '))");
   }
 
   private static Object script(String js) {
