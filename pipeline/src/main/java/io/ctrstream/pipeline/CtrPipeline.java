@@ -3,10 +3,21 @@ package io.ctrstream.pipeline;
 import io.ctrstream.pipeline.io.FileEventSource;
 import io.ctrstream.pipeline.io.KafkaEventSource;
 import io.ctrstream.pipeline.io.OutputFormats;
-import io.ctrstream.pipeline.io.WriteDeadLettersToKafka;
+import io.ctrstream.pipeline.io.WriteToKafka;
+import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.WriteLines;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
+import io.ctrstream.pipeline.alerts.DetectAnomalies;
+import io.ctrstream.pipeline.model.Alert;
+import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.model.DimensionKey;
+import io.ctrstream.pipeline.transforms.CtrWindowing;
+import io.ctrstream.pipeline.transforms.KeyByDimensions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.values.KV;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.model.RawEvent;
@@ -47,12 +58,16 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * read → ParseEvents (bad records → dead letters) → AttributeClicks (CoGroupByKey on impr_id,
- * dedup, attribution window) → WindowedCtr (fixed windows, early/on-time/late panes, CTR CombineFn)
- * → TrackLatestAndPrevious → Redis / files
+ * dedup, attribution window) → KeyByDimensions (campaign + breakdowns) → WindowedCtr (fixed
+ * windows, early/on-time/late panes, CTR CombineFn) → TrackLatestAndPrevious, DetectAnomalies
+ * (alerts); optionally WindowedCtr over sliding windows (trend) → Redis / Kafka / files
  * </pre>
  */
 public final class CtrPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CtrPipeline.class);
+
+  /** About how many entries the Redis alert stream keeps (XADD MAXLEN ~). */
+  public static final long ALERT_STREAM_LENGTH = 10_000;
 
   /** Exit status for a usage error (a bad flag). */
   public static final int EXIT_USAGE = 2;
@@ -62,14 +77,18 @@ public final class CtrPipeline {
   /**
    * What the pipeline produces, for sinks and tests.
    *
-   * @param results one element per campaign, window and pane
-   * @param latestAndPrevious per campaign, whenever its newest or previous complete window changes
+   * @param results one element per key (campaign, and breakdown values), fixed window and pane
+   * @param latestAndPrevious per key, whenever its newest or previous complete window changes
+   * @param trend one element per campaign, sliding trend window and pane (empty without --trendWindow)
+   * @param alerts SPIKE/DROP alerts and their corrections (empty with --alerts=false)
    * @param deadLetters records that are not valid events
    * @param unattributed clicks that count in no CTR
    */
   public record Outputs(
       PCollection<CtrResult> results,
       PCollection<LatestAndPrevious> latestAndPrevious,
+      PCollection<CtrResult> trend,
+      PCollection<Alert> alerts,
       PCollection<DeadLetter> deadLetters,
       PCollection<UnattributedClick> unattributed) {}
 
@@ -78,19 +97,27 @@ public final class CtrPipeline {
     PCollectionTuple events = raw.apply("ParseEvents", new ParseEvents(EventTimeRange.standard()));
     PCollectionTuple attributed =
         events.apply("AttributeClicks", new AttributeClicks(config.attributionWindow(), config.allowedLateness()));
-    PCollection<CtrResult> results =
-        attributed
-            .get(AttributeClicks.COUNT_CHANGES)
-            .apply(
-                "CtrPerCampaignWindow",
-                new WindowedCtr(
-                    CtrResult.CAMPAIGN,
-                    config.windowSize(),
-                    config.earlyFiringPeriod(),
-                    config.attributionWindow(),
-                    config.allowedLateness()));
+    PCollection<KV<DimensionKey, CtrCounts>> changes = attributed
+        .get(AttributeClicks.COUNT_CHANGES)
+        .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));
+    PCollection<CtrResult> results = changes.apply("CtrPerKeyWindow", WindowedCtr.fixed(
+        config.windowSize(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness()));
     PCollection<LatestAndPrevious> latest = results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
-    return new Outputs(results, latest, events.get(ParseEvents.DEAD_LETTERS), attributed.get(AttributeClicks.UNATTRIBUTED));
+    PCollection<CtrResult> trend = config.trend() == null
+        ? empty(raw.getPipeline(), "NoTrend", CtrResult.CtrResultCoder.of())
+        : changes
+            .apply("CampaignChanges", Filter.by((KV<DimensionKey, CtrCounts> c) -> c.getKey().dimension().equals(CtrResult.CAMPAIGN)))
+            .apply("TrendPerCampaign", new WindowedCtr(CtrWindowing.trendWindows(config.trend().size(),
+                config.trend().period(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness())));
+    PCollection<Alert> alerts = config.alerts() == null
+        ? empty(raw.getPipeline(), "NoAlerts", Alert.AlertCoder.of())
+        : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
+    return new Outputs(results, latest, trend, alerts, events.get(ParseEvents.DEAD_LETTERS),
+        attributed.get(AttributeClicks.UNATTRIBUTED));
+  }
+
+  private static <T> PCollection<T> empty(Pipeline pipeline, String name, Coder<T> coder) {
+    return pipeline.apply(name, Create.empty(coder));
   }
 
   /** Builds the whole job (source, computation, sinks) on {@code pipeline}. */
@@ -100,6 +127,21 @@ public final class CtrPipeline {
     if (config.redis() != null) {
       out.results().apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.redis()));
       out.latestAndPrevious().apply("WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.redis()));
+      if (config.trend() != null) {
+        RedisConnection trendRedis = config.redis().withKeys(config.redis().keys().trend());
+        out.trend().apply("WriteTrendToRedis", WriteResultsToRedis.windows(trendRedis));
+        out.trend().apply("TrendLatestAndPrevious", new TrackLatestAndPrevious())
+            .apply("WriteTrendLatestToRedis", WriteResultsToRedis.latestAndPrevious(trendRedis));
+      }
+      out.alerts().apply("WriteAlertsToRedis", WriteResultsToRedis.alerts(config.redis(), ALERT_STREAM_LENGTH));
+    }
+    if (config.alertsTopic() != null) {
+      out.alerts().apply("WriteAlertTopic",
+          new WriteToKafka<Alert>(config.kafka(), config.alertsTopic(), a -> a.dimension() + ":" + a.key(), OutputFormats::alert));
+    }
+    if (config.resultsTopic() != null) {
+      out.results().apply("WriteResultTopic",
+          new WriteToKafka<CtrResult>(config.kafka(), config.resultsTopic(), r -> r.dimension() + ":" + r.key(), OutputFormats::result));
     }
     if (config.output() != null) {
       boolean csv = config.output().endsWith(".csv");
@@ -114,7 +156,8 @@ public final class CtrPipeline {
           .apply("WriteDeadLetterFile", new WriteLines(config.deadLetterOutput(), null));
     }
     if (config.fromKafka() && !config.kafka().deadLetterTopic().isBlank()) {
-      out.deadLetters().apply("WriteDeadLetterTopic", new WriteDeadLettersToKafka(config.kafka()));
+      out.deadLetters().apply("WriteDeadLetterTopic",
+          new WriteToKafka<DeadLetter>(config.kafka(), config.kafka().deadLetterTopic(), DeadLetter::source, OutputFormats::deadLetter));
     }
     if (config.unattributedOutput() != null) {
       out.unattributed()

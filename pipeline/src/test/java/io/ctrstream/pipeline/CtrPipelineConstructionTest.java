@@ -19,7 +19,9 @@ public class CtrPipelineConstructionTest {
   public void kafkaJobHasItsSourceSinksAndCompactCoders() {
     PipelineOptionsFactory.register(CtrOptions.class);
     CtrOptions options = PipelineOptionsFactory.fromArgs(
-        "--source=kafka", "--output=/tmp/never-written.jsonl", "--unattributedOutput=/tmp/never.jsonl").as(CtrOptions.class);
+        "--source=kafka", "--output=/tmp/never-written.jsonl", "--unattributedOutput=/tmp/never.jsonl",
+        "--breakdowns=device,campaign_id+region", "--trendWindow=15m", "--trendPeriod=1m", "--resultsTopic=ctr-results")
+        .as(CtrOptions.class);
     Pipeline pipeline = Pipeline.create(options);
     CtrPipeline.Outputs out = CtrPipeline.build(pipeline, CtrConfig.from(options));
 
@@ -45,9 +47,11 @@ public class CtrPipelineConstructionTest {
       }
     });
     assertThat(steps, equalTo(List.of(
-        "ReadEvents", "ParseEvents", "AttributeClicks", "CtrPerCampaignWindow", "LatestAndPrevious",
-        "WriteWindowsToRedis", "WriteLatestToRedis", "FormatResults", "WriteResultFile", "WriteDeadLetterTopic",
-        "FormatUnattributed", "WriteUnattributedFile")));
+        "ReadEvents", "ParseEvents", "AttributeClicks", "KeyByCampaignAndBreakdowns", "CtrPerKeyWindow",
+        "LatestAndPrevious", "CampaignChanges", "TrendPerCampaign", "DetectAnomalies",
+        "WriteWindowsToRedis", "WriteLatestToRedis", "WriteTrendToRedis", "TrendLatestAndPrevious", "WriteTrendLatestToRedis",
+        "WriteAlertsToRedis", "WriteAlertTopic", "WriteResultTopic",
+        "FormatResults", "WriteResultFile", "WriteDeadLetterTopic", "FormatUnattributed", "WriteUnattributedFile")));
     assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
   }
 }

@@ -18,6 +18,11 @@ import redis.clients.jedis.Jedis;
 public record RedisConnection(String host, int port, String password, RedisKeys keys, Duration resultTtl)
     implements Serializable {
 
+  /** The same server with another key layout (e.g. {@link RedisKeys#trend()}). */
+  public RedisConnection withKeys(RedisKeys other) {
+    return new RedisConnection(host, port, password, other, resultTtl);
+  }
+
   /** Opens a connection; the caller closes it. */
   public Jedis connect() {
     DefaultJedisClientConfig.Builder config =

@@ -12,6 +12,11 @@ import java.io.Serializable;
  *   <li>{@code ctr:campaigns}: set of campaign ids;
  *   <li>{@code ctr:latest}, {@code ctr:previous}: hashes, field = campaign id, value = JSON result.
  * </ul>
+ *
+ * <p>A breakdown dimension (e.g. {@code device}) has the same keys with its name in place of
+ * {@code campaign}, and {@code ctr:device:latest}/{@code ctr:device:previous}. The trend (sliding
+ * windows) has the whole layout under {@code ctr:trend}. Alerts: stream {@code ctr:alerts} and hash
+ * {@code ctr:alerts:latest}.
  */
 public final class RedisKeys implements Serializable {
   private final String prefix;
@@ -37,6 +42,16 @@ public final class RedisKeys implements Serializable {
   /** Set of all keys of a dimension, e.g. {@code ctr:campaigns}. */
   public String keys(String dimension) {
     return prefix + ":" + dimension + "s";
+  }
+
+  /** Stream of alerts ({@code ctr:alerts}). */
+  public String alerts() {
+    return prefix + ":alerts";
+  }
+
+  /** The same layout under {@code <prefix>:trend} for the sliding trend windows. */
+  public RedisKeys trend() {
+    return new RedisKeys(prefix + ":trend");
   }
 
   /** Hash of every key's newest complete window ({@code ctr:latest} for campaigns). */

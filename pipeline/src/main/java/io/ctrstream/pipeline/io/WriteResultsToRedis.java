@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.io;
 
+import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
@@ -12,6 +13,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Instant;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.XAddParams;
 
 /**
  * Stores results in Redis in the layout of {@link RedisKeys}. Each pane overwrites its window's
@@ -45,6 +47,23 @@ public final class WriteResultsToRedis {
       public PDone expand(PCollection<LatestAndPrevious> latest) {
         latest.apply("WriteLatestAndPrevious", ParDo.of(new LatestFn(redis)));
         return PDone.in(latest.getPipeline());
+      }
+    };
+  }
+
+  /**
+   * Appends alerts to the Redis stream {@code <prefix>:alerts} (XADD, capped at about {@code
+   * maxLength} entries; fields as {@link OutputFormats#alert}) and keeps each key's newest alert in
+   * the hash {@code <prefix>:alerts:latest} (field {@code <dimension>:<key>}, value JSON). A replay
+   * after a failure may append an alert again: the stream is at-least-once, and {@code alert_id}
+   * ({@code <dimension>:<key>:<window_start>:<status>}) tells copies apart.
+   */
+  public static PTransform<PCollection<Alert>, PDone> alerts(RedisConnection redis, long maxLength) {
+    return new PTransform<>() {
+      @Override
+      public PDone expand(PCollection<Alert> alerts) {
+        alerts.apply("WriteAlerts", ParDo.of(new AlertFn(redis, maxLength)));
+        return PDone.in(alerts.getPipeline());
       }
     };
   }
@@ -89,6 +108,22 @@ public final class WriteResultsToRedis {
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
       p.expire(index, ttlSeconds);
       p.sadd(keys.keys(r.dimension()), r.key());
+    }
+  }
+
+  private static final class AlertFn extends RedisWriteFn<Alert> {
+    private final long maxLength;
+
+    AlertFn(RedisConnection redis, long maxLength) {
+      super(redis, CtrMetrics.counter("redis_alert_writes"));
+      this.maxLength = maxLength;
+    }
+
+    @Override
+    protected void write(Pipeline p, Alert a) {
+      p.xadd(redis.keys().alerts(), XAddParams.xAddParams().maxLen(maxLength).approximateTrimming(),
+          OutputFormats.alertFields(a));
+      p.hset(redis.keys().alerts() + ":latest", a.dimension() + ":" + a.key(), OutputFormats.alert(a));
     }
   }
 

@@ -3,7 +3,14 @@ package io.ctrstream.pipeline.options;
 import io.ctrstream.pipeline.io.KafkaSettings;
 import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.RedisKeys;
+import io.ctrstream.pipeline.alerts.AlertSettings;
+import io.ctrstream.pipeline.model.Breakdown;
+import io.ctrstream.pipeline.model.CtrResult;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.joda.time.Duration;
 
@@ -25,6 +32,11 @@ import org.joda.time.Duration;
  * @param output result file, or {@code null}
  * @param deadLetterOutput dead-letter file, or {@code null}
  * @param unattributedOutput unattributed-click file, or {@code null}
+ * @param breakdowns further dimensions CTR is computed per (besides campaign)
+ * @param trend sliding windows of the trend, or {@code null} for none
+ * @param alerts how alerts are decided, or {@code null} for none
+ * @param alertsTopic with kafka: the alerts topic, or {@code null}
+ * @param resultsTopic with kafka: the results topic, or {@code null}
  */
 public record CtrConfig(
     String source,
@@ -40,7 +52,20 @@ public record CtrConfig(
     RedisConnection redis,
     String output,
     String deadLetterOutput,
-    String unattributedOutput) {
+    String unattributedOutput,
+    List<Breakdown> breakdowns,
+    Trend trend,
+    AlertSettings alerts,
+    String alertsTopic,
+    String resultsTopic) {
+
+  /**
+   * Sliding trend windows.
+   *
+   * @param size window length
+   * @param period how often a window starts; divides {@code size}
+   */
+  public record Trend(Duration size, Duration period) implements java.io.Serializable {}
 
   public static final String SOURCE_KAFKA = "kafka";
   public static final String SOURCE_FILES = "files";
@@ -99,7 +124,90 @@ public record CtrConfig(
         redis,
         blankToNull(o.getOutput()),
         blankToNull(o.getDeadLetterOutput()),
-        blankToNull(o.getUnattributedOutput()));
+        blankToNull(o.getUnattributedOutput()),
+        breakdowns(o.getBreakdowns()),
+        trend(o),
+        o.getAlerts() ? alerts(o, breakdowns(o.getBreakdowns())) : null,
+        source.equals(SOURCE_KAFKA) ? blankToNull(o.getAlertsTopic()) : null,
+        source.equals(SOURCE_KAFKA) ? blankToNull(o.getResultsTopic()) : null);
+  }
+
+  static List<Breakdown> breakdowns(String value) {
+    List<Breakdown> out = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return out;
+    }
+    for (String spec : value.split(",")) {
+      Breakdown b;
+      try {
+        b = Breakdown.parse(spec);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFlagException("breakdowns", value, e.getMessage());
+      }
+      if (out.contains(b)) {
+        throw new InvalidFlagException("breakdowns", value, "'" + b.name() + "' is given twice");
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  private static Trend trend(CtrOptions o) {
+    if (o.getTrendWindow() == null || o.getTrendWindow().isBlank()) {
+      return null;
+    }
+    Duration size = Durations.parsePositive("trendWindow", o.getTrendWindow());
+    Duration period = Durations.parsePositive("trendPeriod", o.getTrendPeriod());
+    if (size.getMillis() % period.getMillis() != 0) {
+      throw new InvalidFlagException("trendPeriod", o.getTrendPeriod(), "must divide --trendWindow=" + o.getTrendWindow());
+    }
+    return new Trend(size, period);
+  }
+
+  private static AlertSettings alerts(CtrOptions o, List<Breakdown> breakdowns) {
+    String baseline = o.getBaseline() == null ? "" : o.getBaseline().trim();
+    if (!baseline.equals(AlertSettings.PREVIOUS) && !baseline.equals(AlertSettings.EWMA)) {
+      throw new InvalidFlagException("baseline", o.getBaseline(), "expected previous or ewma");
+    }
+    double alpha = number("ewmaAlpha", o.getEwmaAlpha());
+    if (!(alpha > 0 && alpha <= 1)) {
+      throw new InvalidFlagException("ewmaAlpha", o.getEwmaAlpha(), "expected a number in (0, 1]");
+    }
+    double significance = number("alertSignificance", o.getAlertSignificance());
+    if (!(significance > 0 && significance < 1)) {
+      throw new InvalidFlagException("alertSignificance", o.getAlertSignificance(), "expected a number in (0, 1), e.g. 0.001");
+    }
+    double criticalZ = number("criticalZ", o.getCriticalZ());
+    if (!(criticalZ > 0)) {
+      throw new InvalidFlagException("criticalZ", o.getCriticalZ(), "expected a positive number");
+    }
+    double criticalChange = number("criticalRelativeChange", o.getCriticalRelativeChange());
+    if (!(criticalChange > 0)) {
+      throw new InvalidFlagException("criticalRelativeChange", o.getCriticalRelativeChange(), "expected a positive fraction, e.g. 0.5");
+    }
+    double minImpressions = number("minImpressions", o.getMinImpressions());
+    if (!(minImpressions >= 1) || minImpressions != Math.floor(minImpressions)) {
+      throw new InvalidFlagException("minImpressions", o.getMinImpressions(), "expected a whole number of at least 1");
+    }
+    Set<String> dimensions = new LinkedHashSet<>();
+    for (String d : o.getAlertDimensions().split(",")) {
+      String name = d.trim();
+      if (!name.equals(CtrResult.CAMPAIGN) && breakdowns.stream().noneMatch(b -> b.name().equals(name))) {
+        throw new InvalidFlagException("alertDimensions", o.getAlertDimensions(),
+            "'" + name + "' is neither campaign nor one of --breakdowns");
+      }
+      dimensions.add(name);
+    }
+    return new AlertSettings(baseline, alpha, significance, criticalZ, criticalChange, (long) minImpressions,
+        Durations.parse("alertCooldown", o.getAlertCooldown()), Set.copyOf(dimensions));
+  }
+
+  private static double number(String flag, String value) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new InvalidFlagException(flag, value, "expected a number");
+    }
   }
 
   /** Parses {@code k=v,k=v}; an entry without {@code =} is an error naming the flag. */

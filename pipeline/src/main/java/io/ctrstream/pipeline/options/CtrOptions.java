@@ -155,4 +155,90 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
   String getUnattributedOutput();
 
   void setUnattributedOutput(String value);
+
+  // ---- breakdowns, trend, alerts ----
+  @Description("Also compute CTR per these impression fields: comma-separated, a field (device) or a pair "
+      + "(campaign_id+device). Impressions without the field count under 'unknown'.")
+  @Default.String("")
+  String getBreakdowns();
+
+  void setBreakdowns(String value);
+
+  @Description("Also compute a trend: sliding windows of this length (e.g. 15m); empty for none.")
+  @Default.String("")
+  String getTrendWindow();
+
+  void setTrendWindow(String value);
+
+  @Description("How often a trend window starts (the slide), e.g. 1m; divides --trendWindow.")
+  @Default.String("1m")
+  String getTrendPeriod();
+
+  void setTrendPeriod(String value);
+
+  @Description("Raise SPIKE/DROP alerts when a window's CTR differs significantly from its baseline.")
+  @Default.Boolean(true)
+  boolean getAlerts();
+
+  void setAlerts(boolean value);
+
+  @Description("Alert baseline: previous (the complete window before) or ewma (moving average of earlier windows).")
+  @Default.String("previous")
+  String getBaseline();
+
+  void setBaseline(String value);
+
+  @Description("EWMA weight of the newest window, in (0, 1].")
+  @Default.String("0.3")
+  String getEwmaAlpha();
+
+  void setEwmaAlpha(String value);
+
+  @Description("Two-sided significance level of the alerts' two-proportion z-test (0.001: |z| >= 3.29).")
+  @Default.String("0.001")
+  String getAlertSignificance();
+
+  void setAlertSignificance(String value);
+
+  @Description("|z| from which a significant change is CRITICAL.")
+  @Default.String("5")
+  String getCriticalZ();
+
+  void setCriticalZ(String value);
+
+  @Description("|relative change| (a fraction: 0.5 = 50%) from which a significant change is CRITICAL.")
+  @Default.String("0.5")
+  String getCriticalRelativeChange();
+
+  void setCriticalRelativeChange(String value);
+
+  @Description("Alerts need at least this many impressions in the window and in its baseline.")
+  @Default.String("100")
+  String getMinImpressions();
+
+  void setMinImpressions(String value);
+
+  @Description("After an alert, the same kind for the same key is suppressed for windows starting within this event time.")
+  @Default.String("5m")
+  String getAlertCooldown();
+
+  void setAlertCooldown(String value);
+
+  @Description("Which dimensions are watched for alerts: comma-separated, campaign and/or breakdown names.")
+  @Default.String("campaign")
+  String getAlertDimensions();
+
+  void setAlertDimensions(String value);
+
+  @Description("With --source=kafka: publish alerts (JSON) to this topic; empty for none.")
+  @Default.String("ctr-alerts")
+  String getAlertsTopic();
+
+  void setAlertsTopic(String value);
+
+  @Description("With --source=kafka: publish every result pane (JSON) to this topic; empty for none.")
+  @Default.String("")
+  String getResultsTopic();
+
+  void setResultsTopic(String value);
 }

@@ -30,7 +30,7 @@ import org.joda.time.Duration;
  * ParseEvents#CLICKS}). Output tags:
  *
  * <ul>
- *   <li>{@link #COUNT_CHANGES}: {@code KV<campaign_id, CtrCounts>}, each stamped with the
+ *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted), each stamped with the
  *       impression's {@code ts}; summing them per fixed window gives the window's distinct
  *       impressions and distinct attributed clicks;
  *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason.
@@ -42,7 +42,7 @@ import org.joda.time.Duration;
  * See {@link CtrWindowing} for the windows and triggers.
  */
 public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTuple> {
-  public static final TupleTag<KV<String, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
+  public static final TupleTag<KV<Impression, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
 
   private final Duration attributionWindow;
@@ -87,7 +87,7 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
                 "EmitCountChanges",
                 ParDo.of(new EmitCountChangesFn(attributionWindow, allowedLateness))
                     .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
-    changes.get(COUNT_CHANGES).setCoder(KvCoder.of(StringUtf8Coder.of(), CtrCounts.CtrCountsCoder.of()));
+    changes.get(COUNT_CHANGES).setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());
     return changes;
   }

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.Window.ClosingBehavior;
@@ -24,7 +25,7 @@ import org.joda.time.Duration;
  * every element (early and late), so counts flow on without waiting; accumulating panes let each
  * pane see the whole session. Late data is accepted for {@code allowedLateness} after the session.
  *
- * <h3>CTR windows (per campaign)</h3>
+ * <h3>CTR windows (per campaign and per breakdown value)</h3>
  *
  * Fixed windows of {@code windowSize} by the impression's {@code ts}. Early (speculative) panes
  * every {@code earlyFiringPeriod} of processing time, an ON_TIME pane when the watermark passes
@@ -33,6 +34,10 @@ import org.joda.time.Duration;
  * come up to {@code attributionWindow} after the window ends, the window is kept for {@code
  * attributionWindow + 1 ms + allowedLateness} after its end: exactly as long as the join may
  * still change one of its impressions.
+ *
+ * <h3>Trend windows (optional)</h3>
+ *
+ * Sliding windows of {@code trendWindow} every {@code trendPeriod}, triggered like the CTR windows.
  */
 public final class CtrWindowing {
   private CtrWindowing() {}
@@ -54,10 +59,26 @@ public final class CtrWindowing {
         .accumulatingFiredPanes();
   }
 
-  /** Windowing of the per-campaign count changes that the CTR combine sums. */
+  /** Windowing of the count changes that the CTR combine sums: fixed windows of {@code windowSize}. */
   public static <T> Window<T> resultWindows(
       Duration windowSize, Duration earlyFiringPeriod, Duration attributionWindow, Duration allowedLateness) {
-    return Window.<T>into(FixedWindows.of(windowSize))
+    return resultPanes(Window.<T>into(FixedWindows.of(windowSize)), earlyFiringPeriod, attributionWindow, allowedLateness);
+  }
+
+  /**
+   * Windowing of the trend: sliding windows of {@code size} starting every {@code period}, with the
+   * same triggers, lateness and accumulation as {@link #resultWindows}. Each count change lands in
+   * {@code size / period} windows.
+   */
+  public static <T> Window<T> trendWindows(
+      Duration size, Duration period, Duration earlyFiringPeriod, Duration attributionWindow, Duration allowedLateness) {
+    return resultPanes(Window.<T>into(SlidingWindows.of(size).every(period)), earlyFiringPeriod, attributionWindow,
+        allowedLateness);
+  }
+
+  private static <T> Window<T> resultPanes(
+      Window<T> windows, Duration earlyFiringPeriod, Duration attributionWindow, Duration allowedLateness) {
+    return windows
         .triggering(
             AfterWatermark.pastEndOfWindow()
                 .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringPeriod))

@@ -40,7 +40,7 @@ import org.joda.time.Instant;
  * per click id. State is dropped {@code allowedLateness} after the last session ends, when the join
  * can no longer emit a pane for it; the timer holds no watermark.
  */
-class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCounts>> {
+class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<Impression, CtrCounts>> {
   private final Duration attributionWindow;
   private final Duration allowedLateness;
 
@@ -165,13 +165,13 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
         impressionTs);
   }
 
-  private void emitDifference(Attribution previous, Attribution next, OutputReceiver<KV<String, CtrCounts>> out) {
+  private void emitDifference(Attribution previous, Attribution next, OutputReceiver<KV<Impression, CtrCounts>> out) {
     Impression now = next.impression();
     long nowClicks = next.attributedClickIds().size();
     if (previous != null && previous.impression().equals(now)) {
       long more = nowClicks - previous.attributedClickIds().size();
       if (more != 0) {
-        out.outputWithTimestamp(KV.of(now.campaignId(), new CtrCounts(0, more)), new Instant(now.ts()));
+        out.outputWithTimestamp(KV.of(now, new CtrCounts(0, more)), new Instant(now.ts()));
         clicksAttributed.inc(more);
       }
       return;
@@ -180,11 +180,11 @@ class EmitCountChangesFn extends DoFn<KV<String, Attribution>, KV<String, CtrCou
       Impression before = previous.impression();
       long beforeClicks = previous.attributedClickIds().size();
       out.outputWithTimestamp(
-          KV.of(before.campaignId(), new CtrCounts(-1, -beforeClicks)), new Instant(before.ts()));
+          KV.of(before, new CtrCounts(-1, -beforeClicks)), new Instant(before.ts()));
       impressionsCounted.dec();
       clicksAttributed.dec(beforeClicks);
     }
-    out.outputWithTimestamp(KV.of(now.campaignId(), new CtrCounts(1, nowClicks)), new Instant(now.ts()));
+    out.outputWithTimestamp(KV.of(now, new CtrCounts(1, nowClicks)), new Instant(now.ts()));
     impressionsCounted.inc();
     clicksAttributed.inc(nowClicks);
   }

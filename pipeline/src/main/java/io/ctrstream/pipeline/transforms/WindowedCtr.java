@@ -2,6 +2,7 @@ package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.model.DimensionKey;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -9,52 +10,45 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * Sums count changes per key into fixed event-time windows and emits one {@link CtrResult} per key,
- * window and pane. Windowing and triggers: {@link CtrWindowing#resultWindows}.
+ * Sums count changes per key into event-time windows and emits one {@link CtrResult} per key,
+ * window and pane. Windowing and triggers: {@link CtrWindowing#resultWindows} (fixed windows, the
+ * results) or {@link CtrWindowing#trendWindows} (sliding windows, the trend).
  *
- * <p>Input {@code KV<key, CtrCounts>} stamped with the impression's {@code ts}.
+ * <p>Input {@code KV<DimensionKey, CtrCounts>} stamped with the impression's {@code ts}.
  */
-public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, PCollection<CtrResult>> {
-  private final String dimension;
-  private final Duration windowSize;
-  private final Duration earlyFiringPeriod;
-  private final Duration attributionWindow;
-  private final Duration allowedLateness;
+public class WindowedCtr extends PTransform<PCollection<KV<DimensionKey, CtrCounts>>, PCollection<CtrResult>> {
+  private final Window<KV<DimensionKey, CtrCounts>> windowing;
+
+  /** @param windowing one of {@link CtrWindowing}'s result windowings */
+  public WindowedCtr(Window<KV<DimensionKey, CtrCounts>> windowing) {
+    this.windowing = windowing;
+  }
 
   /**
-   * @param dimension what the keys are, e.g. {@link CtrResult#CAMPAIGN}
+   * Fixed windows of {@code windowSize}, as {@link CtrWindowing#resultWindows}.
+   *
    * @param windowSize length of the fixed windows
    * @param earlyFiringPeriod processing time between speculative panes
    * @param attributionWindow the join's attribution window (the windows wait for it)
    * @param allowedLateness how long after the join session late data is still accepted
    */
-  public WindowedCtr(
-      String dimension,
-      Duration windowSize,
-      Duration earlyFiringPeriod,
-      Duration attributionWindow,
-      Duration allowedLateness) {
-    this.dimension = dimension;
-    this.windowSize = windowSize;
-    this.earlyFiringPeriod = earlyFiringPeriod;
-    this.attributionWindow = attributionWindow;
-    this.allowedLateness = allowedLateness;
+  public static WindowedCtr fixed(
+      Duration windowSize, Duration earlyFiringPeriod, Duration attributionWindow, Duration allowedLateness) {
+    return new WindowedCtr(CtrWindowing.resultWindows(windowSize, earlyFiringPeriod, attributionWindow, allowedLateness));
   }
 
   @Override
-  public PCollection<CtrResult> expand(PCollection<KV<String, CtrCounts>> changes) {
+  public PCollection<CtrResult> expand(PCollection<KV<DimensionKey, CtrCounts>> changes) {
     return changes
-        .apply(
-            "FixedWindows",
-            CtrWindowing.<KV<String, CtrCounts>>resultWindows(
-                windowSize, earlyFiringPeriod, attributionWindow, allowedLateness))
+        .apply("Windows", windowing)
         .apply("SumCounts", Combine.perKey(new CtrCombineFn()))
-        .apply("ToCtrResult", ParDo.of(new ToResultFn(dimension)))
+        .apply("ToCtrResult", ParDo.of(new ToResultFn()))
         .setCoder(CtrResult.CtrResultCoder.of());
   }
 
@@ -66,17 +60,12 @@ public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, 
     return pane.getTiming() == PaneInfo.Timing.UNKNOWN ? PaneInfo.Timing.ON_TIME : pane.getTiming();
   }
 
-  static class ToResultFn extends DoFn<KV<String, CtrCounts>, CtrResult> {
-    private final String dimension;
+  static class ToResultFn extends DoFn<KV<DimensionKey, CtrCounts>, CtrResult> {
     private final Counter panes = CtrMetrics.counter("result_panes");
-
-    ToResultFn(String dimension) {
-      this.dimension = dimension;
-    }
 
     @ProcessElement
     public void process(
-        @Element KV<String, CtrCounts> counts, IntervalWindow window, PaneInfo pane, OutputReceiver<CtrResult> out) {
+        @Element KV<DimensionKey, CtrCounts> counts, IntervalWindow window, PaneInfo pane, OutputReceiver<CtrResult> out) {
       if (pane.getIndex() == 0 && counts.getValue().equals(CtrCounts.ZERO)) {
         // Every impression that reached this window so far moved to an earlier one (an earlier
         // copy won): nothing was ever published for it, so there is nothing to correct yet.
@@ -84,8 +73,8 @@ public class WindowedCtr extends PTransform<PCollection<KV<String, CtrCounts>>, 
       }
       out.output(
           new CtrResult(
-              dimension,
-              counts.getKey(),
+              counts.getKey().dimension(),
+              counts.getKey().value(),
               window.start().getMillis(),
               window.end().getMillis(),
               counts.getValue(),

@@ -30,7 +30,7 @@ public final class Events {
         CtrConfig.SOURCE_FILES, "impressions", "clicks",
         new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of()),
         Duration.standardSeconds(5), Duration.standardSeconds(30),
-        ATTRIBUTION, WINDOW, EARLY_PERIOD, LATENESS, null, null, null, null);
+        ATTRIBUTION, WINDOW, EARLY_PERIOD, LATENESS, null, null, null, null, java.util.List.of(), null, null, null, null);
   }
 
   /** {@code T0 + millis}. */

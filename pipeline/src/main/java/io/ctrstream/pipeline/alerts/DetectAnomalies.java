@@ -1,0 +1,180 @@
+package io.ctrstream.pipeline.alerts;
+
+import io.ctrstream.pipeline.model.Alert;
+import io.ctrstream.pipeline.model.Alert.Severity;
+import io.ctrstream.pipeline.model.Alert.Status;
+import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.transforms.CtrMetrics;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * SPIKE/DROP alerts: each complete pane (ON_TIME or LATE) of a watched key's window is tested
+ * against the key's baseline ({@link Baseline}) with the two-proportion z-test ({@link Verdict}).
+ *
+ * <p>Per key (global window, stateful) it keeps the newest counts of its last {@value #HISTORY}
+ * complete windows and the verdict last published for each. A pane emits an alert only when the
+ * window's verdict changes:
+ *
+ * <ul>
+ *   <li>not significant → significant: {@code RAISED}, unless the same kind was raised for this key
+ *       for a window starting less than {@code cooldown} earlier; then it is suppressed (counted in
+ *       {@code alerts_suppressed_cooldown}) and stays suppressed for that window;
+ *   <li>significant → significant with another kind or severity: {@code CORRECTED};
+ *   <li>significant → not significant: {@code RETRACTED}.
+ * </ul>
+ *
+ * A late pane that leaves the verdict as it was emits nothing, so alerts are never duplicated. A
+ * window is judged against the windows before it as they are known when its pane arrives.
+ */
+public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollection<Alert>> {
+  /** How many complete windows per key the baseline and the verdicts remember. */
+  public static final int HISTORY = 64;
+
+  private final AlertSettings settings;
+
+  public DetectAnomalies(AlertSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public PCollection<Alert> expand(PCollection<CtrResult> results) {
+    return results
+        .apply("CompleteWatchedPanes", Filter.by((CtrResult r) -> r.isComplete() && settings.dimensions().contains(r.dimension())))
+        .apply("KeyByDimensionValue", WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
+            .withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), CtrResult.CtrResultCoder.of()))
+        .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+        .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings)))
+        .setCoder(Alert.AlertCoder.of());
+  }
+
+  static final class DetectFn extends DoFn<KV<String, CtrResult>, Alert> {
+    /** Verdict markers kept per window start. */
+    private static final String SUPPRESSED = "SUPPRESSED:";
+
+    private final AlertSettings settings;
+    private final Counter raised = CtrMetrics.counter("alerts_raised");
+    private final Counter corrected = CtrMetrics.counter("alerts_corrected");
+    private final Counter retracted = CtrMetrics.counter("alerts_retracted");
+    private final Counter suppressed = CtrMetrics.counter("alerts_suppressed_cooldown");
+    private final Counter tested = CtrMetrics.counter("alert_panes_tested");
+
+    @StateId("history")
+    private final StateSpec<ValueState<List<CtrResult>>> historySpec =
+        StateSpecs.value(ListCoder.of(CtrResult.CtrResultCoder.of()));
+
+    /** window start → "SPIKE:WARNING" (published) or "SUPPRESSED:SPIKE" */
+    @StateId("verdicts")
+    private final StateSpec<ValueState<Map<Long, String>>> verdictsSpec =
+        StateSpecs.value(MapCoder.of(VarLongCoder.of(), StringUtf8Coder.of()));
+
+    DetectFn(AlertSettings settings) {
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, CtrResult> element,
+        @StateId("history") ValueState<List<CtrResult>> historyState,
+        @StateId("verdicts") ValueState<Map<Long, String>> verdictsState,
+        OutputReceiver<Alert> out) {
+      CtrResult r = element.getValue();
+      List<CtrResult> history = historyState.read() == null ? new ArrayList<>() : new ArrayList<>(historyState.read());
+      history.removeIf(h -> h.windowStart() == r.windowStart());
+      history.add(r);
+      history.sort(Comparator.comparingLong(CtrResult::windowStart));
+      while (history.size() > HISTORY) {
+        history.remove(0);
+      }
+      historyState.write(history);
+
+      TreeMap<Long, String> verdicts = verdictsState.read() == null ? new TreeMap<>() : new TreeMap<>(verdictsState.read());
+      verdicts.headMap(history.get(0).windowStart()).clear();
+      try {
+        judge(r, history, verdicts, out);
+      } finally {
+        verdictsState.write(verdicts);
+      }
+    }
+
+    private void judge(CtrResult r, List<CtrResult> history, TreeMap<Long, String> verdicts, OutputReceiver<Alert> out) {
+      List<CtrResult> earlier = history.stream().filter(h -> h.windowStart() < r.windowStart()).toList();
+      Baseline baseline = Baseline.of(earlier, settings.baseline(), settings.ewmaAlpha());
+      if (baseline == null) {
+        return;
+      }
+      Verdict v = Verdict.of(r.impressions(), r.clicks(), baseline, settings);
+      tested.inc();
+      String before = verdicts.get(r.windowStart());
+      if (before != null && before.startsWith(SUPPRESSED)) {
+        if (!v.significant()) {
+          verdicts.remove(r.windowStart());
+        }
+        return; // a suppressed window stays quiet
+      }
+      String now = v.significant() ? v.kind() + ":" + v.severity() : null;
+      if (before == null && now == null || now != null && now.equals(before)) {
+        return;
+      }
+      if (before == null) {
+        if (inCooldown(r.windowStart(), v.kind(), verdicts)) {
+          verdicts.put(r.windowStart(), SUPPRESSED + v.kind());
+          suppressed.inc();
+          return;
+        }
+        verdicts.put(r.windowStart(), now);
+        out.output(alert(r, baseline, v, v.kind(), v.severity(), Status.RAISED));
+        raised.inc();
+      } else if (now == null) {
+        verdicts.remove(r.windowStart());
+        Alert.Kind was = Alert.Kind.valueOf(before.substring(0, before.indexOf(':')));
+        out.output(alert(r, baseline, v, was, Severity.NONE, Status.RETRACTED));
+        retracted.inc();
+      } else {
+        verdicts.put(r.windowStart(), now);
+        out.output(alert(r, baseline, v, v.kind(), v.severity(), Status.CORRECTED));
+        corrected.inc();
+      }
+    }
+
+    /** Whether a published alert of the same kind is less than the cooldown before this window. */
+    private boolean inCooldown(long windowStart, Alert.Kind kind, TreeMap<Long, String> verdicts) {
+      long since = windowStart - settings.cooldown().getMillis();
+      for (Map.Entry<Long, String> e : verdicts.subMap(since, false, windowStart, false).entrySet()) {
+        if (e.getValue().startsWith(kind + ":")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private Alert alert(CtrResult r, Baseline b, Verdict v, Alert.Kind kind, Severity severity, Status status) {
+      return new Alert(r.dimension(), r.key(), r.windowStart(), r.windowEnd(), kind, severity, status,
+          settings.baseline(), r.impressions(), r.clicks(), b.impressions(), b.clicks(), v.z(), v.pValue(),
+          v.relativeChange());
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.ctrstream.pipeline.transforms;
+
+import io.ctrstream.pipeline.model.Breakdown;
+import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.DimensionKey;
+import io.ctrstream.pipeline.model.Impression;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Keys each count change by its impression's campaign and by every breakdown: one input {@code
+ * KV<Impression, CtrCounts>} becomes {@code 1 + breakdowns} outputs {@code KV<DimensionKey,
+ * CtrCounts>}, with the same timestamp (the impression's {@code ts}). Every dimension therefore
+ * counts the same impressions and clicks: a breakdown's values sum to the campaign totals.
+ */
+public class KeyByDimensions
+    extends PTransform<PCollection<KV<Impression, CtrCounts>>, PCollection<KV<DimensionKey, CtrCounts>>> {
+  private final List<Breakdown> breakdowns;
+
+  public KeyByDimensions(List<Breakdown> breakdowns) {
+    this.breakdowns = List.copyOf(breakdowns);
+  }
+
+  @Override
+  public PCollection<KV<DimensionKey, CtrCounts>> expand(PCollection<KV<Impression, CtrCounts>> changes) {
+    return changes
+        .apply(ParDo.of(new DoFn<KV<Impression, CtrCounts>, KV<DimensionKey, CtrCounts>>() {
+          @ProcessElement
+          public void process(@Element KV<Impression, CtrCounts> change, OutputReceiver<KV<DimensionKey, CtrCounts>> out) {
+            Impression impression = change.getKey();
+            out.output(KV.of(DimensionKey.campaign(impression.campaignId()), change.getValue()));
+            for (Breakdown b : breakdowns) {
+              out.output(KV.of(b.keyOf(impression), change.getValue()));
+            }
+          }
+        }))
+        .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()));
+  }
+}
