@@ -6,6 +6,7 @@ import static io.ctrstream.pipeline.testing.Events.window;
 import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.RedisKeys;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
+import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
@@ -40,6 +41,7 @@ import redis.clients.jedis.Jedis;
  * </pre>
  *
  * <p>So {@code ctr:latest} holds the 12:01:00 windows and {@code ctr:previous} the 12:00:30 ones.
+ * The alert stream holds one alert ({@link #ALERT}), written by the pipeline's alert writer.
  * The write times, the only fields that depend on the clock, are pinned: {@code updated_at} = window
  * end + 20 s, and {@code on_time_at} (complete windows) the same.
  */
@@ -59,6 +61,11 @@ public final class SeededRedis extends RedisServer {
       result("c2", window(30), 2, 0, Timing.ON_TIME, 0, true),
       result("c2", window(60), 1, 1, Timing.ON_TIME, 0, false));
 
+  /** A SPIKE, WARNING, on c2's 12:01:00 window against the one before (numbers as in the stream). */
+  public static final Alert ALERT = new Alert("campaign", "c2", T0 + 60_000, T0 + 90_000, Alert.Kind.SPIKE,
+      Alert.Severity.WARNING, Alert.Status.RAISED, "previous", 1000, 80, 1000, 50, 2.721095431170472,
+      0.006506597483637838, 0.6);
+
   @Override
   protected void before() throws Throwable {
     super.before();
@@ -76,6 +83,7 @@ public final class SeededRedis extends RedisServer {
     PCollection<CtrResult> results = p.apply(Create.of(RESULTS).withCoder(CtrResult.CtrResultCoder.of()));
     results.apply("WriteWindows", WriteResultsToRedis.windows(redis));
     results.apply(new TrackLatestAndPrevious()).apply("WriteLatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
+    p.apply("CreateAlerts", Create.of(ALERT).withCoder(Alert.AlertCoder.of())).apply("WriteAlerts", WriteResultsToRedis.alerts(redis, 100));
     p.run().waitUntilFinish();
     pinWriteTimes();
   }

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.testing.RedisServer;
@@ -27,6 +28,8 @@ import org.junit.Before;
 import org.junit.ClassRule;
 import org.junit.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
 
 /** The Redis key layout, against a real redis-server. */
 public class WriteResultsToRedisTest {
@@ -124,6 +127,28 @@ public class WriteResultsToRedisTest {
       assertThat(prev.get("final").asBoolean(), equalTo(true));
       assertThat(jedis.hkeys("ctr:latest"), equalTo(Set.of("906", "7")));
       assertThat(jedis.hkeys("ctr:previous"), equalTo(Set.of("906")));
+    }
+  }
+
+  @Test
+  public void alertsGoToTheStreamAndTheLatestAlertHash() {
+    Alert raised = new Alert("campaign", "906", W30.start().getMillis(), W30.end().getMillis(), Alert.Kind.DROP,
+        Alert.Severity.CRITICAL, Alert.Status.RAISED, "previous", 1000, 20, 1000, 60, -5.25, 1.5e-7, -2.0 / 3);
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    pipeline.apply(Create.of(raised).withCoder(Alert.AlertCoder.of())).apply(WriteResultsToRedis.alerts(redis(), 100));
+    pipeline.run().waitUntilFinish();
+
+    try (Jedis jedis = REDIS.client()) {
+      List<StreamEntry> entries = jedis.xrange("ctr:alerts", (StreamEntryID) null, (StreamEntryID) null);
+      assertThat(entries.size(), equalTo(1));
+      Map<String, String> f = entries.get(0).getFields();
+      assertThat(f.get("alert_id"), equalTo("campaign:906:" + W30.start().getMillis() + ":RAISED"));
+      assertThat(f.get("campaign_id"), equalTo("906"));
+      assertThat(f.get("kind") + " " + f.get("severity") + " " + f.get("status"), equalTo("DROP CRITICAL RAISED"));
+      assertThat(f.get("window_start_iso"), equalTo("2024-03-01T12:00:30.000Z"));
+      assertThat(f.get("ctr") + " " + f.get("baseline_ctr") + " " + f.get("z"), equalTo("0.02 0.06 -5.25"));
+      assertThat(Double.parseDouble(f.get("relative_change")), equalTo(-2.0 / 3));
+      assertThat(jedis.hget("ctr:alerts:latest", "campaign:906"), org.hamcrest.Matchers.containsString("\"status\":\"RAISED\""));
     }
   }
 }

@@ -26,6 +26,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /ctr/{campaign}}: latest and previous side by side with the change, and the
  *       newest (possibly EARLY) window;
  *   <li>{@code GET /ctr/{campaign}/windows?from=&to=&limit=}: window history, oldest first;
+ *   <li>{@code GET /alerts?limit=}: the newest SPIKE/DROP alerts (default 50), newest first;
  *   <li>{@code GET /campaigns}: campaign ids;
  *   <li>{@code GET /health}: Redis reachable, age of the newest result.
  * </ul>
@@ -59,6 +60,10 @@ public final class CtrApi {
     if (parts.length == 2 && parts[1].equals("campaigns")) {
       Query.parse(rawQuery, Set.of());
       return campaigns();
+    }
+    if (parts.length == 2 && parts[1].equals("alerts")) {
+      Query q = Query.parse(rawQuery, Set.of("limit"));
+      return ResultJson.alerts(store.alerts(limit(q, 50)));
     }
     if (parts.length >= 3 && parts[1].equals("ctr")) {
       String campaign = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
@@ -138,22 +143,28 @@ public final class CtrApi {
     if (from >= to) {
       throw ApiException.badRequest("'from' must be before 'to'");
     }
-    int limit = DEFAULT_LIMIT;
-    if (q.get("limit") != null) {
-      try {
-        limit = Integer.parseInt(q.get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + q.get("limit") + "'");
-      }
-    }
+    int limit = limit(q, DEFAULT_LIMIT);
     requireKnown(campaign);
     List<WindowResult> windows = store.windows(campaign, from, to, limit);
     ObjectNode o = ResultJson.results(windows);
     o.put("campaign_id", campaign);
     return o;
+  }
+
+  private static int limit(Query q, int defaultLimit) {
+    if (q.get("limit") == null) {
+      return defaultLimit;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(q.get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + q.get("limit") + "'");
+    }
+    return limit;
   }
 
   private void requireKnown(String campaign) {

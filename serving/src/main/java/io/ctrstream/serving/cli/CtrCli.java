@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ctr", mixinStandardHelpOptions = true, version = "ctrstream ctr 0.1.0",
     subcommands = {LatestCommand.class, PreviousCommand.class, ShowCommand.class, TopCommand.class,
-        WatchCommand.class, ServeCommand.class},
+        WatchCommand.class, AlertsCommand.class, ServeCommand.class},
     description = "Read ctrstream's CTR results from Redis: tables, JSON, a live watch, the HTTP API and dashboard.")
 public final class CtrCli implements Runnable {
   /** Exit status when Redis cannot be reached. */

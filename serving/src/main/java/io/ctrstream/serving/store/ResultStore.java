@@ -19,6 +19,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
@@ -148,6 +149,13 @@ public final class ResultStore implements AutoCloseable {
       }
       return out;
     });
+  }
+
+  /** The newest {@code limit} alerts of the stream {@code <prefix>:alerts}, newest first. */
+  public List<AlertEntry> alerts(int limit) {
+    return read(j -> j.xrevrange(key("alerts"), (StreamEntryID) null, (StreamEntryID) null, limit).stream()
+        .map(e -> new AlertEntry(e.getID().toString(), e.getFields()))
+        .toList());
   }
 
   /** When the pipeline last wrote any campaign's newest window, epoch ms; empty before any result. */

@@ -74,6 +74,36 @@ public final class ResultJson {
     return o;
   }
 
+  /** Alert fields that are numbers; the others are strings. */
+  private static final java.util.Set<String> ALERT_LONGS = java.util.Set.of("window_start", "window_end", "impressions", "clicks");
+  private static final java.util.Set<String> ALERT_DOUBLES = java.util.Set.of(
+      "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
+
+  /** {@code {"count", "alerts": [alert…]}}, each alert with its stream id and typed fields. */
+  public static ObjectNode alerts(java.util.List<io.ctrstream.serving.store.AlertEntry> alerts) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("count", alerts.size());
+    ArrayNode a = o.putArray("alerts");
+    for (io.ctrstream.serving.store.AlertEntry e : alerts) {
+      ObjectNode alert = a.addObject();
+      alert.put("stream_id", e.streamId());
+      e.fields().forEach((name, value) -> {
+        if (ALERT_LONGS.contains(name)) {
+          alert.put(name, Long.parseLong(value));
+        } else if (ALERT_DOUBLES.contains(name)) {
+          if (value.equals("null")) {
+            alert.putNull(name);
+          } else {
+            alert.put(name, Double.parseDouble(value));
+          }
+        } else {
+          alert.put(name, value);
+        }
+      });
+    }
+    return o;
+  }
+
   /** Puts {@code name} (epoch ms) and {@code name_iso} (ISO-8601, UTC). */
   public static void time(ObjectNode o, String name, long epochMs) {
     o.put(name, epochMs);

@@ -132,6 +132,22 @@ public class ApiServerTest {
   }
 
   @Test
+  public void alertsComeFromTheStreamNewestFirstWithTypedFields() throws Exception {
+    JsonNode body = getJson("/alerts?limit=5", 200);
+    assertThat(body.get("count").asInt(), equalTo(1));
+    JsonNode alert = ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("alerts").get(0).deepCopy());
+    assertThat(alert.get("stream_id").asText().matches("\\d+-\\d+"), equalTo(true));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) alert).remove("stream_id");
+    assertThat(alert, equalTo(json("{\"alert_id\":\"campaign:c2:" + (T0 + 60_000) + ":RAISED\",\"dimension\":\"campaign\","
+        + "\"key\":\"c2\",\"campaign_id\":\"c2\",\"window_start\":" + (T0 + 60_000) + ",\"window_end\":" + (T0 + 90_000)
+        + ",\"window_start_iso\":\"2024-03-01T12:01:00.000Z\",\"window_end_iso\":\"2024-03-01T12:01:30.000Z\","
+        + "\"kind\":\"SPIKE\",\"severity\":\"WARNING\",\"status\":\"RAISED\",\"baseline\":\"previous\","
+        + "\"impressions\":1000,\"clicks\":80,\"ctr\":0.08,\"baseline_impressions\":1000.0,\"baseline_clicks\":50.0,"
+        + "\"baseline_ctr\":0.05,\"z\":2.721095431170472,\"p_value\":0.006506597483637838,\"relative_change\":0.6}")));
+    assertError("/alerts?limit=none", 400, "bad_request", "'limit' must be a whole number from 1 to 10000, not 'none'");
+  }
+
+  @Test
   public void campaignsAreSorted() throws Exception {
     assertThat(getJson("/campaigns", 200), equalTo(json("{\"count\":2,\"campaigns\":[\"c1\",\"c2\"]}")));
   }
@@ -218,7 +234,7 @@ public class ApiServerTest {
       paths.add(it.next());
     }
     assertThat(paths, equalTo(new TreeSet<>(Set.of("/ctr/latest", "/ctr/previous", "/ctr/{campaign}",
-        "/ctr/{campaign}/windows", "/campaigns", "/health"))));
+        "/ctr/{campaign}/windows", "/campaigns", "/health", "/alerts"))));
     for (String path : paths) {
       int status = get(server, path.replace("{campaign}", "c1")).statusCode();
       assertThat(path, status, equalTo(200));

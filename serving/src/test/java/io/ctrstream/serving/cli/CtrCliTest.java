@@ -126,6 +126,15 @@ public class CtrCliTest {
   }
 
   @Test
+  public void alertsTable() {
+    assertThat(ctr("alerts").out(), equalTo(String.join("\n",
+        "window_start          dimension  key  kind   severity  status  impressions    ctr  baseline_ctr  change     z  p_value",
+        "--------------------  ---------  ---  -----  --------  ------  -----------  -----  ------------  ------  ----  -------",
+        "2024-03-01T12:01:00Z  campaign   c2   SPIKE  WARNING   RAISED         1000  8.00%         5.00%  +60.0%  2.72   0.0065",
+        "")));
+  }
+
+  @Test
   public void unknownCampaignExits3WithAMessage() {
     Run r = ctr("show", "nope");
     assertThat(r.status(), equalTo(CtrCli.EXIT_NOT_FOUND));
