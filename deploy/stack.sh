@@ -23,7 +23,7 @@ controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 rest_port=${FLINK_REST_PORT:-8081}
 rpc_port=${FLINK_RPC_PORT:-6123}
 partitions=${TOPIC_PARTITIONS:-3}
-topics=(impressions clicks ctr-dead-letters)
+topics=(impressions clicks ctr-dead-letters ctr-alerts ctr-results)
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
