@@ -7,6 +7,7 @@
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
 #   deploy/stack.sh start-taskmanager N                  start TaskManager N again
+#   deploy/stack.sh consume TOPIC [MAX]                  print up to MAX (10) records of a topic from the beginning
 #
 # Service jars come from Maven Central via deploy/services/pom.xml; redis-server from Debian.
 # Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), KAFKA_PORT (9092),
@@ -293,5 +294,8 @@ case "$cmd" in
     alive "$f" TaskManagerRunner || die "taskmanager-$1 is not running"
     kill -9 "$(cat "$f")"; say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
   start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
+  consume) # consume TOPIC [MAX]: print a topic's records from the beginning (key and value), then exit
+    kafka_tool kafka.tools.ConsoleConsumer --bootstrap-server "127.0.0.1:$kafka_port" --topic "${1:?which topic}" \
+      --from-beginning --max-messages "${2:-10}" --timeout-ms 10000 --property print.key=true 2>/dev/null || true ;;
   *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
 esac
