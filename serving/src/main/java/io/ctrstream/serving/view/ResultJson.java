@@ -79,6 +79,12 @@ public final class ResultJson {
   private static final java.util.Set<String> ALERT_DOUBLES = java.util.Set.of(
       "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
 
+  /** The order of an alert's fields in JSON (the pipeline's); fields not named here follow. */
+  private static final java.util.List<String> ALERT_ORDER = java.util.List.of("alert_id", "dimension", "key",
+      "campaign_id", "window_start", "window_end", "window_start_iso", "window_end_iso", "kind", "severity", "status",
+      "baseline", "impressions", "clicks", "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z",
+      "p_value", "relative_change");
+
   /** {@code {"count", "alerts": [alert…]}}, each alert with its stream id and typed fields. */
   public static ObjectNode alerts(java.util.List<io.ctrstream.serving.store.AlertEntry> alerts) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -87,7 +93,11 @@ public final class ResultJson {
     for (io.ctrstream.serving.store.AlertEntry e : alerts) {
       ObjectNode alert = a.addObject();
       alert.put("stream_id", e.streamId());
-      e.fields().forEach((name, value) -> {
+      java.util.Map<String, String> ordered = new java.util.TreeMap<>(java.util.Comparator
+          .comparingInt((String f) -> ALERT_ORDER.contains(f) ? ALERT_ORDER.indexOf(f) : ALERT_ORDER.size())
+          .thenComparing(f -> f));
+      ordered.putAll(e.fields());
+      ordered.forEach((name, value) -> {
         if (ALERT_LONGS.contains(name)) {
           alert.put(name, Long.parseLong(value));
         } else if (ALERT_DOUBLES.contains(name)) {
