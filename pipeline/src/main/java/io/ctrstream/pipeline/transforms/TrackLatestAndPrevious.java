@@ -2,21 +2,14 @@ package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Keeps, per key, the newest complete window and the complete window before it, and emits both
@@ -31,11 +24,7 @@ public class TrackLatestAndPrevious extends PTransform<PCollection<CtrResult>, P
   @Override
   public PCollection<LatestAndPrevious> expand(PCollection<CtrResult> results) {
     return results
-        .apply("CompletePanes", Filter.by(CtrResult::isComplete))
-        .apply("KeyByDimensionValue", WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), CtrResult.CtrResultCoder.of()))
-        .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+        .apply("CompletePanesPerKey", CompletePanesPerKey.all())
         .apply("KeepLatestTwo", ParDo.of(new KeepLatestTwoFn()))
         .setCoder(LatestAndPrevious.LatestAndPreviousCoder.of());
   }
