@@ -17,8 +17,9 @@ import redis.clients.jedis.params.XAddParams;
 
 /**
  * Stores results in Redis in the layout of {@link RedisKeys}. Each pane overwrites its window's
- * hash (panes accumulate, so the newest pane holds the full count) and refreshes the TTL of the
- * hash and of the window index; replaying panes after a failure rewrites the same values.
+ * hash (panes accumulate, so the newest pane holds the full count) unless a newer pane of that window
+ * is already stored ({@link NewerPanesOnly}), and refreshes the TTL of the hash and of the window
+ * index; replaying panes after a failure rewrites the same values.
  *
  * <p>Window hash fields: {@code dimension, key, <dimension>_id, impressions, clicks, ctr,
  * window_start, window_end} (epoch ms), {@code window_start_iso, window_end_iso, timing,
@@ -40,7 +41,10 @@ public final class WriteResultsToRedis {
     };
   }
 
-  /** Writes latest and previous per key to the {@code latest} and {@code previous} hashes. */
+  /**
+   * Writes latest and previous per key to the {@code latest} and {@code previous} hashes, unless a
+   * newer pair is already stored ({@link NewerPanesOnly}).
+   */
   public static PTransform<PCollection<LatestAndPrevious>, PDone> latestAndPrevious(RedisConnection redis) {
     return new PTransform<>() {
       @Override
@@ -100,10 +104,11 @@ public final class WriteResultsToRedis {
       String hash = keys.window(r.dimension(), r.key(), r.windowStart());
       String index = keys.windows(r.dimension(), r.key());
       long now = System.currentTimeMillis();
-      p.hset(hash, fields(r, now));
+      Map<String, String> fields = fields(r, now);
       if (r.timing() == PaneInfo.Timing.ON_TIME) {
-        p.hset(hash, "on_time_at", Long.toString(now)); // kept by later panes: the window's freshness
+        fields.put("on_time_at", Long.toString(now)); // kept by later panes: the window's freshness
       }
+      NewerPanesOnly.windowHash(p, hash, r.paneIndex(), fields);
       p.expire(hash, ttlSeconds);
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
       p.expire(index, ttlSeconds);
@@ -135,10 +140,9 @@ public final class WriteResultsToRedis {
     @Override
     protected void write(Pipeline p, LatestAndPrevious lp) {
       CtrResult latest = lp.latest();
-      p.hset(redis.keys().latest(latest.dimension()), latest.key(), OutputFormats.result(latest));
-      if (lp.previous() != null) {
-        p.hset(redis.keys().previous(latest.dimension()), latest.key(), OutputFormats.result(lp.previous()));
-      }
+      NewerPanesOnly.latestAndPrevious(p, redis.keys().latest(latest.dimension()),
+          redis.keys().previous(latest.dimension()), latest.key(), OutputFormats.result(latest),
+          lp.previous() == null ? null : OutputFormats.result(lp.previous()));
     }
   }
 }

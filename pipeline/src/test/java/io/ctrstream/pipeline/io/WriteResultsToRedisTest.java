@@ -105,6 +105,56 @@ public class WriteResultsToRedisTest {
   }
 
   @Test
+  public void anOlderPaneWrittenLateNeverReplacesANewerOne() {
+    write(List.of(result("906", W0, 12, 3, LATE, 2, true)));
+    write(List.of(result("906", W0, 10, 2, ON_TIME, 1, false))); // e.g. a replayed bundle, after pane 2
+    try (Jedis jedis = REDIS.client()) {
+      Map<String, String> hash = jedis.hgetAll("ctr:campaign:906:window:" + W0.start().getMillis());
+      assertThat(hash.get("pane_index") + " " + hash.get("timing") + " " + hash.get("impressions") + " "
+          + hash.get("clicks") + " " + hash.get("final"), equalTo("2 LATE 12 3 true"));
+      assertThat(hash.containsKey("on_time_at"), equalTo(false)); // the refused ON_TIME write left nothing
+    }
+    write(List.of(result("906", W0, 13, 3, LATE, 3, true)));
+    try (Jedis jedis = REDIS.client()) {
+      assertThat(jedis.hget("ctr:campaign:906:window:" + W0.start().getMillis(), "impressions"), equalTo("13"));
+    }
+  }
+
+  @Test
+  public void anOlderLatestAndPreviousWrittenLateNeverReplacesANewerPair() throws Exception {
+    writeLatest(new LatestAndPrevious(result("906", W30, 140, 7, ON_TIME, 0, false), result("906", W0, 135, 23, ON_TIME, 0, false)));
+    writeLatest(new LatestAndPrevious(result("906", W0, 135, 23, ON_TIME, 0, false), null)); // the first state, written last
+    assertThat(latestAndPrevious("906"), equalTo("W30 pane 0 / W0 pane 0"));
+    writeLatest(new LatestAndPrevious(result("906", W30, 140, 7, ON_TIME, 0, false), result("906", W0, 136, 23, LATE, 1, true)));
+    assertThat(latestAndPrevious("906"), equalTo("W30 pane 0 / W0 pane 1"));
+    writeLatest(new LatestAndPrevious(result("906", W30, 140, 7, ON_TIME, 0, false), result("906", W0, 135, 23, ON_TIME, 0, false)));
+    assertThat(latestAndPrevious("906"), equalTo("W30 pane 0 / W0 pane 1"));
+    writeLatest(new LatestAndPrevious(result("906", W30, 141, 8, LATE, 1, true), result("906", W0, 136, 23, LATE, 1, true)));
+    assertThat(latestAndPrevious("906"), equalTo("W30 pane 1 / W0 pane 1"));
+  }
+
+  private void writeLatest(LatestAndPrevious lp) {
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    pipeline.apply(Create.of(lp).withCoder(LatestAndPrevious.LatestAndPreviousCoder.of()))
+        .apply(WriteResultsToRedis.latestAndPrevious(redis()));
+    pipeline.run().waitUntilFinish();
+  }
+
+  /** "W30 pane 0 / W0 pane 1": the stored latest and previous windows of a campaign and their panes. */
+  private String latestAndPrevious(String campaign) throws Exception {
+    try (Jedis jedis = REDIS.client()) {
+      JsonNode l = MAPPER.readTree(jedis.hget("ctr:latest", campaign));
+      JsonNode p = MAPPER.readTree(jedis.hget("ctr:previous", campaign));
+      return describe(l) + " / " + describe(p);
+    }
+  }
+
+  private static String describe(JsonNode r) {
+    long seconds = (r.get("window_start").asLong() - W0.start().getMillis()) / 1000;
+    return "W" + seconds + " pane " + r.get("pane_index").asLong();
+  }
+
+  @Test
   public void latestAndPreviousHoldJsonPerCampaign() throws Exception {
     CtrResult latest = result("906", W30, 140, 7, ON_TIME, 0, false);
     CtrResult previous = result("906", W0, 135, 23, LATE, 1, true);
