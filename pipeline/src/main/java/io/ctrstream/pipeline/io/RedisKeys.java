@@ -10,6 +10,7 @@ import java.io.Serializable;
  *   <li>{@code ctr:campaign:<id>:windows}: sorted set of that campaign's window starts (member and
  *       score = window start in epoch ms), for range reads;
  *   <li>{@code ctr:campaigns}: set of campaign ids;
+ *   <li>{@code ctr:dimensions}: set of the dimensions written ({@code campaign} and breakdowns);
  *   <li>{@code ctr:latest}, {@code ctr:previous}: hashes, field = campaign id, value = JSON result.
  * </ul>
  *
@@ -42,6 +43,11 @@ public final class RedisKeys implements Serializable {
   /** Set of all keys of a dimension, e.g. {@code ctr:campaigns}. */
   public String keys(String dimension) {
     return prefix + ":" + dimension + "s";
+  }
+
+  /** Set of the dimensions with results ({@code ctr:dimensions}: {@code campaign}, {@code device}, …). */
+  public String dimensions() {
+    return prefix + ":dimensions";
   }
 
   /** Stream of alerts ({@code ctr:alerts}). */

@@ -113,6 +113,7 @@ public final class WriteResultsToRedis {
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
       p.expire(index, ttlSeconds);
       p.sadd(keys.keys(r.dimension()), r.key());
+      p.sadd(keys.dimensions(), r.dimension());
     }
   }
 

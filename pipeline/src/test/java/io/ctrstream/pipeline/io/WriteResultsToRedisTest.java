@@ -78,6 +78,7 @@ public class WriteResultsToRedisTest {
       assertThat(jedis.zrangeByScore("ctr:campaign:906:windows", 0, Double.MAX_VALUE),
           equalTo(List.of(Long.toString(W0.start().getMillis()), Long.toString(W30.start().getMillis()))));
       assertThat(jedis.smembers("ctr:campaigns"), equalTo(Set.of("906", "1722")));
+      assertThat(jedis.smembers("ctr:dimensions"), equalTo(Set.of("campaign")));
       long week = Duration.standardDays(7).getStandardSeconds();
       assertThat(jedis.ttl("ctr:campaign:906:window:" + W0.start().getMillis()), allOf(greaterThan(0L), lessThanOrEqualTo(week)));
       assertThat(jedis.ttl("ctr:campaign:906:windows"), allOf(greaterThan(0L), lessThanOrEqualTo(week)));
