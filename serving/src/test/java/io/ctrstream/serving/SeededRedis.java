@@ -7,6 +7,7 @@ import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.RedisKeys;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.model.Alert;
+import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
@@ -41,6 +42,12 @@ import redis.clients.jedis.Jedis;
  * </pre>
  *
  * <p>So {@code ctr:latest} holds the 12:01:00 windows and {@code ctr:previous} the 12:00:30 ones.
+ *
+ * <p>A {@code device} breakdown ({@link #DEVICE_RESULTS}: mobile 12:00:30 2/0 and 12:01:00 1/1,
+ * desktop 12:01:00 2/1, all ON_TIME), a {@code campaign_id+device} pair (c1|mobile 12:01:00 1/1) and
+ * c1's trend ({@link #TREND_RESULTS}, 60 s windows every
+ * 30 s under {@code ctr:trend}: 12:00:00 5/4 LATE final, 12:00:30 4/2 ON_TIME, 12:01:00 3/1 EARLY)
+ * are written by the same writers.
  * The alert stream holds one alert ({@link #ALERT}), written by the pipeline's alert writer.
  * The write times, the only fields that depend on the clock, are pinned: {@code updated_at} = window
  * end + 20 s, and {@code on_time_at} (complete windows) the same.
@@ -61,6 +68,19 @@ public final class SeededRedis extends RedisServer {
       result("c2", window(30), 2, 0, Timing.ON_TIME, 0, true),
       result("c2", window(60), 1, 1, Timing.ON_TIME, 0, false));
 
+  /** The {@code device} and {@code campaign_id+device} breakdowns' panes, as in the class comment. */
+  public static final List<CtrResult> DEVICE_RESULTS = List.of(
+      breakdown("device", "mobile", 30, 30, 2, 0, Timing.ON_TIME, 0, true),
+      breakdown("device", "mobile", 60, 30, 1, 1, Timing.ON_TIME, 0, false),
+      breakdown("device", "desktop", 60, 30, 2, 1, Timing.ON_TIME, 0, false),
+      breakdown("campaign_id+device", "c1|mobile", 60, 30, 1, 1, Timing.ON_TIME, 0, false));
+
+  /** c1's trend panes (60 s windows every 30 s), as in the class comment. */
+  public static final List<CtrResult> TREND_RESULTS = List.of(
+      breakdown("campaign", "c1", 0, 60, 5, 4, Timing.LATE, 1, true),
+      breakdown("campaign", "c1", 30, 60, 4, 2, Timing.ON_TIME, 0, false),
+      breakdown("campaign", "c1", 60, 60, 3, 1, Timing.EARLY, 0, false));
+
   /** A SPIKE, WARNING, on c2's 12:01:00 window against the one before (numbers as in the stream). */
   public static final Alert ALERT = new Alert("campaign", "c2", T0 + 60_000, T0 + 90_000, Alert.Kind.SPIKE,
       Alert.Severity.WARNING, Alert.Status.RAISED, "previous", 1000, 80, 1000, 50, 2.721095431170472,
@@ -80,12 +100,26 @@ public final class SeededRedis extends RedisServer {
   private void seed() {
     RedisConnection redis = new RedisConnection("127.0.0.1", port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
     Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
-    PCollection<CtrResult> results = p.apply(Create.of(RESULTS).withCoder(CtrResult.CtrResultCoder.of()));
-    results.apply("WriteWindows", WriteResultsToRedis.windows(redis));
-    results.apply(new TrackLatestAndPrevious()).apply("WriteLatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
+    List<CtrResult> fixed = new java.util.ArrayList<>(RESULTS);
+    fixed.addAll(DEVICE_RESULTS);
+    write(p, "Fixed", fixed, redis);
+    write(p, "Trend", TREND_RESULTS, redis.withKeys(redis.keys().trend()));
     p.apply("CreateAlerts", Create.of(ALERT).withCoder(Alert.AlertCoder.of())).apply("WriteAlerts", WriteResultsToRedis.alerts(redis, 100));
     p.run().waitUntilFinish();
     pinWriteTimes();
+  }
+
+  private static void write(Pipeline p, String name, List<CtrResult> panes, RedisConnection redis) {
+    PCollection<CtrResult> results = p.apply(name, Create.of(panes).withCoder(CtrResult.CtrResultCoder.of()));
+    results.apply(name + "Windows", WriteResultsToRedis.windows(redis));
+    results.apply(name + "Track", new TrackLatestAndPrevious())
+        .apply(name + "LatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
+  }
+
+  private static CtrResult breakdown(String dimension, String key, int startSec, int lengthSec, long impressions,
+      long clicks, Timing timing, long pane, boolean isFinal) {
+    long start = T0 + startSec * 1000L;
+    return new CtrResult(dimension, key, start, start + lengthSec * 1000L, new CtrCounts(impressions, clicks), timing, pane, isFinal);
   }
 
   /** A store reading this server with prefix {@code ctr}. */
@@ -95,7 +129,7 @@ public final class SeededRedis extends RedisServer {
 
   private void pinWriteTimes() {
     try (Jedis jedis = client()) {
-      for (String key : jedis.keys("ctr:campaign:*:window:*")) {
+      for (String key : jedis.keys("ctr:*:window:*")) {
         Map<String, String> h = jedis.hgetAll(key);
         String written = Long.toString(Long.parseLong(h.get("window_end")) + 20_000);
         jedis.hset(key, "updated_at", written);

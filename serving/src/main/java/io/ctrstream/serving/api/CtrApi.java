@@ -3,13 +3,13 @@ package io.ctrstream.serving.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.StoreUnavailableException;
+import io.ctrstream.serving.store.UnknownSeriesException;
 import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.Comparison;
 import io.ctrstream.serving.view.ResultJson;
 import io.ctrstream.serving.view.TimeBound;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -26,6 +26,10 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /ctr/{campaign}}: latest and previous side by side with the change, and the
  *       newest (possibly EARLY) window;
  *   <li>{@code GET /ctr/{campaign}/windows?from=&to=&limit=}: window history, oldest first;
+ *   <li>each {@code /ctr/…} route takes {@code dimension=<breakdown>} (the key is then a breakdown
+ *       value, e.g. {@code /ctr/mobile?dimension=device}) and {@code trend=true} (the sliding trend
+ *       windows instead of the fixed ones);
+ *   <li>{@code GET /dimensions?trend=}: the dimensions with results and their keys;
  *   <li>{@code GET /alerts?limit=}: the newest SPIKE/DROP alerts (default 50), newest first;
  *   <li>{@code GET /campaigns}: campaign ids;
  *   <li>{@code GET /health}: Redis reachable, age of the newest result.
@@ -35,6 +39,11 @@ public final class CtrApi {
   /** Default and largest {@code limit} of a window history. */
   public static final int DEFAULT_LIMIT = 1_000;
   public static final int MAX_LIMIT = 10_000;
+
+  private static final String DIMENSION = "dimension";
+  private static final String TREND = "trend";
+  /** The parameters that choose a series: {@code dimension} and {@code trend}. */
+  private static final Set<String> SERIES = Set.of(DIMENSION, TREND);
 
   private final ResultStore store;
   private final LongSupplier clock;
@@ -61,26 +70,29 @@ public final class CtrApi {
       Query.parse(rawQuery, Set.of());
       return campaigns();
     }
+    if (parts.length == 2 && parts[1].equals("dimensions")) {
+      boolean trend = trend(Query.parse(rawQuery, Set.of(TREND)));
+      return ResultJson.dimensions(trend, store.keysByDimension(trend));
+    }
     if (parts.length == 2 && parts[1].equals("alerts")) {
       Query q = Query.parse(rawQuery, Set.of("limit"));
       return ResultJson.alerts(store.alerts(limit(q, 50)));
     }
     if (parts.length >= 3 && parts[1].equals("ctr")) {
-      String campaign = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
-      if (parts.length == 3 && campaign.equals("latest")) {
-        Query.parse(rawQuery, Set.of());
-        return ResultJson.results(store.latest().values());
+      String key = Query.decode(parts[2]);
+      if (parts.length == 3 && key.equals("latest")) {
+        Series series = series(Query.parse(rawQuery, SERIES));
+        return ResultJson.results(store.latest(series).values());
       }
-      if (parts.length == 3 && campaign.equals("previous")) {
-        Query.parse(rawQuery, Set.of());
-        return ResultJson.results(store.previous().values());
+      if (parts.length == 3 && key.equals("previous")) {
+        Series series = series(Query.parse(rawQuery, SERIES));
+        return ResultJson.results(store.previous(series).values());
       }
       if (parts.length == 3) {
-        Query.parse(rawQuery, Set.of());
-        return ResultJson.comparison(comparison(campaign));
+        return ResultJson.comparison(comparison(series(Query.parse(rawQuery, SERIES)), key));
       }
       if (parts.length == 4 && parts[3].equals("windows")) {
-        return windows(campaign, Query.parse(rawQuery, Set.of("from", "to", "limit")));
+        return windows(key, Query.parse(rawQuery, Set.of("from", "to", "limit", DIMENSION, TREND)));
       }
     }
     throw ApiException.notFound("no such path: " + rawPath + " (see /openapi.json)");
@@ -114,6 +126,33 @@ public final class CtrApi {
     return o;
   }
 
+  /**
+   * The series a request names with {@code dimension} (default {@code campaign}) and {@code trend}
+   * ({@code true}/{@code false}, default false).
+   *
+   * @throws ApiException 400 for a malformed {@code trend}, 404 for a dimension (or trend) the job
+   *     did not write
+   */
+  private Series series(Query q) {
+    String dimension = q.get(DIMENSION) == null ? Series.CAMPAIGN : q.get(DIMENSION);
+    try {
+      return store.require(new Series(dimension, trend(q)));
+    } catch (UnknownSeriesException e) {
+      throw ApiException.notFound(e.getMessage());
+    }
+  }
+
+  private static boolean trend(Query q) {
+    String trend = q.get(TREND);
+    if (trend == null || trend.equals("false")) {
+      return false;
+    }
+    if (trend.equals("true")) {
+      return true;
+    }
+    throw ApiException.badRequest("'trend' must be true or false, not '" + trend + "'");
+  }
+
   private ObjectNode campaigns() {
     List<String> campaigns = store.campaigns();
     ObjectNode o = ResultJson.object();
@@ -124,30 +163,32 @@ public final class CtrApi {
   }
 
   /**
-   * Latest, previous and newest window of one campaign.
+   * Latest, previous and newest window of one key of a series.
    *
    * @throws ApiException 404 if the pipeline never wrote a result for it
    */
-  public Comparison comparison(String campaign) {
-    requireKnown(campaign);
-    List<WindowResult> newest = store.windows(campaign, Long.MIN_VALUE, Long.MAX_VALUE, 1);
-    return new Comparison(campaign,
-        store.latest(campaign).orElse(null),
-        store.previous(campaign).orElse(null),
+  public Comparison comparison(Series series, String key) {
+    requireKnown(series, key);
+    List<WindowResult> newest = store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 1);
+    return new Comparison(series.dimension(), key,
+        store.latest(series, key).orElse(null),
+        store.previous(series, key).orElse(null),
         newest.isEmpty() ? null : newest.get(0));
   }
 
-  private ObjectNode windows(String campaign, Query q) {
+  private ObjectNode windows(String key, Query q) {
     long from = q.get("from") == null ? Long.MIN_VALUE : bound("from", q.get("from"));
     long to = q.get("to") == null ? Long.MAX_VALUE : bound("to", q.get("to"));
     if (from >= to) {
       throw ApiException.badRequest("'from' must be before 'to'");
     }
     int limit = limit(q, DEFAULT_LIMIT);
-    requireKnown(campaign);
-    List<WindowResult> windows = store.windows(campaign, from, to, limit);
-    ObjectNode o = ResultJson.results(windows);
-    o.put("campaign_id", campaign);
+    Series series = series(q);
+    requireKnown(series, key);
+    List<WindowResult> windows = store.windows(series, key, from, to, limit);
+    ObjectNode o = ResultJson.object();
+    ResultJson.identify(o, series.dimension(), key);
+    o.setAll(ResultJson.results(windows));
     return o;
   }
 
@@ -167,9 +208,9 @@ public final class CtrApi {
     return limit;
   }
 
-  private void requireKnown(String campaign) {
-    if (!store.isKnown(campaign)) {
-      throw ApiException.notFound("unknown campaign '" + campaign + "'");
+  private void requireKnown(Series series, String key) {
+    if (!store.isKnown(series, key)) {
+      throw ApiException.notFound("unknown " + series.dimension() + " '" + key + "'" + (series.trend() ? " in the trend" : ""));
     }
   }
 

@@ -5,8 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** The decoded parameters of a request's query string; unknown or repeated names are a 400. */
+/**
+ * The decoded parameters of a request's query string; unknown or repeated names are a 400. Values
+ * are percent-decoded, but a {@code +} stays a {@code +} (breakdown names such as {@code
+ * campaign_id+device} have one; no name or value of this API has a space).
+ */
 final class Query {
   private final Map<String, String> params = new LinkedHashMap<>();
 
@@ -27,17 +32,22 @@ final class Query {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (!allowed.contains(name)) {
         throw ApiException.badRequest("unknown parameter '" + name + "'"
-            + (allowed.isEmpty() ? ": this path takes none" : "; allowed: " + String.join(", ", allowed)));
+            + (allowed.isEmpty() ? ": this path takes none" : "; allowed: " + String.join(", ", new TreeSet<>(allowed))));
       }
       if (q.params.put(name, value) != null) {
         throw ApiException.badRequest("parameter '" + name + "' is given twice");
       }
     }
     return q;
+  }
+
+  /** Percent-decodes a query value or path segment, keeping {@code +} as it is. */
+  static String decode(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   String get(String name) {

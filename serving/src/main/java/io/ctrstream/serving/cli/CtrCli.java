@@ -1,6 +1,7 @@
 package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.StoreUnavailableException;
+import io.ctrstream.serving.store.UnknownSeriesException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,16 +9,16 @@ import picocli.CommandLine.Command;
  * {@code ctr}: reads the CTR results the pipeline writes to Redis.
  *
  * <p>Exit status: 0 done, 1 Redis unreachable (or the server could not listen), 2 a usage error,
- * 3 an unknown campaign.
+ * 3 an unknown campaign (or breakdown value, or dimension).
  */
 @Command(name = "ctr", mixinStandardHelpOptions = true, version = "ctrstream ctr 0.1.0",
     subcommands = {LatestCommand.class, PreviousCommand.class, ShowCommand.class, TopCommand.class,
-        WatchCommand.class, AlertsCommand.class, ServeCommand.class},
+        WatchCommand.class, DimensionsCommand.class, AlertsCommand.class, ServeCommand.class},
     description = "Read ctrstream's CTR results from Redis: tables, JSON, a live watch, the HTTP API and dashboard.")
 public final class CtrCli implements Runnable {
   /** Exit status when Redis cannot be reached. */
   public static final int EXIT_UNAVAILABLE = 1;
-  /** Exit status for an unknown campaign. */
+  /** Exit status for an unknown campaign, breakdown value or dimension. */
   public static final int EXIT_NOT_FOUND = 3;
 
   @Override
@@ -38,7 +39,7 @@ public final class CtrCli implements Runnable {
         commandLine.getErr().println("ctr: " + e.getMessage());
         return EXIT_UNAVAILABLE;
       }
-      if (e instanceof NotFoundException) {
+      if (e instanceof NotFoundException || e instanceof UnknownSeriesException) {
         commandLine.getErr().println("ctr: " + e.getMessage());
         return EXIT_NOT_FOUND;
       }

@@ -1,22 +1,26 @@
 package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.ResultJson;
 import io.ctrstream.serving.view.TimeBound;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** {@code ctr show <campaign> [--from --to]}: one campaign's window history. */
+/** {@code ctr show <campaign> [--from --to]}: one campaign's (or breakdown value's) window history. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "One campaign's windows, oldest first: impressions, clicks, CTR, pane timing, final flag.")
+    description = "One campaign's (or --dimension value's) windows, oldest first: impressions, clicks, CTR, pane timing, final flag.")
 final class ShowCommand extends StoreCommand {
-  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "Campaign id.")
-  String campaign;
+  @Parameters(index = "0", paramLabel = "KEY", description = "Campaign id, or with --dimension a value of it (e.g. mobile).")
+  String key;
+
+  @Mixin SeriesOptions series;
 
   @Option(names = "--from", paramLabel = "TIME",
       description = "Windows starting at or after TIME: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms.")
@@ -38,13 +42,16 @@ final class ShowCommand extends StoreCommand {
     if (limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
     }
-    if (!store.isKnown(campaign)) {
-      throw new NotFoundException("unknown campaign '" + campaign + "' (ctr latest lists the known ones)");
+    Series s = series.require(store);
+    if (!store.isKnown(s, key)) {
+      throw new NotFoundException("unknown " + s.describe() + " '" + key + "' (ctr latest"
+          + (s.isCampaign() ? "" : " --dimension " + s.dimension()) + (s.trend() ? " --trend" : "") + " lists the known ones)");
     }
-    List<WindowResult> windows = store.windows(campaign, fromMs, toMs, limit);
+    List<WindowResult> windows = store.windows(s, key, fromMs, toMs, limit);
     if (json) {
-      var body = ResultJson.results(windows);
-      body.put("campaign_id", campaign);
+      var body = ResultJson.object();
+      ResultJson.identify(body, s.dimension(), key);
+      body.setAll(ResultJson.results(windows));
       out.println(ResultJson.write(body));
       return;
     }

@@ -1,6 +1,7 @@
 package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.ResultJson;
 import java.io.PrintWriter;
@@ -32,15 +33,18 @@ abstract class StoreCommand implements Callable<Integer> {
   /** Reads and prints; throws {@link NotFoundException} or the store's exceptions. */
   abstract void print(ResultStore store, PrintWriter out);
 
-  /** Prints results as the window table, or as {@code {"count", "results"}} JSON. */
-  void printResults(Collection<WindowResult> results, PrintWriter out) {
+  /**
+   * Prints results as the window table (first column named after the series' dimension), or as
+   * {@code {"count", "results"}} JSON.
+   */
+  void printResults(Series series, Collection<WindowResult> results, PrintWriter out) {
     if (json) {
       out.println(ResultJson.write(ResultJson.results(results)));
       return;
     }
-    Table t = new Table("campaign", "window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final");
+    Table t = new Table(series.dimension(), "window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final");
     for (WindowResult r : results) {
-      t.row(r.campaign(), Formats.time(r.windowStart()), Formats.time(r.windowEnd()), r.impressions(), r.clicks(),
+      t.row(r.key(), Formats.time(r.windowStart()), Formats.time(r.windowEnd()), r.impressions(), r.clicks(),
           Formats.percent(r.ctr()), r.timing(), r.paneIndex(), r.isFinal());
     }
     out.print(t);

@@ -2,18 +2,22 @@ package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.WindowResult;
+import io.ctrstream.serving.store.Series;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code ctr top --by ctr|impressions|clicks}: campaigns ranked by their newest complete window. */
+/** {@code ctr top --by ctr|impressions|clicks}: campaigns (or breakdown values) ranked by their newest complete window. */
 @Command(name = "top", mixinStandardHelpOptions = true,
-    description = "Campaigns ranked by their newest complete window; ties by campaign id.")
+    description = "Campaigns (or --dimension values) ranked by their newest complete window; ties by id.")
 final class TopCommand extends StoreCommand {
+  @Mixin SeriesOptions series;
+
   /** What to rank by. */
   enum By {
     ctr(WindowResult::ctr),
@@ -42,19 +46,20 @@ final class TopCommand extends StoreCommand {
     if (limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
     }
-    List<WindowResult> ranked = store.latest().values().stream()
+    Series s = series.require(store);
+    List<WindowResult> ranked = store.latest(s).values().stream()
         .filter(r -> r.impressions() >= minImpressions)
-        .sorted(Comparator.comparingDouble(by.value).reversed().thenComparing(WindowResult::campaign))
+        .sorted(Comparator.comparingDouble(by.value).reversed().thenComparing(WindowResult::key))
         .limit(limit)
         .toList();
     if (json) {
-      printResults(ranked, out);
+      printResults(s, ranked, out);
       return;
     }
-    Table t = new Table(">rank", "campaign", "window_start", ">impressions", ">clicks", ">ctr", "timing");
+    Table t = new Table(">rank", s.dimension(), "window_start", ">impressions", ">clicks", ">ctr", "timing");
     int rank = 1;
     for (WindowResult r : ranked) {
-      t.row(rank++, r.campaign(), Formats.time(r.windowStart()), r.impressions(), r.clicks(), Formats.percent(r.ctr()), r.timing());
+      t.row(rank++, r.key(), Formats.time(r.windowStart()), r.impressions(), r.clicks(), Formats.percent(r.ctr()), r.timing());
     }
     out.print(t);
   }

@@ -1,6 +1,7 @@
 package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.StoreUnavailableException;
 import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.Comparison;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
   @Mixin RedisOptions redis;
 
+  @Mixin SeriesOptions series;
+
   @Option(names = "--every", defaultValue = "2", paramLabel = "SECONDS",
       description = "Refresh interval in seconds (default: ${DEFAULT-VALUE}).")
   double everySeconds;
@@ -56,19 +59,20 @@ final class WatchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ResultStore store = redis.open()) {
+      Series s = series.require(store);
       if (once) {
-        table(store, limit).lines().forEach(out::println);
+        table(store, s, limit).lines().forEach(out::println);
         out.flush();
         return 0;
       }
       while (true) {
         StringBuilder screen = new StringBuilder("\033[H\033[2J");
-        screen.append("ctrstream live CTR  ").append(LocalTime.now().truncatedTo(ChronoUnit.SECONDS))
+        screen.append("ctrstream live CTR").append(s.isCampaign() && !s.trend() ? "" : " by " + s.describe()).append("  ").append(LocalTime.now().truncatedTo(ChronoUnit.SECONDS))
             .append("  (").append(store.address()).append("; Ctrl-C to stop)\n");
         tails.forEach(f -> screen.append(lastLine(f)).append('\n'));
         screen.append('\n');
         try {
-          table(store, limit).lines().forEach(l -> screen.append(l).append('\n'));
+          table(store, s, limit).lines().forEach(l -> screen.append(l).append('\n'));
         } catch (StoreUnavailableException e) {
           screen.append(e.getMessage()).append('\n');
         }
@@ -79,20 +83,20 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  /** The watch table of the campaigns with the most impressions in their newest window. */
-  static Table table(ResultStore store, int limit) {
-    Map<String, WindowResult> newest = store.newestWindows();
-    Map<String, WindowResult> latest = store.latest();
-    Map<String, WindowResult> previous = store.previous();
-    Table t = new Table("campaign", "newest_window", "pane", ">impressions", ">clicks", ">ctr",
+  /** The watch table of the keys (campaigns) with the most impressions in their newest window. */
+  static Table table(ResultStore store, Series series, int limit) {
+    Map<String, WindowResult> newest = store.newestWindows(series);
+    Map<String, WindowResult> latest = store.latest(series);
+    Map<String, WindowResult> previous = store.previous(series);
+    Table t = new Table(series.dimension(), "newest_window", "pane", ">impressions", ">clicks", ">ctr",
         "complete_window", ">impressions", ">clicks", ">ctr", ">vs_previous");
     newest.values().stream()
-        .sorted(Comparator.comparingLong(WindowResult::impressions).reversed().thenComparing(WindowResult::campaign))
+        .sorted(Comparator.comparingLong(WindowResult::impressions).reversed().thenComparing(WindowResult::key))
         .limit(limit)
         .forEach(n -> {
-          Comparison c = new Comparison(n.campaign(), latest.get(n.campaign()), previous.get(n.campaign()), n);
+          Comparison c = new Comparison(n.dimension(), n.key(), latest.get(n.key()), previous.get(n.key()), n);
           WindowResult l = c.latest();
-          t.row(n.campaign(), Formats.time(n.windowStart()), n.timing(), n.impressions(), n.clicks(), Formats.percent(n.ctr()),
+          t.row(n.key(), Formats.time(n.windowStart()), n.timing(), n.impressions(), n.clicks(), Formats.percent(n.ctr()),
               l == null ? "(none yet)" : Formats.time(l.windowStart()),
               l == null ? "" : l.impressions(), l == null ? "" : l.clicks(), l == null ? "" : Formats.percent(l.ctr()),
               Formats.change(c.relativeChange()));

@@ -24,11 +24,13 @@ import redis.clients.jedis.exceptions.JedisException;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * Reads the per-campaign results the pipeline writes to Redis (see the pipeline's {@code RedisKeys}
- * and the README's "Redis layout"): {@code <prefix>:campaigns} (set of ids),
- * {@code <prefix>:campaign:<id>:windows} (sorted set of window starts, epoch ms),
- * {@code <prefix>:campaign:<id>:window:<start>} (hash of the newest pane), and
- * {@code <prefix>:latest} / {@code <prefix>:previous} (hash: campaign id → result JSON).
+ * Reads the results the pipeline writes to Redis (see the pipeline's {@code RedisKeys} and the
+ * README's "Redis key layout"). For the campaigns' fixed windows ({@link Series#CAMPAIGNS}):
+ * {@code <prefix>:campaigns} (set of ids), {@code <prefix>:campaign:<id>:windows} (sorted set of
+ * window starts, epoch ms), {@code <prefix>:campaign:<id>:window:<start>} (hash of the newest pane),
+ * and {@code <prefix>:latest} / {@code <prefix>:previous} (hash: campaign id → result JSON). A
+ * breakdown has its name in place of {@code campaign} ({@code <prefix>:device:latest}, …); the trend
+ * windows have the same layout under {@code <prefix>:trend}. Each read names its {@link Series}.
  *
  * <p>Thread-safe (a connection pool); every method throws {@link StoreUnavailableException} when
  * Redis cannot be reached or answers with an error. Close it to release the pool.
@@ -65,52 +67,94 @@ public final class ResultStore implements AutoCloseable {
 
   /** Every campaign with at least one result, sorted by id. */
   public List<String> campaigns() {
-    Set<String> ids = read(j -> j.smembers(key("campaigns")));
-    return new ArrayList<>(new TreeSet<String>(ids));
-  }
-
-  /** Whether the pipeline wrote any result for this campaign. */
-  public boolean isKnown(String campaign) {
-    return read(j -> j.sismember(key("campaigns"), campaign));
-  }
-
-  /** Every campaign's newest complete window ({@code <prefix>:latest}), by campaign id. */
-  public Map<String, WindowResult> latest() {
-    return parseAll(read(j -> j.hgetAll(key("latest"))));
-  }
-
-  /** Every campaign's complete window before the newest ({@code <prefix>:previous}), by campaign id. */
-  public Map<String, WindowResult> previous() {
-    return parseAll(read(j -> j.hgetAll(key("previous"))));
-  }
-
-  /** One campaign's newest complete window, if any. */
-  public Optional<WindowResult> latest(String campaign) {
-    return Optional.ofNullable(read(j -> j.hget(key("latest"), campaign))).map(ResultStore::parseJson);
-  }
-
-  /** One campaign's complete window before the newest, if any. */
-  public Optional<WindowResult> previous(String campaign) {
-    return Optional.ofNullable(read(j -> j.hget(key("previous"), campaign))).map(ResultStore::parseJson);
+    return keys(Series.CAMPAIGNS);
   }
 
   /**
-   * One campaign's windows whose start lies in {@code [fromMs, toMs)}, oldest first, each as of its
+   * The dimensions with results ({@code <prefix>:dimensions}, or {@code <prefix>:trend:dimensions}),
+   * sorted; {@code campaign} is always there once the job wrote anything.
+   */
+  public List<String> dimensions(boolean trend) {
+    Set<String> names = read(j -> j.smembers(new Series(Series.CAMPAIGN, trend).prefix(address.prefix()) + ":dimensions"));
+    return new ArrayList<>(new TreeSet<String>(names));
+  }
+
+  /** Each dimension with results ({@link #dimensions}) and its sorted keys, by dimension name. */
+  public Map<String, List<String>> keysByDimension(boolean trend) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String dimension : dimensions(trend)) {
+      out.put(dimension, keys(new Series(dimension, trend)));
+    }
+    return out;
+  }
+
+  /**
+   * Checks that the job wrote this series.
+   *
+   * @return {@code series}
+   * @throws UnknownSeriesException naming the dimensions there are, when the dimension is not one
+   *     of them, or when the trend is asked for and the job ran without {@code --trendWindow}
+   */
+  public Series require(Series series) {
+    List<String> known = dimensions(series.trend());
+    if (series.trend() && !known.contains(Series.CAMPAIGN)) {
+      throw new UnknownSeriesException("no trend windows: the job did not run with --trendWindow");
+    }
+    if (!series.isCampaign() && !known.contains(series.dimension())) {
+      throw new UnknownSeriesException("unknown dimension '" + series.dimension() + "'"
+          + (series.trend() ? " in the trend" : "") + "; known: " + String.join(", ", known));
+    }
+    return series;
+  }
+
+  /** Every key of a series with at least one result ({@code <prefix>:<dimension>s}), sorted. */
+  public List<String> keys(Series series) {
+    Set<String> ids = read(j -> j.smembers(keySet(series)));
+    return new ArrayList<>(new TreeSet<String>(ids));
+  }
+
+  /** Whether the pipeline wrote any result for this key of the series. */
+  public boolean isKnown(Series series, String key) {
+    return read(j -> j.sismember(keySet(series), key));
+  }
+
+  /** Every key's newest complete window ({@code <prefix>:latest} for campaigns), by key. */
+  public Map<String, WindowResult> latest(Series series) {
+    return parseAll(read(j -> j.hgetAll(latestHash(series))));
+  }
+
+  /** Every key's complete window before the newest ({@code <prefix>:previous} for campaigns), by key. */
+  public Map<String, WindowResult> previous(Series series) {
+    return parseAll(read(j -> j.hgetAll(previousHash(series))));
+  }
+
+  /** One key's newest complete window, if any. */
+  public Optional<WindowResult> latest(Series series, String key) {
+    return Optional.ofNullable(read(j -> j.hget(latestHash(series), key))).map(ResultStore::parseJson);
+  }
+
+  /** One key's complete window before the newest, if any. */
+  public Optional<WindowResult> previous(Series series, String key) {
+    return Optional.ofNullable(read(j -> j.hget(previousHash(series), key))).map(ResultStore::parseJson);
+  }
+
+  /**
+   * One key's windows whose start lies in {@code [fromMs, toMs)}, oldest first, each as of its
    * newest pane (EARLY ones included). At most {@code limit} windows: the newest ones.
    *
    * @param fromMs inclusive lower bound of the window start, epoch ms ({@code Long.MIN_VALUE}: none)
    * @param toMs exclusive upper bound of the window start, epoch ms ({@code Long.MAX_VALUE}: none)
    */
-  public List<WindowResult> windows(String campaign, long fromMs, long toMs, int limit) {
+  public List<WindowResult> windows(Series series, String key, long fromMs, long toMs, int limit) {
     // scores are whole epoch ms, so the exclusive bound 'toMs' is the inclusive bound toMs - 1
     double min = fromMs == Long.MIN_VALUE ? Double.NEGATIVE_INFINITY : fromMs;
     double max = toMs == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : toMs - 1;
     return read(j -> {
-      List<String> starts = j.zrevrangeByScore(key("campaign:" + campaign + ":windows"), max, min, 0, limit);
+      List<String> starts = j.zrevrangeByScore(windowIndex(series, key), max, min, 0, limit);
       Pipeline p = j.pipelined();
       List<Response<Map<String, String>>> hashes = new ArrayList<>();
       for (String start : starts) {
-        hashes.add(p.hgetAll(key("campaign:" + campaign + ":window:" + start)));
+        hashes.add(p.hgetAll(windowHash(series, key, start)));
       }
       p.sync();
       List<WindowResult> out = new ArrayList<>();
@@ -124,27 +168,27 @@ public final class ResultStore implements AutoCloseable {
     });
   }
 
-  /** Every campaign's newest window (often an EARLY pane of a window still open), by campaign id. */
-  public Map<String, WindowResult> newestWindows() {
+  /** Every key's newest window (often an EARLY pane of a window still open), by key. */
+  public Map<String, WindowResult> newestWindows(Series series) {
     return read(j -> {
-      List<String> campaigns = new ArrayList<>(j.smembers(key("campaigns")));
+      List<String> keys = new ArrayList<>(j.smembers(keySet(series)));
       Pipeline p = j.pipelined();
       List<Response<List<String>>> newest = new ArrayList<>();
-      for (String c : campaigns) {
-        newest.add(p.zrevrange(key("campaign:" + c + ":windows"), 0, 0));
+      for (String k : keys) {
+        newest.add(p.zrevrange(windowIndex(series, k), 0, 0));
       }
       p.sync();
       Pipeline q = j.pipelined();
       List<Response<Map<String, String>>> hashes = new ArrayList<>();
-      for (int i = 0; i < campaigns.size(); i++) {
+      for (int i = 0; i < keys.size(); i++) {
         List<String> start = newest.get(i).get();
-        hashes.add(start.isEmpty() ? null : q.hgetAll(key("campaign:" + campaigns.get(i) + ":window:" + start.get(0))));
+        hashes.add(start.isEmpty() ? null : q.hgetAll(windowHash(series, keys.get(i), start.get(0))));
       }
       q.sync();
       Map<String, WindowResult> out = new TreeMap<>();
-      for (int i = 0; i < campaigns.size(); i++) {
+      for (int i = 0; i < keys.size(); i++) {
         if (hashes.get(i) != null && !hashes.get(i).get().isEmpty()) {
-          out.put(campaigns.get(i), WindowResult.fromHash(hashes.get(i).get()));
+          out.put(keys.get(i), WindowResult.fromHash(hashes.get(i).get()));
         }
       }
       return out;
@@ -160,7 +204,7 @@ public final class ResultStore implements AutoCloseable {
 
   /** When the pipeline last wrote any campaign's newest window, epoch ms; empty before any result. */
   public OptionalLong newestWriteAt() {
-    return newestWindows().values().stream()
+    return newestWindows(Series.CAMPAIGNS).values().stream()
         .filter(w -> w.updatedAt() != null)
         .mapToLong(WindowResult::updatedAt)
         .max();
@@ -173,6 +217,28 @@ public final class ResultStore implements AutoCloseable {
 
   private String key(String suffix) {
     return address.prefix() + ":" + suffix;
+  }
+
+  // the layout of the pipeline's RedisKeys, for one series
+
+  private String keySet(Series s) {
+    return s.prefix(address.prefix()) + ":" + s.dimension() + "s";
+  }
+
+  private String latestHash(Series s) {
+    return s.prefix(address.prefix()) + (s.isCampaign() ? "" : ":" + s.dimension()) + ":latest";
+  }
+
+  private String previousHash(Series s) {
+    return s.prefix(address.prefix()) + (s.isCampaign() ? "" : ":" + s.dimension()) + ":previous";
+  }
+
+  private String windowIndex(Series s, String key) {
+    return s.prefix(address.prefix()) + ":" + s.dimension() + ":" + key + ":windows";
+  }
+
+  private String windowHash(Series s, String key, String windowStart) {
+    return s.prefix(address.prefix()) + ":" + s.dimension() + ":" + key + ":window:" + windowStart;
   }
 
   private <T> T read(Function<Jedis, T> query) {
@@ -202,6 +268,7 @@ public final class ResultStore implements AutoCloseable {
     try {
       JsonNode n = MAPPER.readTree(json);
       return new WindowResult(
+          n.get("dimension").asText(),
           n.get("key").asText(),
           n.get("window_start").asLong(),
           n.get("window_end").asLong(),

@@ -3,13 +3,15 @@ package io.ctrstream.serving.store;
 import java.util.Map;
 
 /**
- * One campaign's CTR in one fixed event-time window, as of the newest pane the pipeline wrote.
+ * The CTR of one key (a campaign, or a breakdown value such as device {@code mobile}) in one
+ * event-time window, as of the newest pane the pipeline wrote.
  *
  * <p>{@code ctr = clicks / impressions}: distinct attributed clicks over distinct impressions whose
  * event time falls in {@code [windowStart, windowEnd)} (0 when there are no impressions), exactly
  * as the pipeline computed it.
  *
- * @param campaign campaign id
+ * @param dimension {@code campaign} or the breakdown's name ({@code device}, {@code campaign_id+device})
+ * @param key the campaign id or the breakdown value ({@code mobile}, {@code c1|mobile})
  * @param windowStart window start, epoch milliseconds, inclusive
  * @param windowEnd window end, epoch milliseconds, exclusive
  * @param impressions distinct impressions in the window
@@ -24,7 +26,8 @@ import java.util.Map;
  * @param onTimeAt when the window's ON_TIME pane was written, epoch milliseconds; null before it
  */
 public record WindowResult(
-    String campaign,
+    String dimension,
+    String key,
     long windowStart,
     long windowEnd,
     long impressions,
@@ -48,6 +51,7 @@ public record WindowResult(
    */
   static WindowResult fromHash(Map<String, String> h) {
     return new WindowResult(
+        h.getOrDefault("dimension", Series.CAMPAIGN),
         required(h, "key"),
         parseLong(h, "window_start"),
         parseLong(h, "window_end"),

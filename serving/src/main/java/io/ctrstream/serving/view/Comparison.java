@@ -3,14 +3,15 @@ package io.ctrstream.serving.view;
 import io.ctrstream.serving.store.WindowResult;
 
 /**
- * A campaign's newest complete window next to the complete window before it, and the change.
+ * A key's newest complete window next to the complete window before it, and the change.
  *
- * @param campaign campaign id
+ * @param dimension {@code campaign} or a breakdown's name
+ * @param key campaign id or breakdown value
  * @param latest newest complete window, or null before the first one
  * @param previous the complete window before {@code latest}, or null
  * @param newest the newest window of any timing (an EARLY pane while a window is open), or null
  */
-public record Comparison(String campaign, WindowResult latest, WindowResult previous, WindowResult newest) {
+public record Comparison(String dimension, String key, WindowResult latest, WindowResult previous, WindowResult newest) {
 
   /** {@code latest.ctr - previous.ctr} (a difference of fractions), or null without both. */
   public Double ctrDelta() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.WindowResult;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -25,13 +26,13 @@ public final class ResultJson {
   }
 
   /**
-   * A window result: {@code campaign_id, window_start, window_end, window_start_iso,
-   * window_end_iso, impressions, clicks, ctr, timing, pane_index, final}, and, where known,
-   * {@code updated_at(_iso)} and {@code on_time_at(_iso)}.
+   * A window result: {@code campaign_id} (a breakdown's: {@code dimension, key}), {@code
+   * window_start, window_end, window_start_iso, window_end_iso, impressions, clicks, ctr, timing,
+   * pane_index, final}, and, where known, {@code updated_at(_iso)} and {@code on_time_at(_iso)}.
    */
   public static ObjectNode result(WindowResult r) {
     ObjectNode o = MAPPER.createObjectNode();
-    o.put("campaign_id", r.campaign());
+    identify(o, r.dimension(), r.key());
     time(o, "window_start", r.windowStart());
     time(o, "window_end", r.windowEnd());
     o.put("impressions", r.impressions());
@@ -59,18 +60,49 @@ public final class ResultJson {
   }
 
   /**
-   * {@code {"campaign_id", "latest", "previous", "change": {"ctr_delta", "relative_change"},
-   * "newest"}}; absent windows and undefined changes are null.
+   * Names what a body is about: {@code "campaign_id": id} for a campaign, {@code "dimension": name,
+   * "key": value} for a breakdown value.
+   */
+  public static void identify(ObjectNode o, String dimension, String key) {
+    if (Series.CAMPAIGN.equals(dimension)) {
+      o.put("campaign_id", key);
+    } else {
+      o.put("dimension", dimension);
+      o.put("key", key);
+    }
+  }
+
+  /**
+   * {@code {"campaign_id" (or "dimension", "key"), "latest", "previous", "change": {"ctr_delta",
+   * "relative_change"}, "newest"}}; absent windows and undefined changes are null.
    */
   public static ObjectNode comparison(Comparison c) {
     ObjectNode o = MAPPER.createObjectNode();
-    o.put("campaign_id", c.campaign());
+    identify(o, c.dimension(), c.key());
     o.set("latest", c.latest() == null ? o.nullNode() : result(c.latest()));
     o.set("previous", c.previous() == null ? o.nullNode() : result(c.previous()));
     ObjectNode change = o.putObject("change");
     change.put("ctr_delta", c.ctrDelta());
     change.put("relative_change", c.relativeChange());
     o.set("newest", c.newest() == null ? o.nullNode() : result(c.newest()));
+    return o;
+  }
+
+  /**
+   * {@code {"trend": bool, "dimensions": [{"dimension", "count", "keys": [...]}, …]}}.
+   *
+   * @param keysByDimension each dimension's keys, in the order to list them
+   */
+  public static ObjectNode dimensions(boolean trend, java.util.Map<String, java.util.List<String>> keysByDimension) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("trend", trend);
+    ArrayNode a = o.putArray("dimensions");
+    keysByDimension.forEach((dimension, keys) -> {
+      ObjectNode d = a.addObject();
+      d.put("dimension", dimension);
+      d.put("count", keys.size());
+      keys.forEach(d.putArray("keys")::add);
+    });
     return o;
   }
 

@@ -66,11 +66,28 @@ public class ApiServerTest {
     return MAPPER.readTree(text);
   }
 
-  /** A result body as the API writes it, for a window starting {@code startSec} after T0 (30 s long). */
+  /** A campaign result body as the API writes it, for a window starting {@code startSec} after T0 (30 s long). */
   static String result(String campaign, int startSec, int impressions, int clicks, double ctr, String timing,
       int pane, boolean isFinal, boolean withWriteTimes) {
+    return result("\"campaign_id\":\"" + campaign + "\"", startSec, 30, impressions, clicks, ctr, timing, pane, isFinal,
+        withWriteTimes);
+  }
+
+  /** A breakdown value's result body ({@code dimension}, {@code key} in place of {@code campaign_id}), 30 s window. */
+  static String breakdown(String dimension, String key, int startSec, int impressions, int clicks, double ctr,
+      boolean isFinal, boolean withWriteTimes) {
+    return result("\"dimension\":\"" + dimension + "\",\"key\":\"" + key + "\"", startSec, 30, impressions, clicks, ctr,
+        "ON_TIME", 0, isFinal, withWriteTimes);
+  }
+
+  /**
+   * A result body naming its key with {@code identity} (JSON members), for a window starting
+   * {@code startSec} after T0, {@code lengthSec} long.
+   */
+  static String result(String identity, int startSec, int lengthSec, int impressions, int clicks, double ctr,
+      String timing, int pane, boolean isFinal, boolean withWriteTimes) {
     long start = T0 + startSec * 1000L;
-    long end = start + 30_000;
+    long end = start + lengthSec * 1000L;
     String times = "";
     if (withWriteTimes) {
       long written = end + 20_000;
@@ -79,7 +96,7 @@ public class ApiServerTest {
         times += ",\"on_time_at\":" + written + ",\"on_time_at_iso\":\"" + java.time.Instant.ofEpochMilli(written) + "\"";
       }
     }
-    return "{\"campaign_id\":\"" + campaign + "\",\"window_start\":" + start + ",\"window_end\":" + end
+    return "{" + identity + ",\"window_start\":" + start + ",\"window_end\":" + end
         + ",\"window_start_iso\":\"" + java.time.Instant.ofEpochMilli(start) + "\",\"window_end_iso\":\""
         + java.time.Instant.ofEpochMilli(end) + "\",\"impressions\":" + impressions + ",\"clicks\":" + clicks
         + ",\"ctr\":" + ctr + ",\"timing\":\"" + timing + "\",\"pane_index\":" + pane + ",\"final\":" + isFinal + times + "}";
@@ -132,6 +149,59 @@ public class ApiServerTest {
   }
 
   @Test
+  public void dimensionsListTheCampaignsAndEachBreakdownWithTheirKeys() throws Exception {
+    assertThat(getJson("/dimensions", 200), equalTo(json("{\"trend\":false,\"dimensions\":["
+        + "{\"dimension\":\"campaign\",\"count\":2,\"keys\":[\"c1\",\"c2\"]},"
+        + "{\"dimension\":\"campaign_id+device\",\"count\":1,\"keys\":[\"c1|mobile\"]},"
+        + "{\"dimension\":\"device\",\"count\":2,\"keys\":[\"desktop\",\"mobile\"]}]}")));
+    assertThat(getJson("/dimensions?trend=true", 200), equalTo(json("{\"trend\":true,\"dimensions\":["
+        + "{\"dimension\":\"campaign\",\"count\":1,\"keys\":[\"c1\"]}]}")));
+  }
+
+  @Test
+  public void aBreakdownTakesTheSameRoutesWithDimension() throws Exception {
+    assertThat(getJson("/ctr/latest?dimension=device", 200), equalTo(json("{\"count\":2,\"results\":["
+        + breakdown("device", "desktop", 60, 2, 1, 0.5, false, false) + ","
+        + breakdown("device", "mobile", 60, 1, 1, 1.0, false, false) + "]}")));
+    assertThat(getJson("/ctr/previous?dimension=device", 200), equalTo(json("{\"count\":1,\"results\":["
+        + breakdown("device", "mobile", 30, 2, 0, 0.0, true, false) + "]}")));
+    assertThat(getJson("/ctr/mobile?dimension=device", 200), equalTo(json("{\"dimension\":\"device\",\"key\":\"mobile\","
+        + "\"latest\":" + breakdown("device", "mobile", 60, 1, 1, 1.0, false, false) + ","
+        + "\"previous\":" + breakdown("device", "mobile", 30, 2, 0, 0.0, true, false) + ","
+        + "\"change\":{\"ctr_delta\":1.0,\"relative_change\":null},"
+        + "\"newest\":" + breakdown("device", "mobile", 60, 1, 1, 1.0, false, true) + "}")));
+    // a pair: '+' in the query and '|' (encoded) in the path are taken literally
+    assertThat(getJson("/ctr/c1%7Cmobile/windows?dimension=campaign_id+device", 200), equalTo(json(
+        "{\"dimension\":\"campaign_id+device\",\"key\":\"c1|mobile\",\"count\":1,\"results\":["
+        + breakdown("campaign_id+device", "c1|mobile", 60, 1, 1, 1.0, false, true) + "]}")));
+  }
+
+  @Test
+  public void theTrendTakesTheSameRoutesWithTrendTrue() throws Exception {
+    String c1 = "\"campaign_id\":\"c1\"";
+    assertThat(getJson("/ctr/latest?trend=true", 200), equalTo(json("{\"count\":1,\"results\":["
+        + result(c1, 30, 60, 4, 2, 0.5, "ON_TIME", 0, false, false) + "]}")));
+    assertThat(getJson("/ctr/c1/windows?trend=true&from=2024-03-01T12:00:30Z", 200), equalTo(json("{" + c1
+        + ",\"count\":2,\"results\":[" + result(c1, 30, 60, 4, 2, 0.5, "ON_TIME", 0, false, true) + ","
+        + result(c1, 60, 60, 3, 1, 1.0 / 3, "EARLY", 0, false, true) + "]}")));
+    JsonNode comparison = getJson("/ctr/c1?trend=true", 200);
+    assertThat(comparison.get("previous"), equalTo(json(result(c1, 0, 60, 5, 4, 0.8, "LATE", 1, true, false))));
+    assertThat(comparison.get("change"), equalTo(json("{\"ctr_delta\":" + (0.5 - 0.8) + ",\"relative_change\":"
+        + ((0.5 - 0.8) / 0.8) + "}")));
+  }
+
+  @Test
+  public void unknownDimensionsKeysAndTrendsAre404() throws Exception {
+    assertError("/ctr/latest?dimension=region", 404, "not_found",
+        "unknown dimension 'region'; known: campaign, campaign_id+device, device");
+    assertError("/ctr/c1?dimension=device", 404, "not_found", "unknown device 'c1'");
+    assertError("/ctr/c2/windows?trend=true", 404, "not_found", "unknown campaign 'c2' in the trend");
+    assertError("/ctr/latest?dimension=device&trend=true", 404, "not_found",
+        "unknown dimension 'device' in the trend; known: campaign");
+    assertError("/ctr/latest?trend=yes", 400, "bad_request", "'trend' must be true or false, not 'yes'");
+  }
+
+  @Test
   public void alertsComeFromTheStreamNewestFirstWithTypedFields() throws Exception {
     JsonNode body = getJson("/alerts?limit=5", 200);
     assertThat(body.get("count").asInt(), equalTo(1));
@@ -170,9 +240,11 @@ public class ApiServerTest {
     assertError("/ctr/c1/windows?from=2024-03-01T12:01:00Z&to=2024-03-01T12:00:00Z", 400, "bad_request",
         "'from' must be before 'to'");
     assertError("/ctr/c1/windows?limit=0", 400, "bad_request", "'limit' must be a whole number from 1 to 10000, not '0'");
-    assertError("/ctr/c1/windows?form=1", 400, "bad_request", "unknown parameter 'form'; allowed: ");
+    assertError("/ctr/c1/windows?form=1", 400, "bad_request",
+        "unknown parameter 'form'; allowed: dimension, from, limit, to, trend");
     assertError("/ctr/c1/windows?to=1&to=2", 400, "bad_request", "parameter 'to' is given twice");
-    assertError("/ctr/latest?campaign=c1", 400, "bad_request", "unknown parameter 'campaign': this path takes none");
+    assertError("/ctr/latest?campaign=c1", 400, "bad_request", "unknown parameter 'campaign'; allowed: dimension, trend");
+    assertError("/campaigns?limit=1", 400, "bad_request", "unknown parameter 'limit': this path takes none");
   }
 
   @Test
@@ -234,7 +306,7 @@ public class ApiServerTest {
       paths.add(it.next());
     }
     assertThat(paths, equalTo(new TreeSet<>(Set.of("/ctr/latest", "/ctr/previous", "/ctr/{campaign}",
-        "/ctr/{campaign}/windows", "/campaigns", "/health", "/alerts"))));
+        "/ctr/{campaign}/windows", "/campaigns", "/dimensions", "/health", "/alerts"))));
     for (String path : paths) {
       int status = get(server, path.replace("{campaign}", "c1")).statusCode();
       assertThat(path, status, equalTo(200));

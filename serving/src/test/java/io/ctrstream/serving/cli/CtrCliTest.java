@@ -58,6 +58,79 @@ public class CtrCliTest {
   }
 
   @Test
+  public void aBreakdownIsReadWithDimension() {
+    assertThat(ctr("latest", "--dimension", "device").out(), equalTo(String.join("\n",
+        "device   window_start          window_end            impressions  clicks      ctr  timing   pane  final",
+        "-------  --------------------  --------------------  -----------  ------  -------  -------  ----  -----",
+        "desktop  2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1   50.00%  ON_TIME     0  false",
+        "mobile   2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            1       1  100.00%  ON_TIME     0  false",
+        "")));
+    assertThat(ctr("top", "--dimension", "device", "--by", "impressions").out(), equalTo(String.join("\n",
+        "rank  device   window_start          impressions  clicks      ctr  timing",
+        "----  -------  --------------------  -----------  ------  -------  -------",
+        "   1  desktop  2024-03-01T12:01:00Z            2       1   50.00%  ON_TIME",
+        "   2  mobile   2024-03-01T12:01:00Z            1       1  100.00%  ON_TIME",
+        "")));
+    // mobile's previous window had CTR 0: the relative change is undefined; desktop has no previous
+    assertThat(ctr("watch", "--once", "--dimension", "device").out(), equalTo(String.join("\n",
+        "device   newest_window         pane     impressions  clicks      ctr  complete_window       impressions  clicks      ctr  vs_previous",
+        "-------  --------------------  -------  -----------  ------  -------  --------------------  -----------  ------  -------  -----------",
+        "desktop  2024-03-01T12:01:00Z  ON_TIME            2       1   50.00%  2024-03-01T12:01:00Z            2       1   50.00%          n/a",
+        "mobile   2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
+        "")));
+  }
+
+  @Test
+  public void thePairBreakdownsJsonIsTheApis() throws Exception {
+    Run r = ctr("show", "c1|mobile", "--dimension", "campaign_id+device", "--json");
+    assertThat(r.err(), r.status(), equalTo(0));
+    try (ResultStore store = REDIS.store()) {
+      assertThat(MAPPER.readTree(r.out()), equalTo(MAPPER.readTree(ResultJson.write(
+          new CtrApi(store, System::currentTimeMillis).get("/ctr/c1%7Cmobile/windows", "dimension=campaign_id%2Bdevice")))));
+    }
+    assertThat(MAPPER.readTree(r.out()).get("results").get(0).get("key").asText(), equalTo("c1|mobile"));
+  }
+
+  @Test
+  public void theTrendIsReadWithTrend() {
+    assertThat(ctr("show", "c1", "--trend", "--from", "2024-03-01T12:00:30Z").out(), equalTo(String.join("\n",
+        "window_start          window_end            impressions  clicks     ctr  timing   pane  final  updated_at",
+        "--------------------  --------------------  -----------  ------  ------  -------  ----  -----  --------------------",
+        "2024-03-01T12:00:30Z  2024-03-01T12:01:30Z            4       2  50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
+        "2024-03-01T12:01:00Z  2024-03-01T12:02:00Z            3       1  33.33%  EARLY       0  false  2024-03-01T12:02:20Z",
+        "")));
+  }
+
+  @Test
+  public void dimensionsListsCampaignsAndBreakdowns() {
+    assertThat(ctr("dimensions").out(), equalTo(String.join("\n",
+        "dimension           keys  first_keys",
+        "------------------  ----  ---------------",
+        "campaign               2  c1, c2",
+        "campaign_id+device     1  c1|mobile",
+        "device                 2  desktop, mobile",
+        "")));
+    assertThat(ctr("dimensions", "--trend").out(), equalTo(String.join("\n",
+        "dimension  keys  first_keys",
+        "---------  ----  ----------",
+        "campaign      1  c1",
+        "")));
+  }
+
+  @Test
+  public void unknownDimensionsAndKeysExit3WithOneLine() {
+    Run region = ctr("latest", "--dimension", "region");
+    assertThat(region.status(), equalTo(CtrCli.EXIT_NOT_FOUND));
+    assertThat(region.err(), equalTo("ctr: unknown dimension 'region'; known: campaign, campaign_id+device, device" + System.lineSeparator()));
+    Run key = ctr("show", "c1", "--dimension", "device");
+    assertThat(key.status(), equalTo(CtrCli.EXIT_NOT_FOUND));
+    assertThat(key.err(), equalTo("ctr: unknown device 'c1' (ctr latest --dimension device lists the known ones)" + System.lineSeparator()));
+    Run trend = ctr("latest", "--dimension", "device", "--trend");
+    assertThat(trend.status(), equalTo(CtrCli.EXIT_NOT_FOUND));
+    assertThat(trend.err(), equalTo("ctr: unknown dimension 'device' in the trend; known: campaign" + System.lineSeparator()));
+  }
+
+  @Test
   public void previousTable() {
     Run r = ctr("previous");
     assertThat(r.out(), equalTo(String.join("\n",
