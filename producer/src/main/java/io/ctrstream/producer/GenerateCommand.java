@@ -14,7 +14,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Sends a seeded synthetic stream (see {@link SyntheticStream}) with event times starting now. */
+/**
+ * Sends a seeded synthetic stream (see {@link SyntheticStream}) with event times starting now, or
+ * at {@code --start}.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Generate a synthetic impression/click stream into Kafka; runs until Ctrl-C, --duration or --count.")
 final class GenerateCommand implements Callable<Integer> {
@@ -78,13 +81,18 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--count", description = "Stop after this many impressions.")
   Long count;
 
+  @Option(names = "--start", paramLabel = "TIME",
+      description = "Event time of the first impression: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms (default: now). "
+          + "With --max-speed, a past start sends a finished stretch of event time at once, e.g. for a test.")
+  String startTime;
+
   @Override
   public Integer call() {
     SyntheticStream.Settings settings = settings();
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
+    long start = startTime == null ? System.currentTimeMillis() : startMillis();
     try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout())) {
-      long start = System.currentTimeMillis();
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
       Progress progress = new Progress("generate", publisher,
@@ -142,6 +150,15 @@ final class GenerateCommand implements Callable<Integer> {
         parse("--click-delay-median", clickDelayMedian).toMillis(), clickDelaySigma,
         parse("--click-delay-max", clickDelayMax).toMillis(), parse("--jitter", jitter).toMillis(),
         duplicates, malformed, orphans, phases, lowFactor, highFactor);
+  }
+
+  private long startMillis() {
+    try {
+      return startTime.chars().allMatch(Character::isDigit) ? Long.parseLong(startTime) : Instant.parse(startTime).toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not '" + startTime + "'");
+    }
   }
 
   private Duration parse(String flag, String value) {

@@ -32,6 +32,9 @@ public class ProducerCliTest {
     r = run("generate", "--duplicates", "1.5");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("are fractions from 0 to 1"));
+    r = run("generate", "--start", "yesterday");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not 'yesterday'"));
     r = run("replay", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("cannot read /nonexistent.jsonl"));
