@@ -176,6 +176,12 @@ public class LocalStack extends ExternalResource {
 
   /** Reads a topic from the beginning until {@code count} records have come, or the timeout. */
   List<ConsumerRecord<String, String>> read(String topic, int count, Duration timeout) {
+    return readUntil(topic, records -> records.size() >= count, timeout);
+  }
+
+  /** Reads a topic from the beginning until {@code done} holds for the records read so far, or the timeout. */
+  List<ConsumerRecord<String, String>> readUntil(
+      String topic, java.util.function.Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
     Properties p = new Properties();
     p.put("bootstrap.servers", BOOTSTRAP);
     p.put("group.id", "e2e-reader-" + System.nanoTime());
@@ -184,7 +190,7 @@ public class LocalStack extends ExternalResource {
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (records.size() < count && System.nanoTime() < deadline) {
+      while (!done.test(records) && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(500)).forEach(records::add);
       }
     }
