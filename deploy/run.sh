@@ -41,7 +41,8 @@ producer_cp="producer/target/classes:$(cat producer/target/classpath.txt)"
 group="demo-$(date +%s)"
 job_flags=(--source=kafka --groupId="$group" --windowSize=10s --earlyFiringPeriod=2s --attributionWindow=15s
   --allowedLateness=1m --redisPort="${REDIS_PORT:-6379}" --bootstrapServers="127.0.0.1:${KAFKA_PORT:-9092}"
-  "--kafkaProperties=auto.offset.reset=latest" --redisKeyPrefix=demo)
+  "--kafkaProperties=auto.offset.reset=latest" --redisKeyPrefix=demo --breakdowns=device,region
+  --trendWindow=1m --trendPeriod=10s)
 # the demo writes under its own key prefix, so it never touches real results under ctr:*
 redis-cli -p "${REDIS_PORT:-6379}" --scan --pattern 'demo:*' | xargs -r redis-cli -p "${REDIS_PORT:-6379}" del >/dev/null
 
