@@ -26,7 +26,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * high → normal, the job runs on the Flink session cluster, and the alerts it writes to the Redis
  * stream and to the Kafka topic are exactly those the documented rule gives on the windows it wrote
  * (recomputed here from the window counts in Redis, with the z-test written out again): one DROP,
- * one SPIKE and one DROP for c1, at the phase changes, and nothing else.
+ * one SPIKE and one DROP for c1, at the phase changes, and nothing else. The result topic carries
+ * the panes Redis holds, and a device breakdown adds up to the campaign totals.
  */
 public class AlertsEndToEndIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();
@@ -58,8 +59,9 @@ public class AlertsEndToEndIT {
     String impressions = "impressions-" + id;
     String clicks = "clicks-" + id;
     String alerts = "ctr-alerts-" + id;
+    String results = "ctr-results-" + id;
     String prefix = "e2e-" + id;
-    STACK.createTopics(impressions, clicks, "dead-letters-" + id, alerts);
+    STACK.createTopics(impressions, clicks, "dead-letters-" + id, alerts, results);
 
     // 6 minutes of event time, an hour ago, starting on a window boundary: c1 is normal for 2 min,
     // low for 1, high for 1, normal for 2, so every 30 s window lies in one phase
@@ -70,7 +72,7 @@ public class AlertsEndToEndIT {
         "--phase=c1:normal=2m,low=1m,high=1m,normal=2m", "--duration=6m", "--start=" + start), equalTo(0));
     jobId = STACK.submit(id, "--impressionsTopic=" + impressions, "--clicksTopic=" + clicks,
         "--deadLetterTopic=dead-letters-" + id, "--groupId=" + id, "--redisKeyPrefix=" + prefix,
-        "--windowSize=30s", "--attributionWindow=10s", "--alertsTopic=" + alerts, "--alertCooldown=90s",
+        "--windowSize=30s", "--attributionWindow=10s", "--alertsTopic=" + alerts, "--resultsTopic=" + results, "--alertCooldown=90s",
         "--minImpressions=" + MIN_IMPRESSIONS, "--alertSignificance=" + SIGNIFICANCE, "--breakdowns=device");
 
     // judge the windows up to 4:30, whose complete panes the later events' watermark brings
@@ -121,6 +123,24 @@ public class AlertsEndToEndIT {
       assertThat(a.get("p_value").asDouble(), closeTo(2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(z))), 1e-12));
       assertThat(a.get("status").asText() + " " + a.get("baseline").asText(), equalTo("RAISED previous"));
     }
+
+    // --resultsTopic: every pane Redis holds for c1 is on the topic too, with the same counts
+    Map<String, String> inRedisPanes = new TreeMap<>();
+    for (Map<String, String> h : windows.get("c1")) {
+      inRedisPanes.put(h.get("window_start") + " pane " + h.get("pane_index"), h.get("impressions") + "/" + h.get("clicks"));
+    }
+    Map<String, String> onResultTopic = new TreeMap<>();
+    STACK.readUntil(results, records -> {
+      for (ConsumerRecord<String, String> r : records) {
+        JsonNode pane = json(r.value());
+        String which = pane.get("window_start").asText() + " pane " + pane.get("pane_index").asText();
+        if (r.key().equals("campaign:c1") && inRedisPanes.containsKey(which)) {
+          onResultTopic.put(which, pane.get("impressions").asText() + "/" + pane.get("clicks").asText());
+        }
+      }
+      return onResultTopic.size() == inRedisPanes.size();
+    }, Duration.ofMinutes(1));
+    assertThat(onResultTopic, equalTo(inRedisPanes));
 
     // the device breakdown of the same windows adds up to the campaigns' totals
     try (Jedis jedis = STACK.redis()) {
