@@ -23,7 +23,7 @@ import redis.clients.jedis.Pipeline;
  *
  * <p>An equal value is rewritten, so a replay stays an idempotent overwrite. A consequence: a second
  * job writing older windows under the same prefix leaves the newer latest/previous in place (use
- * another {@code --redisPrefix}, or clear the prefix).
+ * another {@code --redisKeyPrefix}, or clear the prefix).
  */
 final class NewerPanesOnly {
   private NewerPanesOnly() {}
