@@ -77,9 +77,10 @@ public class AlertsEndToEndIT {
 
     // judge the windows up to 4:30, whose complete panes the later events' watermark brings
     long lastJudged = start + 270_000;
-    Await.until("every campaign's windows up to 4:30 complete in Redis", Duration.ofMinutes(4),
-        () -> completeWindows(prefix, lastJudged).values().stream().allMatch(w -> w.size() == 10)
-            && completeWindows(prefix, lastJudged).size() == 5);
+    Await.until("every campaign's windows up to 4:30 complete in Redis", Duration.ofMinutes(4), () -> {
+      Map<String, List<Map<String, String>>> complete = completeWindows(prefix, lastJudged);
+      return complete.size() == 5 && complete.values().stream().allMatch(w -> w.size() == 10);
+    });
     Map<String, List<Map<String, String>>> windows = completeWindows(prefix, lastJudged);
     List<Expected> expected = recompute(windows);
 

@@ -1,8 +1,13 @@
 package io.ctrstream.pipeline.io;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
 /**
@@ -20,6 +25,11 @@ import redis.clients.jedis.Pipeline;
  *       {@code previous.window_start}, {@code previous.pane_index}) compared in that order, which
  *       every change made by {@code TrackLatestAndPrevious} increases.
  * </ul>
+ *
+ * <p>The scripts are loaded once per connection ({@link #load}) and run by their SHA-1 ({@code
+ * EVALSHA}), so a write sends its arguments, not the script. If Redis loses its script cache (a
+ * restart), {@code EVALSHA} fails with {@code NOSCRIPT}; the writer's retry reconnects, which loads
+ * the scripts again.
  *
  * <p>An equal value is rewritten, so a replay stays an idempotent overwrite. A consequence: a second
  * job writing older windows under the same prefix leaves the newer latest/previous in place (use
@@ -59,6 +69,15 @@ final class NewerPanesOnly {
       "if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
       "return 1");
 
+  private static final String WINDOW_HASH_SHA = sha1(WINDOW_HASH);
+  private static final String LATEST_AND_PREVIOUS_SHA = sha1(LATEST_AND_PREVIOUS);
+
+  /** Loads both scripts into Redis' script cache; call on each new connection. */
+  static void load(Jedis jedis) {
+    jedis.scriptLoad(WINDOW_HASH);
+    jedis.scriptLoad(LATEST_AND_PREVIOUS);
+  }
+
   /** Queues the write of a window hash's fields unless the stored pane is newer. */
   static void windowHash(Pipeline p, String hash, long paneIndex, Map<String, String> fields) {
     List<String> args = new ArrayList<>(1 + 2 * fields.size());
@@ -67,7 +86,7 @@ final class NewerPanesOnly {
       args.add(field);
       args.add(value);
     });
-    p.eval(WINDOW_HASH, List.of(hash), args);
+    p.evalsha(WINDOW_HASH_SHA, List.of(hash), args);
   }
 
   /**
@@ -77,7 +96,16 @@ final class NewerPanesOnly {
    */
   static void latestAndPrevious(Pipeline p, String latestHash, String previousHash, String key,
       String latestJson, String previousJson) {
-    p.eval(LATEST_AND_PREVIOUS, List.of(latestHash, previousHash),
+    p.evalsha(LATEST_AND_PREVIOUS_SHA, List.of(latestHash, previousHash),
         List.of(key, latestJson, previousJson == null ? "" : previousJson));
+  }
+
+  /** The SHA-1 Redis names a script by (lower-case hex of its bytes' digest). */
+  private static String sha1(String script) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-1", e);
+    }
   }
 }

@@ -40,6 +40,9 @@ abstract class RedisWriteFn<T> extends DoFn<T, Void> {
   /** Queues the commands that store one element. */
   protected abstract void write(Pipeline pipeline, T element);
 
+  /** Prepares a new connection (e.g. loads scripts) before the first batch on it. */
+  protected void onConnect(Jedis connection) {}
+
   @Setup
   public void setup() {
     batch = new ArrayList<>();
@@ -73,6 +76,7 @@ abstract class RedisWriteFn<T> extends DoFn<T, Void> {
       try {
         if (jedis == null) {
           jedis = redis.connect();
+          onConnect(jedis);
         }
         Pipeline pipeline = jedis.pipelined();
         for (T element : batch) {

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Instant;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.XAddParams;
 
@@ -98,6 +99,11 @@ public final class WriteResultsToRedis {
     }
 
     @Override
+    protected void onConnect(Jedis connection) {
+      NewerPanesOnly.load(connection);
+    }
+
+    @Override
     protected void write(Pipeline p, CtrResult r) {
       RedisKeys keys = redis.keys();
       long ttlSeconds = Math.max(1, redis.resultTtl().getStandardSeconds());
@@ -136,6 +142,11 @@ public final class WriteResultsToRedis {
   private static final class LatestFn extends RedisWriteFn<LatestAndPrevious> {
     LatestFn(RedisConnection redis) {
       super(redis, CtrMetrics.counter("redis_latest_writes"));
+    }
+
+    @Override
+    protected void onConnect(Jedis connection) {
+      NewerPanesOnly.load(connection);
     }
 
     @Override

@@ -115,6 +115,9 @@ public class WriteResultsToRedisTest {
           + hash.get("clicks") + " " + hash.get("final"), equalTo("2 LATE 12 3 true"));
       assertThat(hash.containsKey("on_time_at"), equalTo(false)); // the refused ON_TIME write left nothing
     }
+    try (Jedis jedis = REDIS.client()) {
+      jedis.scriptFlush(); // as after a Redis restart: the next connection loads the scripts again
+    }
     write(List.of(result("906", W0, 13, 3, LATE, 3, true)));
     try (Jedis jedis = REDIS.client()) {
       assertThat(jedis.hget("ctr:campaign:906:window:" + W0.start().getMillis(), "impressions"), equalTo("13"));
