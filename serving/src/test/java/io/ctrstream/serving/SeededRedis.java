@@ -7,7 +7,6 @@ import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.RedisKeys;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.model.Alert;
-import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
@@ -18,6 +17,7 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
@@ -116,10 +116,12 @@ public final class SeededRedis extends RedisServer {
         .apply(name + "LatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
   }
 
+  /** A result of {@code dimension}/{@code key} for the window starting {@code startSec} after T0, {@code lengthSec} long. */
   private static CtrResult breakdown(String dimension, String key, int startSec, int lengthSec, long impressions,
       long clicks, Timing timing, long pane, boolean isFinal) {
-    long start = T0 + startSec * 1000L;
-    return new CtrResult(dimension, key, start, start + lengthSec * 1000L, new CtrCounts(impressions, clicks), timing, pane, isFinal);
+    org.joda.time.Instant start = new org.joda.time.Instant(T0 + startSec * 1000L);
+    return result(dimension, key, new IntervalWindow(start, Duration.standardSeconds(lengthSec)), impressions, clicks,
+        timing, pane, isFinal);
   }
 
   /** A store reading this server with prefix {@code ctr}. */

@@ -81,8 +81,13 @@ public final class Events {
   /** An expected campaign result. */
   public static CtrResult result(
       String campaign, IntervalWindow w, long impressions, long clicks, Timing timing, long paneIndex, boolean isFinal) {
-    return new CtrResult(
-        CtrResult.CAMPAIGN, campaign, w.start().getMillis(), w.end().getMillis(),
+    return result(CtrResult.CAMPAIGN, campaign, w, impressions, clicks, timing, paneIndex, isFinal);
+  }
+
+  /** An expected result of any dimension (a breakdown value such as device {@code mobile}). */
+  public static CtrResult result(String dimension, String key, IntervalWindow w, long impressions, long clicks,
+      Timing timing, long paneIndex, boolean isFinal) {
+    return new CtrResult(dimension, key, w.start().getMillis(), w.end().getMillis(),
         new CtrCounts(impressions, clicks), timing, paneIndex, isFinal);
   }
 }

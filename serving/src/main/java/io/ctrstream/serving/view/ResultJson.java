@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.serving.store.AlertEntry;
 import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.WindowResult;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The JSON of the HTTP API and of {@code ctr --json}, one shape for both (documented in
@@ -93,7 +99,7 @@ public final class ResultJson {
    *
    * @param keysByDimension each dimension's keys, in the order to list them
    */
-  public static ObjectNode dimensions(boolean trend, java.util.Map<String, java.util.List<String>> keysByDimension) {
+  public static ObjectNode dimensions(boolean trend, Map<String, List<String>> keysByDimension) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("trend", trend);
     ArrayNode a = o.putArray("dimensions");
@@ -107,25 +113,25 @@ public final class ResultJson {
   }
 
   /** Alert fields that are numbers; the others are strings. */
-  private static final java.util.Set<String> ALERT_LONGS = java.util.Set.of("window_start", "window_end", "impressions", "clicks");
-  private static final java.util.Set<String> ALERT_DOUBLES = java.util.Set.of(
+  private static final Set<String> ALERT_LONGS = Set.of("window_start", "window_end", "impressions", "clicks");
+  private static final Set<String> ALERT_DOUBLES = Set.of(
       "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
 
   /** The order of an alert's fields in JSON (the pipeline's); fields not named here follow. */
-  private static final java.util.List<String> ALERT_ORDER = java.util.List.of("alert_id", "dimension", "key",
+  private static final List<String> ALERT_ORDER = List.of("alert_id", "dimension", "key",
       "campaign_id", "window_start", "window_end", "window_start_iso", "window_end_iso", "kind", "severity", "status",
       "baseline", "impressions", "clicks", "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z",
       "p_value", "relative_change");
 
   /** {@code {"count", "alerts": [alert…]}}, each alert with its stream id and typed fields. */
-  public static ObjectNode alerts(java.util.List<io.ctrstream.serving.store.AlertEntry> alerts) {
+  public static ObjectNode alerts(List<AlertEntry> alerts) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("count", alerts.size());
     ArrayNode a = o.putArray("alerts");
-    for (io.ctrstream.serving.store.AlertEntry e : alerts) {
+    for (AlertEntry e : alerts) {
       ObjectNode alert = a.addObject();
       alert.put("stream_id", e.streamId());
-      java.util.Map<String, String> ordered = new java.util.TreeMap<>(java.util.Comparator
+      Map<String, String> ordered = new TreeMap<>(Comparator
           .comparingInt((String f) -> ALERT_ORDER.contains(f) ? ALERT_ORDER.indexOf(f) : ALERT_ORDER.size())
           .thenComparing(f -> f));
       ordered.putAll(e.fields());
