@@ -16,7 +16,8 @@ run=${CTR_RUN_DIR:-$root/run/stack}
 rest=${FLINK_REST:-localhost:${FLINK_REST_PORT:-8081}}
 flink_jars="$root/deploy/services/target/flink"
 
-job_jar() { ls "$root"/pipeline/target/ctrstream-pipeline-*-job.jar 2>/dev/null | head -1; }
+# `|| true`: on a fresh clone there is no jar yet, and under pipefail the failing ls would end the script
+job_jar() { ls "$root"/pipeline/target/ctrstream-pipeline-*-job.jar 2>/dev/null | head -1 || true; }
 jar=$(job_jar)
 if [ -z "$jar" ] || [ -n "$(find "$root/pipeline/src" "$root/pipeline/pom.xml" -newer "$jar" -type f | head -1)" ]; then
   echo "submit: building the job jar"
