@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * same pipeline runs on every runner; the runner and every setting are ordinary flags.
  *
  * <pre>
- * read → ParseEvents (bad records → dead letters) → AttributeClicks (CoGroupByKey on impr_id,
+ * read → ParseEvents (bad records → dead letters) → AttributeClicks (one stateful join on impr_id:
  * dedup, attribution window) → KeyByDimensions (campaign + breakdowns) → WindowedCtr (fixed
  * windows, early/on-time/late panes, CTR CombineFn) → TrackLatestAndPrevious, DetectAnomalies
  * (alerts); optionally WindowedCtr over sliding windows (trend) → Redis / Kafka / files
@@ -96,7 +96,9 @@ public final class CtrPipeline {
   public static Outputs compute(PCollection<RawEvent> raw, CtrConfig config) {
     PCollectionTuple events = raw.apply("ParseEvents", new ParseEvents(EventTimeRange.standard()));
     PCollectionTuple attributed =
-        events.apply("AttributeClicks", new AttributeClicks(config.attributionWindow(), config.allowedLateness()));
+        events.apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(), config.allowedLateness(),
+            config.windowSize(), config.trend() == null ? null : config.trend().size(),
+            config.trend() == null ? null : config.trend().period(), config.breakdowns()));
     PCollection<KV<DimensionKey, CtrCounts>> changes = attributed
         .get(AttributeClicks.COUNT_CHANGES)
         .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));

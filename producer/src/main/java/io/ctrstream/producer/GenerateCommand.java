@@ -65,6 +65,18 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--orphans", defaultValue = "0", description = "Clicks on no impression, per impression (default: ${DEFAULT-VALUE}).")
   double orphans;
 
+  @Option(names = "--conflicting", defaultValue = "0",
+      description = "Fraction of impressions also sent as a copy that disagrees: another campaign, ts up to 2 s off (default: ${DEFAULT-VALUE}).")
+  double conflicting;
+
+  @Option(names = "--skewed-clicks", defaultValue = "0",
+      description = "Fraction of clicks stamped up to 2 s before their impression, as from a skewed clock (default: ${DEFAULT-VALUE}).")
+  double skewedClicks;
+
+  @Option(names = "--repeat-clicks", defaultValue = "0",
+      description = "Fraction of clicked impressions clicked a second time, with another click id (default: ${DEFAULT-VALUE}).")
+  double repeatClicks;
+
   @Option(names = "--phase", paramLabel = "SPEC",
       description = "Move a campaign's CTR over time, repeating, e.g. c1:normal=2m,low=1m,high=1m; repeatable.")
   List<String> phaseSpecs = new ArrayList<>();
@@ -133,9 +145,10 @@ final class GenerateCommand implements Callable<Integer> {
     if (campaigns < 1) {
       throw new ParameterException(spec.commandLine(), "--campaigns must be at least 1");
     }
-    for (double f : new double[] {duplicates, malformed, orphans, ctr}) {
+    for (double f : new double[] {duplicates, malformed, orphans, ctr, conflicting, skewedClicks, repeatClicks}) {
       if (f < 0 || f > 1) {
-        throw new ParameterException(spec.commandLine(), "--ctr, --duplicates, --malformed and --orphans are fractions from 0 to 1");
+        throw new ParameterException(spec.commandLine(),
+            "--ctr, --duplicates, --malformed, --orphans, --conflicting, --skewed-clicks and --repeat-clicks are fractions from 0 to 1");
       }
     }
     List<PhaseScript> phases = new ArrayList<>();
@@ -149,7 +162,7 @@ final class GenerateCommand implements Callable<Integer> {
     return new SyntheticStream.Settings(seed, rate, campaigns, zipf, ctr,
         parse("--click-delay-median", clickDelayMedian).toMillis(), clickDelaySigma,
         parse("--click-delay-max", clickDelayMax).toMillis(), parse("--jitter", jitter).toMillis(),
-        duplicates, malformed, orphans, phases, lowFactor, highFactor);
+        duplicates, malformed, orphans, phases, lowFactor, highFactor, conflicting, skewedClicks, repeatClicks);
   }
 
   private long startMillis() {

@@ -16,8 +16,10 @@ import org.apache.commons.math3.random.Well19937c;
  * A seeded synthetic impression/click stream. Impressions come at a fixed rate of event time,
  * campaigns drawn from a Zipf distribution; each impression is clicked with its campaign's CTR
  * (base CTR times a per-campaign lognormal factor, times the phase factor of a {@link PhaseScript}),
- * after a lognormal click delay. Optional disorder, duplicates, malformed records and orphan clicks.
- * The same seed and settings give the same events, apart from the start time.
+ * after a lognormal click delay. Optional disorder, duplicates, malformed records and orphan clicks,
+ * and the hard cases of a join: copies of an impression that disagree in {@code ts} and campaign,
+ * clicks stamped before their impression (clock skew), and several clicks on one impression. The
+ * same seed and settings give the same events, apart from the start time.
  */
 final class SyntheticStream {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -40,7 +42,24 @@ final class SyntheticStream {
       double orphanFraction,
       List<PhaseScript> phases,
       double lowFactor,
-      double highFactor) {}
+      double highFactor,
+      double conflictingFraction,
+      double skewedClickFraction,
+      double repeatClickFraction) {
+
+    /** Settings without disagreeing copies, skewed or repeated clicks. */
+    Settings(long seed, double impressionsPerSecond, int campaigns, double zipfExponent, double baseCtr,
+        double clickDelayMedianMs, double clickDelaySigma, long clickDelayMaxMs, long jitterMs,
+        double duplicateFraction, double malformedFraction, double orphanFraction, List<PhaseScript> phases,
+        double lowFactor, double highFactor) {
+      this(seed, impressionsPerSecond, campaigns, zipfExponent, baseCtr, clickDelayMedianMs, clickDelaySigma,
+          clickDelayMaxMs, jitterMs, duplicateFraction, malformedFraction, orphanFraction, phases, lowFactor,
+          highFactor, 0, 0, 0);
+    }
+  }
+
+  /** How far a disagreeing copy's ts, or a skewed click's ts, may be from the true one. */
+  static final long SKEW_MS = 2_000;
 
   /** One record to send. */
   record Event(Stream stream, String key, String json, long ts, boolean malformed) {}
@@ -126,10 +145,18 @@ final class SyntheticStream {
     String userId = "u" + random.nextInt(1_000_000);
     String campaign = campaignId(campaignRank.sample());
     emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, campaign, ts), ts);
+    if (s.conflictingFraction() > 0 && random.nextDouble() < s.conflictingFraction()) {
+      // a copy from another server: another campaign, a ts up to SKEW_MS off either way
+      long offset = 1 + (long) (random.nextDouble() * SKEW_MS); // never 0: the earliest copy is unique
+      long copyTs = random.nextBoolean() ? ts + offset : ts - offset;
+      String other = campaignId(campaignRank.sample());
+      emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, other, copyTs), copyTs);
+    }
     if (random.nextDouble() < ctrOf(campaign, ts)) {
-      long delay = Math.max(1, Math.min(s.clickDelayMaxMs(), Math.round(clickDelay.sample())));
-      clicks++;
-      pending.add(new PendingClick(ts + delay, "k" + s.seed() + "-" + clicks, imprId, userId));
+      addClick(ts, imprId, userId);
+      if (s.repeatClickFraction() > 0 && random.nextDouble() < s.repeatClickFraction()) {
+        addClick(ts, imprId, userId);
+      }
     }
     if (random.nextDouble() < s.orphanFraction()) {
       clicks++;
@@ -139,6 +166,16 @@ final class SyntheticStream {
       ready.add(outbox.poll().event);
     }
     return ready;
+  }
+
+  /** A click on the impression at {@code ts}: after a lognormal delay, or before it (clock skew). */
+  private void addClick(long ts, String imprId, String userId) {
+    long delay = Math.max(1, Math.min(s.clickDelayMaxMs(), Math.round(clickDelay.sample())));
+    if (s.skewedClickFraction() > 0 && random.nextDouble() < s.skewedClickFraction()) {
+      delay = -1 - (long) (random.nextDouble() * SKEW_MS);
+    }
+    clicks++;
+    pending.add(new PendingClick(ts + delay, "k" + s.seed() + "-" + clicks, imprId, userId));
   }
 
   /** Everything still waiting (clicks not yet due, jittered events), for the end of a bounded run. */

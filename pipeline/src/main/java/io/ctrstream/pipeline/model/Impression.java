@@ -44,6 +44,20 @@ public record Impression(
   }
 
   /**
+   * This impression with only the fields named in {@code fields} besides its id, campaign and
+   * {@code ts}: {@code user_id} and the named dimensions. What the join keeps of an impression.
+   */
+  public Impression keepOnly(java.util.Set<String> fields) {
+    TreeMap<String, String> kept = new TreeMap<>();
+    for (Map.Entry<String, String> d : dimensions.entrySet()) {
+      if (fields.contains(d.getKey())) {
+        kept.put(d.getKey(), d.getValue());
+      }
+    }
+    return new Impression(imprId, fields.contains("user_id") ? userId : "", campaignId, ts, kept);
+  }
+
+  /**
    * The order in which copies of one impression id compete: the earliest {@code ts} wins, ties
    * broken by the remaining fields, so that the winner never depends on arrival order.
    */

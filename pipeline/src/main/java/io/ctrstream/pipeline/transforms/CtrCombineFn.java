@@ -12,8 +12,9 @@ import org.apache.beam.sdk.transforms.Combine;
 
 /**
  * Sums signed {@link CtrCounts} changes into a window's impressions and clicks. Associative and
- * commutative with a two-long accumulator, so runners lift it before the shuffle (partial sums per
- * bundle) and only the sums cross the network.
+ * commutative with a two-long accumulator. Runners may lift it before the shuffle, but Beam's Flink
+ * runner does so in batch only; in streaming, {@link SumChangesPerBundle} sums each bundle's changes
+ * before the shuffle instead.
  */
 public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums, CtrCounts> {
 

@@ -4,9 +4,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
-import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
-import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.Window.ClosingBehavior;
 import org.joda.time.Duration;
@@ -16,14 +14,14 @@ import org.joda.time.Duration;
  *
  * <h3>Join (per {@code impr_id})</h3>
  *
- * Session windows with gap {@code attributionWindow + 1 ms}: an impression at {@code t} and a click
- * at {@code t + d} fall into one session whenever {@code |d| <= attributionWindow}, even when they
- * straddle a fixed-window boundary (Beam merges only overlapping intervals, hence the extra
- * millisecond that makes {@code d == attributionWindow} merge). The {@code EARLIEST} timestamp
- * combiner stamps a session's panes with its earliest event, so that the impression's own
- * {@code ts} can be re-assigned downstream (timestamps may only move forward). The join fires on
- * every element (early and late), so counts flow on without waiting; accumulating panes let each
- * pane see the whole session. Late data is accepted for {@code allowedLateness} after the session.
+ * One stateful {@code DoFn} in the global window, keyed by {@code impr_id}, reads impressions and
+ * clicks ({@link JoinTiming}). It emits a signed count change as soon as an element changes what is
+ * counted, so counts flow on without waiting. An impression is held back from the CTR windows'
+ * ON_TIME pane until {@code ts + attributionWindow + 1 ms}: a timer with output timestamp {@code ts}
+ * holds the join's output watermark, so the ON_TIME pane of a window includes every click that is on
+ * time for its impressions. The join's state for an impression lives exactly as long as the CTR
+ * windows that count it accept changes; an event is droppably late when the watermark has passed
+ * {@code ts + attributionWindow + allowedLateness} (the rule of the former session join).
  *
  * <h3>CTR windows (per campaign and per breakdown value)</h3>
  *
@@ -42,21 +40,14 @@ import org.joda.time.Duration;
 public final class CtrWindowing {
   private CtrWindowing() {}
 
-  /** The session gap that groups an impression with every click at most {@code attributionWindow} away. */
+  /**
+   * How long after an impression its on-time clicks may come, plus 1 ms: the join holds the
+   * impression back from the ON_TIME pane this long, and the CTR windows accept changes this long
+   * (plus {@code allowedLateness}) after their end. (The name is that of the former session join's
+   * gap, which grouped an impression with every click at most {@code attributionWindow} away.)
+   */
   public static Duration sessionGap(Duration attributionWindow) {
     return attributionWindow.plus(Duration.millis(1));
-  }
-
-  /** Windowing of both join inputs, keyed by {@code impr_id}. */
-  public static <T> Window<T> joinWindows(Duration attributionWindow, Duration allowedLateness) {
-    return Window.<T>into(Sessions.withGapDuration(sessionGap(attributionWindow)))
-        .triggering(
-            AfterWatermark.pastEndOfWindow()
-                .withEarlyFirings(AfterPane.elementCountAtLeast(1))
-                .withLateFirings(AfterPane.elementCountAtLeast(1)))
-        .withAllowedLateness(allowedLateness)
-        .withTimestampCombiner(TimestampCombiner.EARLIEST)
-        .accumulatingFiredPanes();
   }
 
   /** Windowing of the count changes that the CTR combine sums: fixed windows of {@code windowSize}. */

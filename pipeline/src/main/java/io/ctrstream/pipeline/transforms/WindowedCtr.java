@@ -3,6 +3,7 @@ package io.ctrstream.pipeline.transforms;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.DimensionKey;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -47,6 +48,9 @@ public class WindowedCtr extends PTransform<PCollection<KV<DimensionKey, CtrCoun
   public PCollection<CtrResult> expand(PCollection<KV<DimensionKey, CtrCounts>> changes) {
     return changes
         .apply("Windows", windowing)
+        // Beam's Flink runner lifts combiners in batch only: sum within each bundle before the shuffle
+        .apply("SumPerBundle", ParDo.of(new SumChangesPerBundle()))
+        .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()))
         .apply("SumCounts", Combine.perKey(new CtrCombineFn()))
         .apply("ToCtrResult", ParDo.of(new ToResultFn()))
         .setCoder(CtrResult.CtrResultCoder.of());

@@ -23,12 +23,15 @@ import java.util.zip.GZIPInputStream;
  *
  * <ol>
  *   <li>an impression is the earliest-{@code ts} line of each {@code impr_id}; a click the
- *       earliest-{@code ts} line of each {@code click_id}; lines without the required fields are
- *       skipped (the pipeline dead-letters them);
+ *       earliest-{@code ts} line of each {@code click_id}; lines without the required fields (absent,
+ *       null or blank) are skipped (the pipeline dead-letters them);
  *   <li>a click is attributed iff an impression with its {@code impr_id} exists and {@code 0 <=
  *       click.ts - impression.ts <= attributionWindowMillis};
  *   <li>per (campaign, fixed window of the impression's ts): impressions = distinct impressions,
- *       clicks = distinct attributed clicks.
+ *       clicks = distinct attributed clicks;
+ *   <li>a click that is not attributed has a reason: {@code NO_IMPRESSION} (no impression with its
+ *       {@code impr_id}), {@code BEFORE_IMPRESSION} (delay below 0), {@code
+ *       OUTSIDE_ATTRIBUTION_WINDOW} (delay above the attribution window).
  * </ol>
  */
 public final class ReferenceCtr {
@@ -38,14 +41,18 @@ public final class ReferenceCtr {
   public final Map<String, List<Long>> counts;
   /** Number of clicks that are not attributed. */
   public final long unattributedClicks;
+  /** Per unattributed {@code click_id}: the reason it is not attributed. */
+  public final Map<String, String> unattributedReasons;
   /** Number of distinct impressions. */
   public final long impressions;
   /** Number of distinct attributed clicks. */
   public final long attributedClicks;
 
-  private ReferenceCtr(Map<String, List<Long>> counts, long unattributed, long impressions, long attributed) {
+  private ReferenceCtr(
+      Map<String, List<Long>> counts, Map<String, String> reasons, long impressions, long attributed) {
     this.counts = counts;
-    this.unattributedClicks = unattributed;
+    this.unattributedClicks = reasons.size();
+    this.unattributedReasons = reasons;
     this.impressions = impressions;
     this.attributedClicks = attributed;
   }
@@ -55,14 +62,14 @@ public final class ReferenceCtr {
       Path impressionsFile, Path clicksFile, long windowMillis, long attributionWindowMillis) throws IOException {
     Map<String, JsonNode> impressions = new HashMap<>();
     lines(impressionsFile, json -> {
-      if (json.hasNonNull("impr_id") && json.hasNonNull("campaign_id") && json.path("ts").isIntegralNumber()) {
+      if (present(json, "impr_id") && present(json, "campaign_id") && json.path("ts").isIntegralNumber()) {
         impressions.merge(json.get("impr_id").asText(), json,
             (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
       }
     });
     Map<String, JsonNode> clicks = new HashMap<>();
     lines(clicksFile, json -> {
-      if (json.hasNonNull("click_id") && json.hasNonNull("impr_id") && json.path("ts").isIntegralNumber()) {
+      if (present(json, "click_id") && present(json, "impr_id") && json.path("ts").isIntegralNumber()) {
         clicks.merge(json.get("click_id").asText(), json, (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
       }
     });
@@ -70,7 +77,7 @@ public final class ReferenceCtr {
     for (JsonNode imp : impressions.values()) {
       perWindow.computeIfAbsent(key(imp, windowMillis), k -> new long[2])[0]++;
     }
-    long unattributed = 0;
+    Map<String, String> reasons = new TreeMap<>();
     long attributed = 0;
     for (JsonNode click : clicks.values()) {
       JsonNode imp = impressions.get(click.get("impr_id").asText());
@@ -79,12 +86,18 @@ public final class ReferenceCtr {
         perWindow.get(key(imp, windowMillis))[1]++;
         attributed++;
       } else {
-        unattributed++;
+        reasons.put(click.get("click_id").asText(),
+            imp == null ? "NO_IMPRESSION" : delay < 0 ? "BEFORE_IMPRESSION" : "OUTSIDE_ATTRIBUTION_WINDOW");
       }
     }
     Map<String, List<Long>> counts = new TreeMap<>();
     perWindow.forEach((k, v) -> counts.put(k, List.of(v[0], v[1])));
-    return new ReferenceCtr(counts, unattributed, impressions.size(), attributed);
+    return new ReferenceCtr(counts, reasons, impressions.size(), attributed);
+  }
+
+  /** A required field is present when it is not null and not blank (README: Bad input). */
+  private static boolean present(JsonNode json, String field) {
+    return json.hasNonNull(field) && !json.get(field).asText().isBlank();
   }
 
   private static String key(JsonNode impression, long windowMillis) {

@@ -1,0 +1,147 @@
+package io.ctrstream.pipeline.transforms;
+
+import io.ctrstream.pipeline.model.Click;
+import io.ctrstream.pipeline.model.Impression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * What the join remembers about one {@code impr_id}: one state cell, read and written once per
+ * element and per timer firing. Mutable; {@link JoinClicksToImpressionsFn} owns its rules.
+ *
+ * <p>About 60–120 bytes encoded for an impression with a click or two: the id once, the winning
+ * copy trimmed to the fields the results need, each distinct click as id, user and {@code ts}.
+ */
+final class JoinState {
+  /** One distinct click: its earliest copy, and whether it was reported as unattributed. */
+  static final class KnownClick {
+    final String clickId;
+    final String userId;
+    final long ts;
+    boolean reported;
+
+    KnownClick(String clickId, String userId, long ts, boolean reported) {
+      this.clickId = clickId;
+      this.userId = userId;
+      this.ts = ts;
+      this.reported = reported;
+    }
+
+    Click toClick(String imprId) {
+      return new Click(clickId, imprId, userId, ts);
+    }
+  }
+
+  final String imprId;
+  /** The winning impression copy (trimmed), or {@code null} while none has arrived. */
+  Impression impression;
+  /** Distinct clicks by id, earliest copy each. */
+  final List<KnownClick> clicks;
+  /** Attributed clicks as last emitted for {@link #impression} (what the CTR windows hold). */
+  int countedClicks;
+  /** The latest time this key's timer fired at (the watermark has passed it), epoch ms; 0 if never. */
+  long firedUpTo;
+  /** When this key's timer is set for, epoch ms; 0 if it is not set. */
+  long timerAt;
+  /** Whether that timer holds the output watermark at the impression's {@code ts}. */
+  boolean timerHolds;
+
+  JoinState(String imprId) {
+    this(imprId, null, new ArrayList<>(2), 0, 0, 0, false);
+  }
+
+  private JoinState(
+      String imprId, Impression impression, List<KnownClick> clicks, int countedClicks, long firedUpTo, long timerAt,
+      boolean timerHolds) {
+    this.imprId = imprId;
+    this.impression = impression;
+    this.clicks = clicks;
+    this.countedClicks = countedClicks;
+    this.firedUpTo = firedUpTo;
+    this.timerAt = timerAt;
+    this.timerHolds = timerHolds;
+  }
+
+  KnownClick click(String clickId) {
+    for (KnownClick c : clicks) {
+      if (c.clickId.equals(clickId)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The explicit state coder: var-length strings and longs, no field names, the impression without
+   * its id (the key). Deterministic.
+   */
+  static final class JoinStateCoder extends AtomicCoder<JoinState> {
+    static final JoinStateCoder INSTANCE = new JoinStateCoder();
+    private static final StringUtf8Coder STRING = StringUtf8Coder.of();
+    private static final VarLongCoder LONG = VarLongCoder.of();
+    private static final VarIntCoder INT = VarIntCoder.of();
+
+    @Override
+    public void encode(JoinState s, OutputStream out) throws IOException {
+      STRING.encode(s.imprId, out);
+      Impression i = s.impression;
+      out.write(i == null ? 0 : 1);
+      if (i != null) {
+        STRING.encode(i.userId(), out);
+        STRING.encode(i.campaignId(), out);
+        LONG.encode(i.ts(), out);
+        INT.encode(i.dimensions().size(), out);
+        for (Map.Entry<String, String> d : i.dimensions().entrySet()) {
+          STRING.encode(d.getKey(), out);
+          STRING.encode(d.getValue(), out);
+        }
+      }
+      INT.encode(s.clicks.size(), out);
+      for (KnownClick c : s.clicks) {
+        STRING.encode(c.clickId, out);
+        STRING.encode(c.userId, out);
+        LONG.encode(c.ts, out);
+        out.write(c.reported ? 1 : 0);
+      }
+      INT.encode(s.countedClicks, out);
+      LONG.encode(s.firedUpTo, out);
+      LONG.encode(s.timerAt, out);
+      out.write(s.timerHolds ? 1 : 0);
+    }
+
+    @Override
+    public JoinState decode(InputStream in) throws IOException {
+      String imprId = STRING.decode(in);
+      Impression impression = null;
+      if (in.read() == 1) {
+        String userId = STRING.decode(in);
+        String campaignId = STRING.decode(in);
+        long ts = LONG.decode(in);
+        int n = INT.decode(in);
+        TreeMap<String, String> dimensions = new TreeMap<>();
+        for (int k = 0; k < n; k++) {
+          dimensions.put(STRING.decode(in), STRING.decode(in));
+        }
+        impression = new Impression(imprId, userId, campaignId, ts, dimensions);
+      }
+      int n = INT.decode(in);
+      List<KnownClick> clicks = new ArrayList<>(Math.max(2, n));
+      for (int k = 0; k < n; k++) {
+        clicks.add(new KnownClick(STRING.decode(in), STRING.decode(in), LONG.decode(in), in.read() == 1));
+      }
+      return new JoinState(imprId, impression, clicks, INT.decode(in), LONG.decode(in), LONG.decode(in), in.read() == 1);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}
