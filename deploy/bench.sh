@@ -1,29 +1,38 @@
 #!/usr/bin/env bash
-# Benchmark of the job on the local Flink session cluster (deploy/stack.sh), in two phases:
+# Benchmark of the job on the local Flink session cluster (deploy/stack.sh), against plain Flink SQL:
 #
-#  1. throughput: preload N synthetic events into fresh topics, start the job, and time how fast it
-#     consumes them (events/s from its first to its last parsed event, read from its Beam counters);
-#  2. latency: feed a live stream (event time = now) at a fixed rate and measure, per window and
-#     campaign, the time from the window's end to its ON_TIME result in Redis (the hash's
-#     on_time_at); by design that includes the attribution window and the out-of-orderness bound.
+#  0. preload N synthetic events into fresh topics;
+#  1. the same CTR as a plain Flink SQL job (bench/flink-sql: interval LEFT JOIN + tumbling window,
+#     embedded, parallelism 2) reads them to the end: events/s from the job running to its last result;
+#  2. throughput: the ctrstream job on the cluster consumes them: events/s from its first to its last
+#     parsed event (its Beam counters), then the checkpointed state per live impression; one line
+#     compares the two;
+#  3. latency: a live stream (event time = now) at a fixed rate; per window and campaign, the time from
+#     the window's end to its ON_TIME result in Redis (the hash's on_time_at); by design that includes
+#     the attribution window and the out-of-orderness bound.
 #
-# It also reports the TaskManager's peak memory (peak RSS from /proc, and peak JVM heap used). The
-# preload's event times are spaced at 10,000 impressions/s; keyed state then holds about
-# rate x (attribution window + allowed lateness) events, so the TaskManager gets 8 GiB here
-# (TASKMANAGER_MEMORY), or use STATE_BACKEND=rocksdb.
+# It also reports the TaskManager's peak memory (peak RSS from /proc, and peak JVM heap used). It stops
+# what it started (the job, and the stack if it was not running before), also on Ctrl-C, unless --keep.
 #
 #   deploy/bench.sh                      # N = 2,000,000 events, 60 s live at 2,000 impressions/s
 #   deploy/bench.sh --events 200000 --live-seconds 30 --live-rate 1000
+#   deploy/bench.sh --jfr 30             # also a 30 s flight recording of the TaskManager in phase 2
+#   deploy/bench.sh --job-flags "--maxBundleSize=5000"   # extra job flags, for A/B runs
+#   TASKMANAGER_MEMORY=2048m deploy/bench.sh             # a smaller TaskManager (default 4096m)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-events=2000000 live_seconds=60 live_rate=2000
+events=2000000 live_seconds=60 live_rate=2000 keep=0 sql=1 jfr=0 job_flags=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
     --live-seconds) live_seconds=$2; shift 2 ;;
     --live-rate) live_rate=$2; shift 2 ;;
-    *) echo "bench: unknown option $1 (expected --events N, --live-seconds S, --live-rate R)" >&2; exit 2 ;;
+    --keep) keep=1; shift ;;
+    --no-sql) sql=0; shift ;;
+    --jfr) jfr=$2; shift 2 ;;
+    --job-flags) job_flags=$2; shift 2 ;;
+    *) echo "bench: unknown option $1 (expected --events N, --live-seconds S, --live-rate R, --keep, --no-sql, --jfr S, --job-flags F)" >&2; exit 2 ;;
   esac
 done
 run="${CTR_RUN_DIR:-$root/run/stack}"
@@ -34,18 +43,39 @@ id="bench-$(date +%s)"
 out="$root/run/$id"; mkdir -p "$out"
 say() { printf 'bench: %s\n' "$*"; }
 
-# state on the heap grows with the event rate times (attribution window + allowed lateness): give
-# the TaskManager room unless the stack is already running (or use STATE_BACKEND=rocksdb)
-export TASKMANAGER_MEMORY=${TASKMANAGER_MEMORY:-8192m}
+# stop what this run started: the job always, the stack if it was not up before (unless --keep)
+stack_was_up=0
+curl -fsS "$rest/overview" >/dev/null 2>&1 && stack_was_up=1
+job=""
+cleanup() {
+  [ "$keep" = 1 ] && { say "--keep: leaving the job ${job:-(none)} and the stack running"; return; }
+  if [ -n "$job" ]; then
+    curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null 2>&1 && say "cancelled job $job"
+  fi
+  if [ "$stack_was_up" = 0 ]; then
+    deploy/stack.sh down >/dev/null 2>&1 && say "stopped the stack it started"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 deploy/stack.sh up
 mvn -q -B -pl producer -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
 producer=(java -Xmx1g -cp "producer/target/classes:$(cat producer/target/classpath.txt)" io.ctrstream.producer.ProducerCli)
 kafka_tool() { java -Xmx256m -Dlog4j.configuration="file:$run/kafka/tools-log4j.properties" -cp "deploy/services/target/kafka/*" "$@"; }
-for t in "impressions-$id" "clicks-$id" "dead-letters-$id"; do
+for t in "impressions-$id" "clicks-$id" "dead-letters-$id" "impressions-$id-live" "clicks-$id-live" "dead-letters-$id-live"; do
   kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$kafka" --create --topic "$t" --partitions 3 --replication-factor 1 >/dev/null
 done
 
-# 1. preload: impressions and about 5 % clicks make N events
+# submit_job SUFFIX: the job on topics *-$id$SUFFIX, its results under the key prefix $id$SUFFIX; prints the job id
+submit_job() {
+  deploy/submit.sh --impressionsTopic="impressions-$id$1" --clicksTopic="clicks-$id$1" --deadLetterTopic="dead-letters-$id$1" \
+    --groupId="$id$1" --redisKeyPrefix="$id$1" --redisPort="$redis_port" --bootstrapServers="$kafka" \
+    --windowSize=10s --attributionWindow=15s --allowedLateness=1m $job_flags 2>&1 | tee "$out/submit$1.log" \
+    | sed -n 's/.*JobID \([0-9a-f]*\).*/\1/p'
+}
+
+# 0. preload: impressions and about 5 % clicks make N events
 impressions=$(( events * 100 / 105 ))
 say "preloading ~$events events ($impressions impressions) into topics *-$id"
 "${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id" --clicks-topic="clicks-$id" \
@@ -53,14 +83,28 @@ say "preloading ~$events events ($impressions impressions) into topics *-$id"
 sent=$(sed -n 's/.*done: sent \([0-9]*\), acked \([0-9]*\).*/\2/p' "$out/preload.log")
 [ -n "$sent" ] || { say "the preload failed: $(tail -3 "$out/preload.log")"; exit 1; }
 
-job=$(deploy/submit.sh --impressionsTopic="impressions-$id" --clicksTopic="clicks-$id" --deadLetterTopic="dead-letters-$id" \
-  --groupId="$id" --redisKeyPrefix="$id" --redisPort="$redis_port" --bootstrapServers="$kafka" \
-  --windowSize=10s --attributionWindow=15s --allowedLateness=1m 2>&1 | tee "$out/submit.log" | sed -n 's/.*JobID \([0-9a-f]*\).*/\1/p')
+# 1. the same CTR in plain Flink SQL, on the same topics, before the job (not to share the cores)
+sql_rate=""
+if [ "$sql" = 1 ]; then
+  [ -f bench/flink-sql/target/classpath.txt ] || { say "building bench/flink-sql (once)"; mvn -q -B -f bench/flink-sql/pom.xml package >/dev/null; }
+  say "Flink SQL job on the same topics (embedded, parallelism 2)"
+  java -Xmx3g -cp "bench/flink-sql/target/classes:$(cat bench/flink-sql/target/classpath.txt)" io.ctrstream.bench.FlinkSqlCtr \
+    "$kafka" "impressions-$id" "clicks-$id" 10 15 2 "$sent" 2> "$out/flink-sql.log" | tee "$out/flink-sql.txt" \
+    || say "the Flink SQL job failed: $(grep -m1 -E 'Exception|Error' "$out/flink-sql.log") (log: $out/flink-sql.log)"
+  sql_rate=$(sed -n 's/.* = \([0-9]*\) events\/s.*/\1/p' "$out/flink-sql.txt")
+fi
+
+# 2. the ctrstream job
+job=$(submit_job "")
 [ -n "$job" ] || { say "submit failed: $(cat "$out/submit.log")"; exit 1; }
 say "job $job consuming $sent events"
 
 tm_pid=$(cat "$run/flink/taskmanager-1.pid")
 tm_id=$(curl -fsS "$rest/taskmanagers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["taskmanagers"][0]["id"])')
+if [ "$jfr" -gt 0 ]; then
+  jcmd "$tm_pid" JFR.start duration="${jfr}s" filename="$out/taskmanager.jfr" settings=profile >/dev/null
+  say "flight recording of the TaskManager for ${jfr}s: $out/taskmanager.jfr (jfr print --events jdk.ExecutionSample)"
+fi
 python3 - "$rest" "$job" "$sent" "$tm_id" > "$out/throughput.txt" <<'PY'
 import json, sys, time, urllib.parse, urllib.request
 rest, job, sent, tm = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -94,14 +138,45 @@ print("throughput: %d events in %.1f s = %.0f events/s (first to last parsed eve
 print("heap_peak_bytes %d" % heap)
 PY
 cat "$out/throughput.txt"
+rate=$(sed -n 's/.* = \([0-9]*\) events\/s.*/\1/p' "$out/throughput.txt")
+if [ -n "$sql_rate" ] && [ -n "$rate" ]; then
+  python3 -c "import sys; r, s = int(sys.argv[1]), int(sys.argv[2]); print('bench: ctrstream %d events/s, Flink SQL %d events/s: %.2fx' % (r, s, r / s))" "$rate" "$sql_rate"
+fi
+# the checkpointed state once a checkpoint has completed after the preload: every impression is still
+# live then (its window has not expired), so state / impressions is the state per live impression
+python3 - "$rest" "$job" "$impressions" <<'PY' | tee "$out/state.txt"
+import json, sys, time, urllib.request
+rest, job, impressions = sys.argv[1], sys.argv[2], int(sys.argv[3])
+get = lambda p: json.load(urllib.request.urlopen(rest + p, timeout=10))
+start = time.time()
+first = (get("/jobs/%s/checkpoints" % job)["counts"] or {}).get("completed", 0)
+while time.time() < start + 60:
+    c = get("/jobs/%s/checkpoints" % job)
+    if c["counts"]["completed"] > first and c["latest"]["completed"]:
+        size = c["latest"]["completed"].get("checkpointed_size") or c["latest"]["completed"]["state_size"]
+        full = c["latest"]["completed"]["state_size"]
+        print("state: checkpoint %d: %d bytes for %d live impressions = %.0f bytes per live impression (%d bytes checkpointed)" % (
+            c["latest"]["completed"]["id"], full, impressions, full / impressions, size))
+        break
+    time.sleep(1)
+else:
+    print("state: no checkpoint completed within 60 s")
+PY
 
 # 2. live: event time = now, so a window's on-time result can be timed against the wall clock
-say "live phase: $live_rate impressions/s for ${live_seconds}s"
+# 3. live: a fresh job on fresh topics, so that the preload's windows (which all expire now that
+# event time jumps to the present) do not weigh on the latency of the live windows
+curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null && say "cancelled the throughput job $job"
+job=$(submit_job "-live")
+[ -n "$job" ] || { say "submit failed: $(cat "$out/submit-live.log")"; exit 1; }
+running() { curl -fsS "$rest/jobs/$job" | python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if j["state"]=="RUNNING" and all(v["status"]=="RUNNING" for v in j["vertices"]) else 1)'; }
+for _ in $(seq 1 120); do running && break; sleep 0.5; done
+say "live phase: job $job, $live_rate impressions/s for ${live_seconds}s"
 live_start=$(date +%s%3N)
-"${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id" --clicks-topic="clicks-$id" \
+"${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id-live" --clicks-topic="clicks-$id-live" \
   --rate="$live_rate" --duration="${live_seconds}s" --ctr=0.05 --seed=2 --jitter=1s --progress-interval=20 | tee "$out/live.log" | grep -E 'done' || true
 live_end=$(date +%s%3N)
-python3 - "$redis_port" "$id" "$live_start" "$live_end" "$tm_pid" "$rest" "$tm_id" <<'PY' | tee "$out/latency.txt"
+python3 - "$redis_port" "$id-live" "$live_start" "$live_end" "$tm_pid" "$rest" "$tm_id" <<'PY' | tee "$out/latency.txt"
 import json, subprocess, sys, time, urllib.request
 port, prefix, start, end, tm_pid, rest, tm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 def redis(*a):
@@ -134,5 +209,4 @@ hwm = [l for l in status.splitlines() if l.startswith("VmHWM")][0].split()[1]
 print("taskmanager peak RSS: %.0f MiB" % (int(hwm) / 1024))
 PY
 heap=$(sed -n 's/heap_peak_bytes //p' "$out/throughput.txt")
-say "taskmanager peak heap used (sampled each second): $(( heap / 1048576 )) MiB"
-curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null && say "cancelled job $job; details in $out"
+say "taskmanager peak heap used (sampled each second): $(( heap / 1048576 )) MiB; details in $out"

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.values.KV;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.options.CtrConfig;
@@ -44,8 +45,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -92,9 +91,17 @@ public final class CtrPipeline {
       PCollection<DeadLetter> deadLetters,
       PCollection<UnattributedClick> unattributed) {}
 
-  /** Applies the computation (everything between source and sinks) to raw events. */
+  /** Applies the computation (everything between source and sinks) to text records (file lines). */
   public static Outputs compute(PCollection<RawEvent> raw, CtrConfig config) {
-    PCollectionTuple events = raw.apply("ParseEvents", new ParseEvents(EventTimeRange.standard()));
+    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())), raw.getPipeline(), config);
+  }
+
+  /** Applies the computation to records parsed already (Kafka's, parsed in the consumer). */
+  public static Outputs computeParsed(PCollection<ParsedRecord> parsed, CtrConfig config) {
+    return compute(parsed.apply("ParseEvents", new ParseEvents()), parsed.getPipeline(), config);
+  }
+
+  private static Outputs compute(PCollectionTuple events, Pipeline pipeline, CtrConfig config) {
     PCollectionTuple attributed =
         events.apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(), config.allowedLateness(),
             config.windowSize(), config.trend() == null ? null : config.trend().size(),
@@ -106,13 +113,13 @@ public final class CtrPipeline {
         config.windowSize(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness()));
     PCollection<LatestAndPrevious> latest = results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
     PCollection<CtrResult> trend = config.trend() == null
-        ? empty(raw.getPipeline(), "NoTrend", CtrResult.CtrResultCoder.of())
+        ? empty(pipeline, "NoTrend", CtrResult.CtrResultCoder.of())
         : changes
             .apply("CampaignChanges", Filter.by((KV<DimensionKey, CtrCounts> c) -> c.getKey().dimension().equals(CtrResult.CAMPAIGN)))
             .apply("TrendPerCampaign", new WindowedCtr(CtrWindowing.trendWindows(config.trend().size(),
                 config.trend().period(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness())));
     PCollection<Alert> alerts = config.alerts() == null
-        ? empty(raw.getPipeline(), "NoAlerts", Alert.AlertCoder.of())
+        ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
         : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
     return new Outputs(results, latest, trend, alerts, events.get(ParseEvents.DEAD_LETTERS),
         attributed.get(AttributeClicks.UNATTRIBUTED));
@@ -124,8 +131,10 @@ public final class CtrPipeline {
 
   /** Builds the whole job (source, computation, sinks) on {@code pipeline}. */
   public static Outputs build(Pipeline pipeline, CtrConfig config) {
-    PCollection<RawEvent> raw = pipeline.apply("ReadEvents", source(config));
-    Outputs out = compute(raw, config);
+    Outputs out = config.fromKafka()
+        ? computeParsed(pipeline.apply("ReadEvents", new KafkaEventSource(
+            config.kafka(), config.maxOutOfOrderness(), config.idlePartitionTimeout(), EventTimeRange.standard())), config)
+        : compute(pipeline.apply("ReadEvents", new FileEventSource(config.impressionsFile(), config.clicksFile())), config);
     if (config.redis() != null) {
       out.results().apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.redis()));
       out.latestAndPrevious().apply("WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.redis()));
@@ -167,13 +176,6 @@ public final class CtrPipeline {
           .apply("WriteUnattributedFile", new WriteLines(config.unattributedOutput(), null));
     }
     return out;
-  }
-
-  private static PTransform<PBegin, PCollection<RawEvent>> source(CtrConfig config) {
-    return config.fromKafka()
-        ? new KafkaEventSource(
-            config.kafka(), config.maxOutOfOrderness(), config.idlePartitionTimeout(), EventTimeRange.standard())
-        : new FileEventSource(config.impressionsFile(), config.clicksFile());
   }
 
   private static void requireMatch(String flag, String spec) {

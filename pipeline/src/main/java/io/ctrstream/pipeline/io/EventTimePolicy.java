@@ -1,10 +1,7 @@
 package io.ctrstream.pipeline.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
-import java.io.IOException;
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
@@ -15,7 +12,8 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Kafka event time from the JSON field {@code ts} (epoch milliseconds), with a bounded
+ * Kafka event time from the records' {@code ts} (epoch milliseconds; parsed once already, by {@link
+ * ParsedRecordDeserializer}), with a bounded
  * out-of-orderness watermark per partition: {@code watermark = max ts seen - maxOutOfOrderness}.
  *
  * <p>Modelled on Beam's {@code CustomTimestampPolicyWithLimitedDelay}, with two changes:
@@ -33,9 +31,7 @@ import org.joda.time.Instant;
  *
  * <p>The watermark never moves backwards.
  */
-public class EventTimePolicy extends TimestampPolicy<String, String> {
-  private static final JsonFactory JSON = new JsonFactory();
-
+public class EventTimePolicy extends TimestampPolicy<byte[], ParsedRecord> {
   private final Duration maxOutOfOrderness;
   private final Duration idlePartitionTimeout;
   private final EventTimeRange range;
@@ -75,22 +71,22 @@ public class EventTimePolicy extends TimestampPolicy<String, String> {
    * @param idlePartitionTimeout processing time without records after which a caught-up partition
    *     follows the wall clock
    */
-  public static TimestampPolicyFactory<String, String> factory(
+  public static TimestampPolicyFactory<byte[], ParsedRecord> factory(
       Duration maxOutOfOrderness, Duration idlePartitionTimeout, EventTimeRange range) {
     return factory(maxOutOfOrderness, idlePartitionTimeout, range, Instant::now);
   }
 
-  static TimestampPolicyFactory<String, String> factory(
+  static TimestampPolicyFactory<byte[], ParsedRecord> factory(
       Duration maxOutOfOrderness, Duration idlePartitionTimeout, EventTimeRange range, ClockSource clock) {
     return (TopicPartition tp, Optional<Instant> previousWatermark) ->
         new EventTimePolicy(maxOutOfOrderness, idlePartitionTimeout, range, clock, previousWatermark);
   }
 
   @Override
-  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<String, String> record) {
+  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], ParsedRecord> record) {
     Instant now = clock.now();
     lastRecordAt = now;
-    Long ts = extractTs(record.getKV().getValue());
+    Long ts = record.getKV().getValue() == null ? null : record.getKV().getValue().eventTime();
     if (ts == null || !range.contains(ts, now.getMillis())) {
       return maxEventTime.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE) ? maxEventTime : now;
     }
@@ -117,30 +113,5 @@ public class EventTimePolicy extends TimestampPolicy<String, String> {
       lastWatermark = watermark;
     }
     return lastWatermark;
-  }
-
-  /** The top-level integer field {@code ts} of a JSON object, read without building a tree; null if absent or invalid. */
-  static Long extractTs(String json) {
-    if (json == null) {
-      return null;
-    }
-    try (JsonParser p = JSON.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("ts".equals(name)) {
-          return value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-              ? p.getLongValue()
-              : null;
-        }
-        p.skipChildren();
-      }
-      return null;
-    } catch (IOException e) {
-      return null;
-    }
   }
 }

@@ -1,28 +1,27 @@
 package io.ctrstream.pipeline.io;
 
-import io.ctrstream.pipeline.model.RawEvent;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 
 /**
- * Reads the impression and click topics with one Kafka consumer. Event time and watermark come from
+ * Reads the impression and click topics with one Kafka consumer, each record parsed once in the
+ * consumer ({@link ParsedRecordDeserializer}): bytes in, {@link ParsedRecord}s out. Event time and watermark come from
  * {@link EventTimePolicy}; offsets are committed to the consumer group only when a checkpoint is
  * finalized ({@code commitOffsetsInFinalize}), so a restart resumes from the checkpoint and nothing
  * is lost or read twice into the results.
  */
-public class KafkaEventSource extends PTransform<PBegin, PCollection<RawEvent>> {
+public class KafkaEventSource extends PTransform<PBegin, PCollection<ParsedRecord>> {
   private final KafkaSettings kafka;
   private final Duration maxOutOfOrderness;
   private final Duration idlePartitionTimeout;
@@ -37,30 +36,24 @@ public class KafkaEventSource extends PTransform<PBegin, PCollection<RawEvent>> 
   }
 
   @Override
-  public PCollection<RawEvent> expand(PBegin begin) {
+  public PCollection<ParsedRecord> expand(PBegin begin) {
     Map<String, Object> consumer = new HashMap<>(kafka.clientProperties());
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
     consumer.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    String impressionsTopic = kafka.impressionsTopic();
+    consumer.put(ParsedRecordDeserializer.IMPRESSIONS_TOPIC, kafka.impressionsTopic());
     return begin
         .apply(
             "ReadKafka",
-            KafkaIO.<String, String>read()
+            KafkaIO.<byte[], ParsedRecord>read()
                 .withBootstrapServers(kafka.bootstrapServers())
                 .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
-                .withKeyDeserializer(StringDeserializer.class)
-                .withValueDeserializer(StringDeserializer.class)
+                .withKeyDeserializer(ByteArrayDeserializer.class)
+                .withValueDeserializerAndCoder(ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
                 .withConsumerConfigUpdates(consumer)
                 .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
-                .commitOffsetsInFinalize())
-        .apply(
-            "AsRawEvents",
-            MapElements.into(TypeDescriptor.of(RawEvent.class))
-                .via((KafkaRecord<String, String> r) -> {
-                  String payload = r.getKV().getValue() == null ? "" : r.getKV().getValue();
-                  return r.getTopic().equals(impressionsTopic)
-                      ? RawEvent.impression(r.getTopic(), payload)
-                      : RawEvent.click(r.getTopic(), payload);
-                }));
+                .commitOffsetsInFinalize()
+                .withoutMetadata())
+        .apply("Values", Values.create())
+        .setCoder(ParsedRecord.ParsedRecordCoder.of());
   }
 }

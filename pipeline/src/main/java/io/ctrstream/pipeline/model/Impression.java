@@ -35,8 +35,11 @@ public record Impression(
     Objects.requireNonNull(imprId, "imprId");
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(campaignId, "campaignId");
-    dimensions = Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
+    // most impressions the join keeps have no dimensions: share one empty map (heap state per key)
+    dimensions = dimensions.isEmpty() ? NO_DIMENSIONS : Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
   }
+
+  private static final SortedMap<String, String> NO_DIMENSIONS = Collections.unmodifiableSortedMap(new TreeMap<>());
 
   /** An impression with no further dimensions. */
   public static Impression of(String imprId, String userId, String campaignId, long ts) {

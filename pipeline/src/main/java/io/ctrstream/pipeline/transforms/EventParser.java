@@ -5,15 +5,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctrstream.pipeline.model.Click;
+import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.DeadLetter.Reason;
 import io.ctrstream.pipeline.model.Impression;
+import io.ctrstream.pipeline.model.ParsedRecord;
+import io.ctrstream.pipeline.model.RawEvent;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns JSON payloads into {@link Impression}s and {@link Click}s, or says precisely why not.
+ * Turns JSON payloads into {@link Impression}s and {@link Click}s, or says precisely why not, in one
+ * parse ({@link ParsedRecord}).
  *
  * <p>Required: {@code impr_id}, {@code campaign_id}, {@code ts} for an impression; {@code click_id},
  * {@code impr_id}, {@code ts} for a click. Ids are JSON strings or integers (kept as their exact
@@ -32,30 +38,62 @@ public final class EventParser implements Serializable {
   }
 
   /**
-   * Whether the payload is a watermark heartbeat, {@code {"heartbeat": true, "ts": <epoch ms>}}: no
-   * event, only a promise that its partition has no earlier data to come. A replay sends one to
-   * every partition after its last event, so that the watermark passes every window.
+   * Parses one record of {@code kind}, once: an impression or click, a watermark heartbeat ({@code
+   * {"heartbeat": true, "ts": <epoch ms>}}: no event, only a promise that its partition has no
+   * earlier data to come; a replay sends one to every partition after its last event, so that the
+   * watermark passes every window), or a dead letter with the reason. Never throws on data.
+   *
+   * @param source the topic or file, for the dead letter
+   * @param payload the record's value, UTF-8 JSON; {@code null} counts as empty
+   * @param nowMillis the processing time, epoch milliseconds, for the "not in the future" check
    */
-  public static boolean isHeartbeat(String payload) {
-    if (payload == null || !payload.contains("\"heartbeat\"")) {
-      return false;
-    }
+  public ParsedRecord parse(RawEvent.Kind kind, String source, byte[] payload, long nowMillis) {
     try {
-      JsonNode node = MAPPER.readTree(payload);
-      return node != null && node.path("heartbeat").asBoolean(false);
-    } catch (JsonProcessingException e) {
-      return false;
+      if (payload == null || payload.length == 0) {
+        throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
+      }
+      return parse(kind, object(MAPPER.readTree(payload)), nowMillis);
+    } catch (InvalidEventException e) {
+      return deadLetter(source, e, payload == null ? "" : new String(payload, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return deadLetter(source, malformed(e), new String(payload, StandardCharsets.UTF_8));
     }
   }
 
-  /**
-   * Parses an impression.
-   *
-   * @param nowMillis the processing time, epoch milliseconds, for the "not in the future" check
-   * @throws InvalidEventException with the dead-letter reason when the payload is not a valid impression
-   */
-  public Impression impression(String payload, long nowMillis) throws InvalidEventException {
-    ObjectNode o = object(payload);
+  /** As {@link #parse(RawEvent.Kind, String, byte[], long)}, for a record read as text (a file line). */
+  public ParsedRecord parse(RawEvent raw, long nowMillis) {
+    String payload = raw.payload();
+    try {
+      if (payload == null || payload.isBlank()) {
+        throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
+      }
+      return parse(raw.kind(), object(MAPPER.readTree(payload)), nowMillis);
+    } catch (InvalidEventException e) {
+      return deadLetter(raw.source(), e, payload == null ? "" : payload);
+    } catch (IOException e) {
+      return deadLetter(raw.source(), malformed(e), payload);
+    }
+  }
+
+  private ParsedRecord parse(RawEvent.Kind kind, ObjectNode o, long nowMillis) throws InvalidEventException {
+    if (o.path("heartbeat").asBoolean(false)) {
+      JsonNode ts = o.get("ts");
+      boolean valid = ts != null && ts.isIntegralNumber() && ts.canConvertToLong() && range.contains(ts.asLong(), nowMillis);
+      return ParsedRecord.heartbeat(valid ? ts.asLong() : Long.MIN_VALUE);
+    }
+    return kind == RawEvent.Kind.IMPRESSION ? ParsedRecord.of(impression(o, nowMillis)) : ParsedRecord.of(click(o, nowMillis));
+  }
+
+  private static ParsedRecord deadLetter(String source, InvalidEventException e, String payload) {
+    return ParsedRecord.of(new DeadLetter(source, e.reason(), e.getMessage(), payload));
+  }
+
+  private static InvalidEventException malformed(IOException e) {
+    String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return new InvalidEventException(Reason.MALFORMED_JSON, detail);
+  }
+
+  private Impression impression(ObjectNode o, long nowMillis) throws InvalidEventException {
     String imprId = id(o, "impr_id");
     String campaignId = id(o, "campaign_id");
     long ts = ts(o, nowMillis);
@@ -76,30 +114,14 @@ public final class EventParser implements Serializable {
     return new Impression(imprId, userId, campaignId, ts, dimensions);
   }
 
-  /**
-   * Parses a click.
-   *
-   * @param nowMillis the processing time, epoch milliseconds, for the "not in the future" check
-   * @throws InvalidEventException with the dead-letter reason when the payload is not a valid click
-   */
-  public Click click(String payload, long nowMillis) throws InvalidEventException {
-    ObjectNode o = object(payload);
+  private Click click(ObjectNode o, long nowMillis) throws InvalidEventException {
     return new Click(id(o, "click_id"), id(o, "impr_id"), optionalId(o, "user_id"), ts(o, nowMillis));
   }
 
-  private static ObjectNode object(String payload) throws InvalidEventException {
-    if (payload == null || payload.isBlank()) {
-      throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
-    }
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(payload);
-    } catch (JsonProcessingException e) {
-      throw new InvalidEventException(Reason.MALFORMED_JSON, e.getOriginalMessage());
-    }
+  private static ObjectNode object(JsonNode node) throws InvalidEventException {
     if (node == null || !node.isObject()) {
       throw new InvalidEventException(
-          Reason.MALFORMED_JSON, "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+          Reason.MALFORMED_JSON, "expected a JSON object, got " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));
     }
     return (ObjectNode) node;
   }

@@ -179,7 +179,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impressio
     if (known != null) {
       state.clicks.remove(known);
     }
-    state.clicks.add(new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
+    state.addClick(new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
     if (state.impression != null) {
       int attributed = attributedClicks(state);
       if (attributed != state.countedClicks) {

@@ -44,8 +44,8 @@ final class JoinState {
   final String imprId;
   /** The winning impression copy (trimmed), or {@code null} while none has arrived. */
   Impression impression;
-  /** Distinct clicks by id, earliest copy each. */
-  final List<KnownClick> clicks;
+  /** Distinct clicks by id, earliest copy each; an immutable empty list until the first (most have none). */
+  List<KnownClick> clicks;
   /** Attributed clicks as last emitted for {@link #impression} (what the CTR windows hold). */
   int countedClicks;
   /** The latest time this key's timer fired at (the watermark has passed it), epoch ms; 0 if never. */
@@ -56,7 +56,7 @@ final class JoinState {
   boolean timerHolds;
 
   JoinState(String imprId) {
-    this(imprId, null, new ArrayList<>(2), 0, 0, 0, false);
+    this(imprId, null, List.of(), 0, 0, 0, false);
   }
 
   private JoinState(
@@ -69,6 +69,13 @@ final class JoinState {
     this.firedUpTo = firedUpTo;
     this.timerAt = timerAt;
     this.timerHolds = timerHolds;
+  }
+
+  void addClick(KnownClick click) {
+    if (clicks.isEmpty()) {
+      clicks = new ArrayList<>(2);
+    }
+    clicks.add(click);
   }
 
   KnownClick click(String clickId) {
@@ -134,7 +141,7 @@ final class JoinState {
         impression = new Impression(imprId, userId, campaignId, ts, dimensions);
       }
       int n = INT.decode(in);
-      List<KnownClick> clicks = new ArrayList<>(Math.max(2, n));
+      List<KnownClick> clicks = n == 0 ? List.of() : new ArrayList<>(Math.max(2, n));
       for (int k = 0; k < n; k++) {
         clicks.add(new KnownClick(STRING.decode(in), STRING.decode(in), LONG.decode(in), in.read() == 1));
       }

@@ -2,9 +2,12 @@ package io.ctrstream.pipeline.io;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
+import io.ctrstream.pipeline.model.ParsedRecord;
+import io.ctrstream.pipeline.model.RawEvent;
+import io.ctrstream.pipeline.transforms.EventParser;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
@@ -39,8 +42,11 @@ public class EventTimePolicyTest {
     return new EventTimePolicy(OOO, IDLE, EventTimeRange.standard(), () -> now, Optional.empty());
   }
 
-  private static KafkaRecord<String, String> record(String value) {
-    return new KafkaRecord<>("impressions", 0, 0, 0, KafkaTimestampType.CREATE_TIME, null, "k", value);
+  /** A record of the impression topic, parsed as the consumer parses it ({@link ParsedRecordDeserializer}). */
+  private KafkaRecord<byte[], ParsedRecord> record(String value) {
+    ParsedRecord parsed = new EventParser(EventTimeRange.standard())
+        .parse(RawEvent.Kind.IMPRESSION, "impressions", value.getBytes(StandardCharsets.UTF_8), now.getMillis());
+    return new KafkaRecord<>("impressions", 0, 0, 0, KafkaTimestampType.CREATE_TIME, null, new byte[0], parsed);
   }
 
   private static String event(Instant ts) {
@@ -99,10 +105,14 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void extractsTopLevelTsOnly() {
-    assertThat(EventTimePolicy.extractTs("{\"a\":[1,{\"ts\":2}],\"ts\":1700000000000}"), equalTo(1700000000000L));
-    assertThat(EventTimePolicy.extractTs("{\"ts\":1.5}"), nullValue());
-    assertThat(EventTimePolicy.extractTs("[]"), nullValue());
-    assertThat(EventTimePolicy.extractTs(null), nullValue());
+  public void aHeartbeatMovesTheWatermarkAndOnlyTheTopLevelTsCounts() {
+    EventTimePolicy p = policy();
+    Instant t = NOW.minus(Duration.standardMinutes(1));
+    assertThat(p.getTimestampForRecord(ctx, record("{\"heartbeat\":true,\"ts\":" + t.getMillis() + "}")), equalTo(t));
+    assertThat(p.getWatermark(ctx), equalTo(t.minus(OOO)));
+    Instant later = t.plus(10_000);
+    assertThat(p.getTimestampForRecord(ctx,
+        record("{\"a\":[1,{\"ts\":2}],\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":" + later.getMillis() + "}")),
+        equalTo(later));
   }
 }

@@ -52,7 +52,7 @@ public class JoinClicksToImpressionsFnTest {
 
   private PCollectionTuple join(TestStream<RawEvent> events) {
     return p.apply(events)
-        .apply(new ParseEvents(EventTimeRange.standard()))
+        .apply(ParseEvents.fromText(EventTimeRange.standard()))
         .apply(new AttributeClicks(TIMING, List.of()));
   }
 
@@ -203,7 +203,7 @@ public class JoinClicksToImpressionsFnTest {
     TestStream<RawEvent> events = stream().addElements(impression("i1", "c1", sec(1))).advanceWatermarkToInfinity();
 
     PCollection<KV<Impression, CtrCounts>> changes = p.apply(events)
-        .apply(new ParseEvents(EventTimeRange.standard()))
+        .apply(ParseEvents.fromText(EventTimeRange.standard()))
         .apply(new AttributeClicks(TIMING, List.of(io.ctrstream.pipeline.model.Breakdown.parse("device"))))
         .get(AttributeClicks.COUNT_CHANGES);
 

@@ -57,7 +57,7 @@ public class ParseEventsTest {
     }
 
     PCollectionTuple out = p.apply(Create.of(all).withCoder(RawEvent.RawEventCoder.of()))
-        .apply(new ParseEvents(EventTimeRange.standard()));
+        .apply(ParseEvents.fromText(EventTimeRange.standard()));
 
     TreeMap<String, String> dims = new TreeMap<>();
     dims.put("device", "type-1");
