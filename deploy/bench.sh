@@ -142,28 +142,35 @@ rate=$(sed -n 's/.* = \([0-9]*\) events\/s.*/\1/p' "$out/throughput.txt")
 if [ -n "$sql_rate" ] && [ -n "$rate" ]; then
   python3 -c "import sys; r, s = int(sys.argv[1]), int(sys.argv[2]); print('bench: ctrstream %d events/s, Flink SQL %d events/s: %.2fx' % (r, s, r / s))" "$rate" "$sql_rate"
 fi
-# the checkpointed state once a checkpoint has completed after the preload: every impression is still
-# live then (its window has not expired), so state / impressions is the state per live impression
-python3 - "$rest" "$job" "$impressions" <<'PY' | tee "$out/state.txt"
-import json, sys, time, urllib.request
-rest, job, impressions = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# the checkpointed state once a checkpoint has completed after the preload, per impr_id the join
+# holds (its counter join_keys_live: keys created minus keys expired)
+python3 - "$rest" "$job" <<'PY' | tee "$out/state.txt"
+import json, sys, time, urllib.parse, urllib.request
+rest, job = sys.argv[1], sys.argv[2]
 get = lambda p: json.load(urllib.request.urlopen(rest + p, timeout=10))
+def counter(suffix):
+    total = 0
+    for v in get("/jobs/%s" % job)["vertices"]:
+        base = "/jobs/%s/vertices/%s/subtasks/metrics" % (job, v["id"])
+        for m in get(base):
+            if m["id"].endswith(suffix):
+                total += int(float(get(base + "?get=" + urllib.parse.quote(m["id"]) + "&agg=sum")[0]["sum"]))
+    return total
 start = time.time()
-first = (get("/jobs/%s/checkpoints" % job)["counts"] or {}).get("completed", 0)
-while time.time() < start + 60:
+first = get("/jobs/%s/checkpoints" % job)["counts"]["completed"]
+while time.time() < start + 90:
     c = get("/jobs/%s/checkpoints" % job)
     if c["counts"]["completed"] > first and c["latest"]["completed"]:
-        size = c["latest"]["completed"].get("checkpointed_size") or c["latest"]["completed"]["state_size"]
-        full = c["latest"]["completed"]["state_size"]
-        print("state: checkpoint %d: %d bytes for %d live impressions = %.0f bytes per live impression (%d bytes checkpointed)" % (
-            c["latest"]["completed"]["id"], full, impressions, full / impressions, size))
+        size = c["latest"]["completed"]["state_size"]
+        time.sleep(11)  # Flink's REST metrics are refreshed every 10 s
+        keys = counter("ctrstream_join_keys_live")
+        print("state: checkpoint %d: %d bytes for %d impr_ids in the join's state = %.0f bytes per live impression" % (
+            c["latest"]["completed"]["id"], size, keys, size / max(keys, 1)))
         break
     time.sleep(1)
 else:
-    print("state: no checkpoint completed within 60 s")
+    print("state: no checkpoint completed within 90 s")
 PY
-
-# 2. live: event time = now, so a window's on-time result can be timed against the wall clock
 # 3. live: a fresh job on fresh topics, so that the preload's windows (which all expire now that
 # event time jumps to the present) do not weigh on the latency of the live windows
 curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null && say "cancelled the throughput job $job"

@@ -218,6 +218,12 @@ public final class CtrPipeline {
       // No DoFn here mutates its input, so Flink need not copy elements between chained operators.
       options.as(FlinkPipelineOptions.class).setFasterCopy(true);
     }
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--maxBundleSize"))) {
+      // Flink's default bundle of 1,000 elements: every bundle end updates every step's metrics and
+      // flushes SumChangesPerBundle; 10,000 ran 11 % faster in deploy/bench.sh (24,378 -> 27,106
+      // events/s, same machine, same run). A bundle still ends after --maxBundleTimeMills (1 s).
+      options.as(FlinkPipelineOptions.class).setMaxBundleSize(10_000L);
+    }
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
         config.source(), Durations.format(config.windowSize()), Durations.format(config.attributionWindow()),

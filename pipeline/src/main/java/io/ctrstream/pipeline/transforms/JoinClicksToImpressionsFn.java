@@ -60,6 +60,8 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impressio
   private final Counter claimedLate = CtrMetrics.counter("unattributed_clicks_claimed_late");
   private final Counter conflictingCopies = CtrMetrics.counter("impression_copies_conflicting");
   private final Counter lateDropped = CtrMetrics.counter("late_events_dropped");
+  /** Keys ({@code impr_id}s) the join holds state for now: +1 when one is created, -1 when it expires. */
+  private final Counter keysLive = CtrMetrics.counter("join_keys_live");
 
   private transient ObservedWatermark watermark;
 
@@ -107,6 +109,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impressio
     JoinState state = stateCell.read();
     if (state == null) {
       state = new JoinState(element.getKey());
+      keysLive.inc();
     }
     boolean changed = event.impression() != null
         ? impression(state, event.impression(), out)
@@ -134,6 +137,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impressio
     report(state, state.firedUpTo, out);
     if (firedAt >= expiry(state)) {
       stateCell.clear();
+      keysLive.dec();
       return;
     }
     schedule(state, timer, state.firedUpTo);
