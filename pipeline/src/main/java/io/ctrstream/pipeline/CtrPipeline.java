@@ -93,15 +93,16 @@ public final class CtrPipeline {
 
   /** Applies the computation (everything between source and sinks) to text records (file lines). */
   public static Outputs compute(PCollection<RawEvent> raw, CtrConfig config) {
-    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())), raw.getPipeline(), config);
+    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())), config);
   }
 
   /** Applies the computation to records parsed already (Kafka's, parsed in the consumer). */
   public static Outputs computeParsed(PCollection<ParsedRecord> parsed, CtrConfig config) {
-    return compute(parsed.apply("ParseEvents", new ParseEvents()), parsed.getPipeline(), config);
+    return compute(parsed.apply("ParseEvents", new ParseEvents()), config);
   }
 
-  private static Outputs compute(PCollectionTuple events, Pipeline pipeline, CtrConfig config) {
+  private static Outputs compute(PCollectionTuple events, CtrConfig config) {
+    Pipeline pipeline = events.getPipeline();
     PCollectionTuple attributed =
         events.apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(), config.allowedLateness(),
             config.windowSize(), config.trend() == null ? null : config.trend().size(),

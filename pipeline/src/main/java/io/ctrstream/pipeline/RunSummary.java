@@ -10,9 +10,10 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
- * The counters of a finished (or running) job: ctrstream's own, plus the runner's count of events
- * dropped for arriving later than the allowed lateness ({@code DroppedDueToLateness} in the
- * runner's GroupByKey), reported as {@code late_events_dropped}.
+ * The counters of a finished (or running) job: ctrstream's own, where {@code late_events_dropped}
+ * counts the events the join drops as droppably late, plus the runner's count of count changes
+ * dropped by the CTR windows' GroupByKey for arriving after their window expired ({@code
+ * DroppedDueToLateness}), added to {@code late_events_dropped}.
  *
  * @param counters counter name to attempted value (committed where the runner has it)
  */

@@ -1,6 +1,5 @@
 package io.ctrstream.bench;
 
-import java.util.Iterator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -73,8 +72,8 @@ public final class FlinkSqlCtr {
     long impressions = 0;
     long clicks = 0;
     try (CloseableIterator<Row> it = result.collect()) {
-      for (Iterator<Row> i = it; i.hasNext(); ) {
-        Row r = i.next();
+      while (it.hasNext()) {
+        Row r = it.next();
         rows++;
         impressions += ((Number) r.getField("impressions")).longValue();
         clicks += ((Number) r.getField("clicks")).longValue();

@@ -51,6 +51,9 @@ public record Impression(
    * {@code ts}: {@code user_id} and the named dimensions. What the join keeps of an impression.
    */
   public Impression keepOnly(java.util.Set<String> fields) {
+    if (fields.isEmpty()) {
+      return new Impression(imprId, "", campaignId, ts, NO_DIMENSIONS); // no breakdowns: no copy of the fields
+    }
     TreeMap<String, String> kept = new TreeMap<>();
     for (Map.Entry<String, String> d : dimensions.entrySet()) {
       if (fields.contains(d.getKey())) {

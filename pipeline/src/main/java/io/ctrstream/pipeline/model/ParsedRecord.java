@@ -12,7 +12,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * heartbeat. Kafka records are parsed once, in the consumer's deserializer, so that the watermark
  * policy reads {@code ts} from here instead of parsing the payload again.
  *
- * <p>Exactly one of the four is set; see the factories.
+ * <p>Exactly one of the four is set; see the factories. The join's input is the impressions and
+ * clicks among them, keyed by {@code impr_id}.
  *
  * @param impression a valid impression
  * @param click a valid click

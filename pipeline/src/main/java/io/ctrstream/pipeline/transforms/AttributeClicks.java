@@ -4,7 +4,7 @@ import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
-import io.ctrstream.pipeline.model.JoinEvent;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +38,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * </ul>
  *
  * <p>Both streams are keyed by {@code impr_id}, flattened into one {@code PCollection} of {@link
- * JoinEvent}s (one shuffle) and joined by one stateful {@code DoFn}, {@link
+ * ParsedRecord}s, each an impression or a click (one shuffle), and joined by one stateful {@code DoFn}, {@link
  * JoinClicksToImpressionsFn}, after Beam's Nexmark Query 3. See {@link CtrWindowing} and {@link
  * JoinTiming} for the event-time rules.
  */
@@ -78,17 +78,17 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
   @Override
   public PCollectionTuple expand(PCollectionTuple events) {
     Set<String> fields = resultFields;
-    TypeDescriptor<KV<String, JoinEvent>> keyed =
-        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(JoinEvent.class));
-    KvCoder<String, JoinEvent> coder = KvCoder.of(StringUtf8Coder.of(), JoinEvent.JoinEventCoder.of());
-    PCollection<KV<String, JoinEvent>> impressions = events
+    TypeDescriptor<KV<String, ParsedRecord>> keyed =
+        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(ParsedRecord.class));
+    KvCoder<String, ParsedRecord> coder = KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
+    PCollection<KV<String, ParsedRecord>> impressions = events
         .get(ParseEvents.IMPRESSIONS)
         .apply("KeyImpressionsByImprId", MapElements.into(keyed)
-            .via((Impression i) -> KV.of(i.imprId(), JoinEvent.of(i.keepOnly(fields)))))
+            .via((Impression i) -> KV.of(i.imprId(), ParsedRecord.of(i.keepOnly(fields)))))
         .setCoder(coder);
-    PCollection<KV<String, JoinEvent>> clicks = events
+    PCollection<KV<String, ParsedRecord>> clicks = events
         .get(ParseEvents.CLICKS)
-        .apply("KeyClicksByImprId", MapElements.into(keyed).via((Click c) -> KV.of(c.imprId(), JoinEvent.of(c))))
+        .apply("KeyClicksByImprId", MapElements.into(keyed).via((Click c) -> KV.of(c.imprId(), ParsedRecord.of(c))))
         .setCoder(coder);
     PCollectionTuple changes = PCollectionList.of(impressions).and(clicks)
         .apply("ImpressionsAndClicks", Flatten.pCollections())

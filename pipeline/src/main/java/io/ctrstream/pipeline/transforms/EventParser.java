@@ -62,17 +62,8 @@ public final class EventParser implements Serializable {
 
   /** As {@link #parse(RawEvent.Kind, String, byte[], long)}, for a record read as text (a file line). */
   public ParsedRecord parse(RawEvent raw, long nowMillis) {
-    String payload = raw.payload();
-    try {
-      if (payload == null || payload.isBlank()) {
-        throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
-      }
-      return parse(raw.kind(), object(MAPPER.readTree(payload)), nowMillis);
-    } catch (InvalidEventException e) {
-      return deadLetter(raw.source(), e, payload == null ? "" : payload);
-    } catch (IOException e) {
-      return deadLetter(raw.source(), malformed(e), payload);
-    }
+    return parse(raw.kind(), raw.source(),
+        raw.payload() == null ? null : raw.payload().getBytes(StandardCharsets.UTF_8), nowMillis);
   }
 
   private ParsedRecord parse(RawEvent.Kind kind, ObjectNode o, long nowMillis) throws InvalidEventException {
@@ -119,9 +110,11 @@ public final class EventParser implements Serializable {
   }
 
   private static ObjectNode object(JsonNode node) throws InvalidEventException {
-    if (node == null || !node.isObject()) {
-      throw new InvalidEventException(
-          Reason.MALFORMED_JSON, "expected a JSON object, got " + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType()));
+    if (node == null || node.isMissingNode()) {
+      throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
+    }
+    if (!node.isObject()) {
+      throw new InvalidEventException(Reason.MALFORMED_JSON, "expected a JSON object, got " + node.getNodeType());
     }
     return (ObjectNode) node;
   }

@@ -3,7 +3,7 @@ package io.ctrstream.pipeline.transforms;
 import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
-import io.ctrstream.pipeline.model.JoinEvent;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.util.UUID;
@@ -26,7 +26,7 @@ import org.joda.time.Instant;
  * deduplicates both streams, attributes clicks and emits signed count changes, so that each
  * impression and each attributed click is counted exactly once whatever the arrival order.
  *
- * <p>Input {@code KV<impr_id, JoinEvent>}; outputs {@link AttributeClicks#COUNT_CHANGES} ({@code
+ * <p>Input {@code KV<impr_id, ParsedRecord>}, each an impression or a click; outputs {@link AttributeClicks#COUNT_CHANGES} ({@code
  * KV<Impression, CtrCounts>} stamped with the impression's {@code ts}) and {@link
  * AttributeClicks#UNATTRIBUTED}.
  *
@@ -49,7 +49,7 @@ import org.joda.time.Instant;
  *       ObservedWatermark}) is dropped and counted in {@code late_events_dropped}.
  * </ul>
  */
-class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impression, CtrCounts>> {
+class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impression, CtrCounts>> {
   private final JoinTiming timing;
   /** Identifies this step for {@link ObservedWatermark}; the same in every deserialized copy. */
   private final String stepId = UUID.randomUUID().toString();
@@ -95,14 +95,14 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, JoinEvent>, KV<Impressio
 
   @ProcessElement
   public void process(
-      @Element KV<String, JoinEvent> element,
+      @Element KV<String, ParsedRecord> element,
       @StateId("join") ValueState<JoinState> stateCell,
       @TimerId("join") Timer timer,
       PipelineOptions options,
       MultiOutputReceiver out) {
-    JoinEvent event = element.getValue();
+    ParsedRecord event = element.getValue();
     long known = watermark(options).passed();
-    if (timing.droppablyLate(event.ts(), known)) {
+    if (timing.droppablyLate(event.eventTime(), known)) {
       lateDropped.inc();
       return;
     }

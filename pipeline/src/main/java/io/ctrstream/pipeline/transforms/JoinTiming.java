@@ -56,7 +56,7 @@ record JoinTiming(
   /**
    * When the join forgets an impression: when the last CTR or trend window that counts it expires
    * ({@link CtrWindowing#resultLateness} after its end, minus the 1 ms of the window's last
-   * timestamp), never before the impression itself becomes droppably late. Any later copy or click
+   * timestamp), so after the impression itself becomes droppably late. Any later copy or click
    * of it is then droppably late, so it cannot be counted twice.
    */
   long impressionExpiry(long impressionTs) {
@@ -64,7 +64,7 @@ record JoinTiming(
     if (trendPeriodMs > 0) {
       end = Math.max(end, Math.floorDiv(impressionTs, trendPeriodMs) * trendPeriodMs + trendSizeMs);
     }
-    return Math.max(end + attributionWindowMs + allowedLatenessMs, impressionTs + attributionWindowMs + allowedLatenessMs);
+    return end + attributionWindowMs + allowedLatenessMs; // end > ts: never before ts + A + L
   }
 
   /**
