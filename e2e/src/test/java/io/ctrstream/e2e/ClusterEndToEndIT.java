@@ -58,12 +58,23 @@ public class ClusterEndToEndIT {
       return flags.toArray(String[]::new);
     }
 
-    int replay(Path impressionFile, Path clickFile, String... more) {
+    /**
+     * Replays the files with the producer; returns its output.
+     *
+     * @throws AssertionError with the producer's output (its last send error) if it exits non-zero
+     */
+    String replay(Path impressionFile, Path clickFile, String... more) {
       List<String> args = new java.util.ArrayList<>(List.of("replay", "--bootstrap-servers=" + LocalStack.BOOTSTRAP,
           "--impressions-topic=" + impressions, "--clicks-topic=" + clicks,
           "--impressions=" + impressionFile, "--clicks=" + clickFile, "--close-windows-after=1d", "--progress-interval=60"));
       args.addAll(List.of(more));
-      return ProducerCli.execute(args.toArray(String[]::new));
+      java.io.StringWriter output = new java.io.StringWriter();
+      int status = ProducerCli.execute(new java.io.PrintWriter(output, true), args.toArray(String[]::new));
+      System.out.print(output);
+      if (status != 0) {
+        throw new AssertionError("the replay exited with " + status + ":\n" + output);
+      }
+      return output.toString();
     }
   }
 
@@ -112,7 +123,7 @@ public class ClusterEndToEndIT {
         producer.send(new ProducerRecord<>(bad[0], bad[1])).get();
       }
     }
-    assertThat(run.replay(testdata.resolve("impressions.jsonl"), testdata.resolve("clicks.jsonl")), equalTo(0));
+    run.replay(testdata.resolve("impressions.jsonl"), testdata.resolve("clicks.jsonl"));
     jobId = STACK.submit(run.name, run.jobFlags());
 
     List<ConsumerRecord<String, String>> letters = STACK.read(run.deadLetters, injected.length + 3, Duration.ofMinutes(2));
@@ -149,7 +160,7 @@ public class ClusterEndToEndIT {
     // the replay runs while the job does; a completed checkpoint means every source reader has started
     Await.until("first checkpoint", Duration.ofMinutes(1), () -> STACK.completedCheckpoints(jobId) >= 1);
 
-    CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=200"));
+    CompletableFuture<String> replay = CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=200"));
     long checkpointsBefore = STACK.completedCheckpoints(jobId);
     Await.until("a checkpoint completed with part of the replay counted", Duration.ofMinutes(2),
         () -> windowCount(run.prefix) >= 100 && STACK.completedCheckpoints(jobId) > checkpointsBefore);
@@ -158,7 +169,7 @@ public class ClusterEndToEndIT {
     STACK.startTaskManager(1);
     Await.until("the job restarted", Duration.ofMinutes(2), () -> STACK.restarts(jobId) >= 1);
     Await.until("the job is running again", Duration.ofMinutes(2), () -> "RUNNING".equals(STACK.jobState(jobId)));
-    assertThat(replay.get(), equalTo(0));
+    replay.get(); // rethrows the replay's failure, with its output
 
     ReferenceCtr ref = ReferenceCtr.compute(imp, clk, 60_000, 15_000);
     awaitFinalResults(run.prefix, ref, Duration.ofMinutes(3));
@@ -173,7 +184,7 @@ public class ClusterEndToEndIT {
    */
   private ReferenceCtr replayThenRun(Run run, Path imp, Path clk, Duration window, Duration attribution) throws Exception {
     STACK.createTopics(run.impressions, run.clicks, run.deadLetters);
-    assertThat(run.replay(imp, clk), equalTo(0));
+    run.replay(imp, clk);
     jobId = STACK.submit(run.name, run.jobFlags("--windowSize=" + window.getSeconds() + "s",
         "--attributionWindow=" + attribution.getSeconds() + "s"));
     ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());

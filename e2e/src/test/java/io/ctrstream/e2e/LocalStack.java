@@ -171,6 +171,22 @@ public class LocalStack extends ExternalResource {
         topics.add(new NewTopic(name, 3, (short) 1));
       }
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      // created on the controller is not yet served by the broker: wait until every partition has a leader
+      Await.until("topics " + String.join(", ", names) + " have leaders", Duration.ofSeconds(30),
+          () -> everyPartitionHasALeader(admin, names));
+    }
+  }
+
+  private static boolean everyPartitionHasALeader(Admin admin, String... topics) {
+    try {
+      return admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+          .allMatch(t -> !t.partitions().isEmpty()
+              && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("describeTopics: " + e.getMessage(), e); // not yet: Await polls again
     }
   }
 

@@ -44,7 +44,8 @@ public final class EventPublisher implements AutoCloseable {
   /**
    * Connects to the broker.
    *
-   * @throws BrokerUnreachableException if the cluster does not answer within {@code timeout}
+   * @throws BrokerUnreachableException if the cluster does not answer within {@code timeout}, or does
+   *     not know one of the two topics within the producer's {@code max.block.ms} (60 s by default)
    */
   public static EventPublisher connect(KafkaTarget target, Duration timeout) {
     Map<String, Object> admin = new HashMap<>(target.properties);
@@ -68,7 +69,20 @@ public final class EventPublisher implements AutoCloseable {
     config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    return new EventPublisher(new KafkaProducer<>(config), target);
+    KafkaProducer<String, String> producer = new KafkaProducer<>(config);
+    // Learn both topics' partitions before the first send: a topic that does not exist (the stack's
+    // broker does not create topics on demand) or whose creation has not yet reached the broker is
+    // one clear error here, not a send that blocks for max.block.ms and then fails.
+    for (String topic : new String[] {target.impressionsTopic, target.clicksTopic}) {
+      try {
+        producer.partitionsFor(topic);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        producer.close(Duration.ZERO);
+        throw new BrokerUnreachableException("topic " + topic + " is not known to the broker at "
+            + target.bootstrapServers + " (does it exist? deploy/stack.sh up creates impressions and clicks): " + e.getMessage());
+      }
+    }
+    return new EventPublisher(producer, target);
   }
 
   /**
@@ -142,11 +156,15 @@ public final class EventPublisher implements AutoCloseable {
     producer.close(Duration.ofSeconds(30));
   }
 
-  /** The broker did not answer: a user error, reported without a stack trace. */
+  /** The broker did not answer, or does not know a topic: a user error, reported without a stack trace. */
   public static final class BrokerUnreachableException extends RuntimeException {
     BrokerUnreachableException(String servers, Duration timeout) {
       super("no Kafka broker answered at " + servers + " within " + timeout.toSeconds()
           + " s (is it running? deploy/stack.sh up starts one)");
+    }
+
+    BrokerUnreachableException(String message) {
+      super(message);
     }
   }
 }

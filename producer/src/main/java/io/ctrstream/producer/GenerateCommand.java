@@ -108,7 +108,7 @@ final class GenerateCommand implements Callable<Integer> {
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
       Progress progress = new Progress("generate", publisher,
-          () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()), kafka.progressSeconds, System.out);
+          () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()), kafka.progressSeconds, spec.commandLine().getOut());
       Stopper stopper = Stopper.onCtrlC();
       try (progress) {
         while (!stopper.stopped() && stream.impressions() < limitCount && stream.nextImpressionTs() - start < limitMillis) {

@@ -1,5 +1,6 @@
 package io.ctrstream.producer;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,9 +24,19 @@ public final class ProducerCli implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns its exit status. */
+  /** Runs the command line and returns its exit status; progress goes to standard output. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), args);
+  }
+
+  /**
+   * Runs the command line and returns its exit status.
+   *
+   * @param out where progress lines and the final count (with the last send error, if any) go
+   */
+  public static int execute(PrintWriter out, String... args) {
     CommandLine cli = new CommandLine(new ProducerCli());
+    cli.setOut(out);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof EventPublisher.BrokerUnreachableException) {
         commandLine.getErr().println("ctr-producer: " + e.getMessage());

@@ -1,6 +1,6 @@
 package io.ctrstream.producer;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ final class Progress implements AutoCloseable {
   private final String name;
   private final EventPublisher publisher;
   private final Supplier<String> position;
-  private final PrintStream out;
+  private final PrintWriter out;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "progress");
     t.setDaemon(true);
@@ -25,7 +25,7 @@ final class Progress implements AutoCloseable {
   private long lastAcked;
   private long lastNanos = startNanos;
 
-  Progress(String name, EventPublisher publisher, Supplier<String> position, int seconds, PrintStream out) {
+  Progress(String name, EventPublisher publisher, Supplier<String> position, int seconds, PrintWriter out) {
     this.name = name;
     this.publisher = publisher;
     this.position = position;
@@ -46,6 +46,7 @@ final class Progress implements AutoCloseable {
     lastNanos = now;
     out.printf("%s: sent %d, acked %d (impressions %d, clicks %d), %.0f events/s, errors %d, %s%n",
         name, sent, acked, publisher.impressionsAcked(), publisher.clicksAcked(), rate, publisher.failed(), position.get());
+    out.flush();
   }
 
   /** The final line: totals and the mean rate over the whole run. */
@@ -55,8 +56,9 @@ final class Progress implements AutoCloseable {
         name, sent, publisher.acked(), publisher.impressionsAcked(), publisher.clicksAcked(), publisher.failed(),
         seconds, publisher.acked() / Math.max(seconds, 1e-9));
     if (publisher.lastError() != null) {
-      out.printf("%s: last send error: %s%n", name, publisher.lastError().getMessage());
+      out.printf("%s: last send error: %s%n", name, publisher.lastError());
     }
+    out.flush();
   }
 
   @Override

@@ -76,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
       Pacer pacer = new Pacer(speedup, rate);
       long[] position = {Long.MIN_VALUE};
       Progress progress = new Progress("replay", publisher,
-          () -> position[0] == Long.MIN_VALUE ? "" : "event time " + Instant.ofEpochMilli(position[0]), kafka.progressSeconds, System.out);
+          () -> position[0] == Long.MIN_VALUE ? "" : "event time " + Instant.ofEpochMilli(position[0]), kafka.progressSeconds, spec.commandLine().getOut());
       Stopper stopper = Stopper.onCtrlC();
       long[] rebaseFrom = null; // {first event's ts, wall-clock ms when it was sent}
       long lastTs = Long.MIN_VALUE;
@@ -106,7 +106,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (heartbeatOffset >= 0 && lastTs != Long.MIN_VALUE && !stopper.stopped()) {
           publisher.sendHeartbeats(lastTs + heartbeatOffset);
-          System.out.println("replay: sent watermark heartbeats at " + Instant.ofEpochMilli(lastTs + heartbeatOffset));
+          spec.commandLine().getOut().println("replay: sent watermark heartbeats at " + Instant.ofEpochMilli(lastTs + heartbeatOffset));
         }
         publisher.flush();
         progress.printFinal();
