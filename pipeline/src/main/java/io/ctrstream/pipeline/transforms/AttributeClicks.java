@@ -11,10 +11,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -40,11 +44,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Both streams are keyed by {@code impr_id}, flattened into one {@code PCollection} of {@link
  * ParsedRecord}s, each an impression or a click (one shuffle), and joined by one stateful {@code DoFn}, {@link
  * JoinClicksToImpressionsFn}, after Beam's Nexmark Query 3. See {@link CtrWindowing} and {@link
- * JoinTiming} for the event-time rules.
+ * JoinTiming} for the event-time rules. A bounded input (files mode) is joined by shards of {@code
+ * impr_id}s instead, with the same rules and no state or timers ({@link JoinBoundedInputFn}).
  */
 public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTuple> {
   public static final TupleTag<KV<Impression, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
+  /** How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn}). */
+  static final int SHARDS = 64;
 
   private final JoinTiming timing;
   private final Set<String> resultFields;
@@ -90,9 +97,22 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
         .get(ParseEvents.CLICKS)
         .apply("KeyClicksByImprId", MapElements.into(keyed).via((Click c) -> KV.of(c.imprId(), ParsedRecord.of(c))))
         .setCoder(coder);
-    PCollectionTuple changes = PCollectionList.of(impressions).and(clicks)
-        .apply("ImpressionsAndClicks", Flatten.pCollections())
-        .apply("JoinOnImprId", ParDo.of(new JoinClicksToImpressionsFn(timing))
+    PCollection<KV<String, ParsedRecord>> both = PCollectionList.of(impressions).and(clicks)
+        .apply("ImpressionsAndClicks", Flatten.pCollections());
+    PCollectionTuple changes = both.isBounded() == PCollection.IsBounded.BOUNDED
+        ? both
+            .apply("ShardByImprId", MapElements
+                .into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
+                .via((KV<String, ParsedRecord> e) -> KV.of(Math.floorMod(e.getKey().hashCode(), SHARDS), e)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+            // a shard goes out stamped with its earliest event (the default would be the end of the
+            // global window, and all it says would be late for the CTR windows)
+            .apply("EarliestEventOfShard", Window.<KV<Integer, KV<String, ParsedRecord>>>configure()
+                .withTimestampCombiner(TimestampCombiner.EARLIEST))
+            .apply("GroupShards", GroupByKey.create())
+            .apply("JoinOnImprId", ParDo.of(new JoinBoundedInputFn(timing))
+                .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)))
+        : both.apply("JoinOnImprId", ParDo.of(new JoinClicksToImpressionsFn(timing))
             .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
     changes.get(COUNT_CHANGES).setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());

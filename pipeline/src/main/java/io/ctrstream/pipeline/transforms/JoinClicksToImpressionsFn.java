@@ -1,6 +1,5 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
@@ -22,43 +21,27 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The impression–click join: one stateful step per {@code impr_id} (global window) that
- * deduplicates both streams, attributes clicks and emits signed count changes, so that each
+ * The impression–click join on a stream: one stateful step per {@code impr_id} (global window)
+ * that applies {@link ImpressionJoin}'s rules and emits signed count changes, so that each
  * impression and each attributed click is counted exactly once whatever the arrival order.
  *
  * <p>Input {@code KV<impr_id, ParsedRecord>}, each an impression or a click; outputs {@link AttributeClicks#COUNT_CHANGES} ({@code
  * KV<Impression, CtrCounts>} stamped with the impression's {@code ts}) and {@link
  * AttributeClicks#UNATTRIBUTED}.
  *
- * <ul>
- *   <li><b>Impressions.</b> The earliest copy wins ({@link Impression#compareCopies}). The first
- *       copy emits {@code (+1, attributed clicks)}; a copy that wins later emits {@code (-1, -c)} for
- *       the old copy and {@code (+1, c')} for itself (it may move the impression to another window
- *       or campaign).
- *   <li><b>Clicks.</b> The earliest copy of each {@code click_id} counts. A click is attributed iff
- *       {@link JoinTiming#attributes}; each change of the number of attributed clicks emits {@code
- *       (0, ±n)}. Clicks that come before their impression wait for it in the state.
- *   <li><b>Unattributed clicks</b> are reported once each, with the reason, when the watermark has
- *       passed {@link JoinTiming#reportAt}. If a late impression claims one afterwards it is
- *       counted, and {@code unattributed_clicks_claimed_late} says so.
- *   <li><b>Event time.</b> One timer per key: first at {@link JoinTiming#holdEnd} with output
- *       timestamp {@code ts}, which holds the output watermark so that the CTR windows' ON_TIME
- *       panes wait for on-time clicks; then (no hold) at any pending report time; last at the
- *       expiry, when the state is dropped. An event that is droppably late ({@link
- *       JoinTiming#droppablyLate}) by the watermark the step has observed ({@link
- *       ObservedWatermark}) is dropped and counted in {@code late_events_dropped}.
- * </ul>
+ * <p><b>Event time.</b> One timer per key: first at {@link JoinTiming#holdEnd} with output timestamp
+ * {@code ts}, which holds the output watermark so that the CTR windows' ON_TIME panes wait for
+ * on-time clicks; then (no hold) at any pending report time ({@link JoinTiming#reportAt}); last at
+ * the expiry, when the state is dropped. An event that is droppably late ({@link
+ * JoinTiming#droppablyLate}) by the watermark the step has observed ({@link ObservedWatermark}) is
+ * dropped and counted in {@code late_events_dropped}.
  */
 class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impression, CtrCounts>> {
+  private final ImpressionJoin join;
   private final JoinTiming timing;
   /** Identifies this step for {@link ObservedWatermark}; the same in every deserialized copy. */
   private final String stepId = UUID.randomUUID().toString();
 
-  private final Counter impressionsCounted = CtrMetrics.counter("impressions_counted");
-  private final Counter clicksAttributed = CtrMetrics.counter("clicks_attributed");
-  private final Counter clicksUnattributed = CtrMetrics.counter("clicks_unattributed");
-  private final Counter claimedLate = CtrMetrics.counter("unattributed_clicks_claimed_late");
-  private final Counter conflictingCopies = CtrMetrics.counter("impression_copies_conflicting");
   private final Counter lateDropped = CtrMetrics.counter("late_events_dropped");
   /** Keys ({@code impr_id}s) the join holds state for now: +1 when one is created, -1 when it expires. */
   private final Counter keysLive = CtrMetrics.counter("join_keys_live");
@@ -72,6 +55,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
   private final TimerSpec joinTimer = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
   JoinClicksToImpressionsFn(JoinTiming timing) {
+    this.join = new ImpressionJoin(timing);
     this.timing = timing;
   }
 
@@ -93,6 +77,21 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     return watermark;
   }
 
+  /** {@link ImpressionJoin}'s results as this step's two outputs, each stamped with its event time. */
+  static ImpressionJoin.Output outputs(MultiOutputReceiver out) {
+    return new ImpressionJoin.Output() {
+      @Override
+      public void change(Impression impression, CtrCounts change) {
+        out.get(AttributeClicks.COUNT_CHANGES).outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
+      }
+
+      @Override
+      public void unattributed(UnattributedClick click) {
+        out.get(AttributeClicks.UNATTRIBUTED).outputWithTimestamp(click, new Instant(click.click().ts()));
+      }
+    };
+  }
+
   @ProcessElement
   public void process(
       @Element KV<String, ParsedRecord> element,
@@ -111,11 +110,10 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
       state = new JoinState(element.getKey());
       keysLive.inc();
     }
-    boolean changed = event.impression() != null
-        ? impression(state, event.impression(), out)
-        : click(state, event.click(), out);
+    ImpressionJoin.Output results = outputs(out);
+    boolean changed = join.take(state, event, results);
     known = Math.max(known, state.firedUpTo);
-    changed |= report(state, known, out);
+    changed |= join.report(state, known, results);
     changed |= schedule(state, timer, known);
     if (changed) {
       stateCell.write(state);
@@ -134,122 +132,14 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     }
     state.firedUpTo = Math.max(state.firedUpTo, firedAt);
     state.timerAt = 0;
-    report(state, state.firedUpTo, out);
-    if (firedAt >= expiry(state)) {
+    join.report(state, state.firedUpTo, outputs(out));
+    if (firedAt >= join.expiry(state)) {
       stateCell.clear();
       keysLive.dec();
       return;
     }
     schedule(state, timer, state.firedUpTo);
     stateCell.write(state);
-  }
-
-  /** Takes an impression copy; true if the state changed. */
-  private boolean impression(JoinState state, Impression copy, MultiOutputReceiver out) {
-    Impression old = state.impression;
-    if (old != null && Impression.compareCopies(copy, old) >= 0) {
-      if (!copy.equals(old)) {
-        conflictingCopies.inc();
-      }
-      return false;
-    }
-    OutputReceiver<KV<Impression, CtrCounts>> changes = out.get(AttributeClicks.COUNT_CHANGES);
-    if (old != null) {
-      changes.outputWithTimestamp(KV.of(old, new CtrCounts(-1, -state.countedClicks)), new Instant(old.ts()));
-      impressionsCounted.dec();
-      clicksAttributed.dec(state.countedClicks);
-      conflictingCopies.inc();
-    }
-    state.impression = copy;
-    int attributed = attributedClicks(state);
-    for (KnownClick c : state.clicks) {
-      if (c.reported && timing.attributes(copy.ts(), c.ts)) {
-        claimedLate.inc();
-      }
-    }
-    changes.outputWithTimestamp(KV.of(copy, new CtrCounts(1, attributed)), new Instant(copy.ts()));
-    impressionsCounted.inc();
-    clicksAttributed.inc(attributed);
-    state.countedClicks = attributed;
-    return true;
-  }
-
-  /** Takes a click copy; true if the state changed. */
-  private boolean click(JoinState state, Click copy, MultiOutputReceiver out) {
-    KnownClick known = state.click(copy.clickId());
-    if (known != null && Click.COPY_ORDER.compare(copy, known.toClick(state.imprId)) >= 0) {
-      return false;
-    }
-    if (known != null) {
-      state.clicks.remove(known);
-    }
-    state.addClick(new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
-    if (state.impression != null) {
-      int attributed = attributedClicks(state);
-      if (attributed != state.countedClicks) {
-        Impression i = state.impression;
-        out.get(AttributeClicks.COUNT_CHANGES).outputWithTimestamp(
-            KV.of(i, new CtrCounts(0, attributed - state.countedClicks)), new Instant(i.ts()));
-        clicksAttributed.inc(attributed - state.countedClicks);
-        state.countedClicks = attributed;
-      }
-    }
-    return true;
-  }
-
-  private int attributedClicks(JoinState state) {
-    int n = 0;
-    for (KnownClick c : state.clicks) {
-      if (timing.attributes(state.impression.ts(), c.ts)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Why {@code click} is not attributed, or {@code null} if it is. */
-  private UnattributedClick.Reason verdict(JoinState state, KnownClick click) {
-    if (state.impression == null) {
-      return UnattributedClick.Reason.NO_IMPRESSION;
-    }
-    if (timing.attributes(state.impression.ts(), click.ts)) {
-      return null;
-    }
-    return click.ts < state.impression.ts()
-        ? UnattributedClick.Reason.BEFORE_IMPRESSION
-        : UnattributedClick.Reason.OUTSIDE_ATTRIBUTION_WINDOW;
-  }
-
-  /** Reports the unattributed clicks whose verdict is due by {@code watermarkPassed}; true if any. */
-  private boolean report(JoinState state, long watermarkPassed, MultiOutputReceiver out) {
-    boolean any = false;
-    for (KnownClick c : state.clicks) {
-      if (c.reported || timing.reportAt(c.ts) > watermarkPassed) {
-        continue;
-      }
-      UnattributedClick.Reason reason = verdict(state, c);
-      if (reason != null) {
-        Long impressionTs = state.impression == null ? null : state.impression.ts();
-        out.get(AttributeClicks.UNATTRIBUTED).outputWithTimestamp(
-            new UnattributedClick(c.toClick(state.imprId), reason, impressionTs), new Instant(c.ts));
-        clicksUnattributed.inc();
-        c.reported = true;
-        any = true;
-      }
-    }
-    return any;
-  }
-
-  /** When the state is dropped: see {@link JoinTiming#impressionExpiry} and {@link JoinTiming#clicksExpiry}. */
-  private long expiry(JoinState state) {
-    if (state.impression != null) {
-      return timing.impressionExpiry(state.impression.ts());
-    }
-    long latest = Long.MIN_VALUE;
-    for (KnownClick c : state.clicks) {
-      latest = Math.max(latest, c.ts);
-    }
-    return timing.clicksExpiry(latest);
   }
 
   /**
@@ -266,12 +156,12 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     }
     for (KnownClick c : state.clicks) {
       long at = timing.reportAt(c.ts);
-      if (!c.reported && at > watermarkPassed && at < next && verdict(state, c) != null) {
+      if (!c.reported && at > watermarkPassed && at < next && join.verdict(state, c) != null) {
         next = at;
       }
     }
     if (next == Long.MAX_VALUE) {
-      next = expiry(state);
+      next = join.expiry(state);
     }
     if (next == state.timerAt && hold == state.timerHolds) {
       return false;

@@ -212,4 +212,44 @@ public class JoinClicksToImpressionsFnTest {
         new CtrCounts(1, 0)));
     p.run().waitUntilFinish();
   }
+
+  @Test
+  public void aBoundedInputGivesTheSameNetCountsAndReportsEachUnattributedClickOnce() {
+    long a = ATTRIBUTION.getMillis();
+    // files mode: no watermark steps, every event in one bounded PCollection, in no given order
+    PCollectionTuple joined = p
+        .apply(org.apache.beam.sdk.transforms.Create.timestamped(
+                impression("i1", "c1", sec(31)), click("k1", "i1", sec(33)), impression("i1", "c2", sec(29)),
+                click("k1", "i1", sec(33)), click("early", "i2", sec(8)), impression("i2", "c1", sec(3)),
+                impression("i3", "c1", sec(10)), click("before", "i3", sec(10) - 1),
+                click("outside", "i3", sec(10) + a + 1), click("orphan", "nowhere", sec(12)),
+                click("orphan", "nowhere", sec(12)), impression("i4", "c2", sec(40)))
+            .withCoder(RawEvent.RawEventCoder.of()))
+        .apply(ParseEvents.fromText(EventTimeRange.standard()))
+        .apply(new AttributeClicks(TIMING, List.of()));
+    assertThat(joined.get(AttributeClicks.COUNT_CHANGES).isBounded(), equalTo(PCollection.IsBounded.BOUNDED));
+
+    // the changes depend on the arrival order; their sums per impression copy do not
+    PCollection<String> net = changes(joined)
+        .apply("ByImpressionCopy", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((String c) -> KV.of(c.substring(0, c.indexOf(':')), c.substring(c.indexOf(':') + 1))))
+        .apply(org.apache.beam.sdk.transforms.GroupByKey.create())
+        .apply("NetOfEachCopy", org.apache.beam.sdk.transforms.FlatMapElements.into(TypeDescriptors.strings()).via(kv -> {
+          int impressions = 0;
+          int clicks = 0;
+          for (String v : kv.getValue()) {
+            String[] n = v.substring(1, v.length() - 1).split(",");
+            impressions += Integer.parseInt(n[0]);
+            clicks += Integer.parseInt(n[1]);
+          }
+          return impressions == 0 && clicks == 0 ? List.of() : List.of(kv.getKey() + ":(" + impressions + "," + clicks + ")");
+        }));
+
+    PAssert.that(net).containsInAnyOrder("i1@29/c2:(1,1)", "i2@3/c1:(1,1)", "i3@10/c1:(1,0)", "i4@40/c2:(1,0)");
+    PAssert.that(joined.get(AttributeClicks.UNATTRIBUTED)).containsInAnyOrder(
+        unattributed("before", "i3", sec(10) - 1, Reason.BEFORE_IMPRESSION, sec(10)),
+        unattributed("outside", "i3", sec(10) + a + 1, Reason.OUTSIDE_ATTRIBUTION_WINDOW, sec(10)),
+        unattributed("orphan", "nowhere", sec(12), Reason.NO_IMPRESSION, null));
+    p.run().waitUntilFinish();
+  }
 }
