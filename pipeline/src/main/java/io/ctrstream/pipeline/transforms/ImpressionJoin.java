@@ -50,10 +50,6 @@ final class ImpressionJoin implements Serializable {
     this.timing = timing;
   }
 
-  JoinTiming timing() {
-    return timing;
-  }
-
   /** Takes an impression or a click copy of {@code state}'s {@code impr_id}; true if the state changed. */
   boolean take(JoinState state, ParsedRecord event, Output out) {
     return event.impression() != null ? impression(state, event.impression(), out) : click(state, event.click(), out);

@@ -16,7 +16,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * What the join remembers about one {@code impr_id}: one state cell, read and written once per
- * element and per timer firing. Mutable; {@link JoinClicksToImpressionsFn} owns its rules.
+ * element and per timer firing. Mutable; {@link ImpressionJoin} owns its rules.
  *
  * <p>About 60–120 bytes encoded for an impression with a click or two: the id once, the winning
  * copy trimmed to the fields the results need, each distinct click as id, user and {@code ts}.
