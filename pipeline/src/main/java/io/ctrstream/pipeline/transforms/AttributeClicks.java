@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -27,6 +28,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
 
 /**
  * Joins clicks to impressions by {@code impr_id} and emits signed per-impression count changes.
@@ -117,5 +119,23 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
     changes.get(COUNT_CHANGES).setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());
     return changes;
+  }
+
+  /**
+   * {@link ImpressionJoin}'s results as a join step's two outputs ({@link #COUNT_CHANGES}, {@link
+   * #UNATTRIBUTED}), each stamped with its own event time.
+   */
+  static ImpressionJoin.Output outputs(DoFn.MultiOutputReceiver out) {
+    return new ImpressionJoin.Output() {
+      @Override
+      public void change(Impression impression, CtrCounts change) {
+        out.get(COUNT_CHANGES).outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
+      }
+
+      @Override
+      public void unattributed(UnattributedClick click) {
+        out.get(UNATTRIBUTED).outputWithTimestamp(click, new Instant(click.click().ts()));
+      }
+    };
   }
 }

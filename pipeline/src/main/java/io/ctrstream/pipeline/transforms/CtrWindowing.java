@@ -41,12 +41,12 @@ public final class CtrWindowing {
   private CtrWindowing() {}
 
   /**
-   * How long after an impression its on-time clicks may come, plus 1 ms: the join holds the
-   * impression back from the ON_TIME pane this long, and the CTR windows accept changes this long
-   * (plus {@code allowedLateness}) after their end. (The name is that of the former session join's
-   * gap, which grouped an impression with every click at most {@code attributionWindow} away.)
+   * How long after an impression its on-time clicks may come, plus 1 ms ({@code attributionWindow +
+   * 1 ms}): the join holds an impression back from the ON_TIME pane this long ({@link
+   * JoinTiming#holdEnd}), and a CTR window accepts changes this long, plus {@code allowedLateness},
+   * after its end.
    */
-  public static Duration sessionGap(Duration attributionWindow) {
+  private static Duration clickHorizon(Duration attributionWindow) {
     return attributionWindow.plus(Duration.millis(1));
   }
 
@@ -80,6 +80,6 @@ public final class CtrWindowing {
 
   /** How long after its end a CTR window still accepts changes. */
   public static Duration resultLateness(Duration attributionWindow, Duration allowedLateness) {
-    return sessionGap(attributionWindow).plus(allowedLateness);
+    return clickHorizon(attributionWindow).plus(allowedLateness);
   }
 }

@@ -35,7 +35,7 @@ class JoinBoundedInputFn extends DoFn<KV<Integer, Iterable<KV<String, ParsedReco
 
   @ProcessElement
   public void process(@Element KV<Integer, Iterable<KV<String, ParsedRecord>>> shard, MultiOutputReceiver out) {
-    ImpressionJoin.Output results = JoinClicksToImpressionsFn.outputs(out);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out);
     ImpressionJoin.Output unattributedOnly = new ImpressionJoin.Output() {
       @Override
       public void change(Impression impression, CtrCounts change) {} // the net counts go out below

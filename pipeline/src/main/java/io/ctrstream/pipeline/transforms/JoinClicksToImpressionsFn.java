@@ -3,7 +3,6 @@ package io.ctrstream.pipeline.transforms;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
-import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.util.UUID;
 import org.apache.beam.sdk.metrics.Counter;
@@ -77,21 +76,6 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     return watermark;
   }
 
-  /** {@link ImpressionJoin}'s results as this step's two outputs, each stamped with its event time. */
-  static ImpressionJoin.Output outputs(MultiOutputReceiver out) {
-    return new ImpressionJoin.Output() {
-      @Override
-      public void change(Impression impression, CtrCounts change) {
-        out.get(AttributeClicks.COUNT_CHANGES).outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
-      }
-
-      @Override
-      public void unattributed(UnattributedClick click) {
-        out.get(AttributeClicks.UNATTRIBUTED).outputWithTimestamp(click, new Instant(click.click().ts()));
-      }
-    };
-  }
-
   @ProcessElement
   public void process(
       @Element KV<String, ParsedRecord> element,
@@ -110,7 +94,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
       state = new JoinState(element.getKey());
       keysLive.inc();
     }
-    ImpressionJoin.Output results = outputs(out);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out);
     boolean changed = join.take(state, event, results);
     known = Math.max(known, state.firedUpTo);
     changed |= join.report(state, known, results);
@@ -132,7 +116,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     }
     state.firedUpTo = Math.max(state.firedUpTo, firedAt);
     state.timerAt = 0;
-    join.report(state, state.firedUpTo, outputs(out));
+    join.report(state, state.firedUpTo, AttributeClicks.outputs(out));
     if (firedAt >= join.expiry(state)) {
       stateCell.clear();
       keysLive.dec();
