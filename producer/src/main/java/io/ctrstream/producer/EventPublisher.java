@@ -44,7 +44,7 @@ public final class EventPublisher implements AutoCloseable {
   /**
    * Connects to the broker.
    *
-   * @throws BrokerUnreachableException if the cluster does not answer within {@code timeout}, or does
+   * @throws KafkaUnavailableException if the cluster does not answer within {@code timeout}, or does
    *     not know one of the two topics within the producer's {@code max.block.ms} (60 s by default)
    */
   public static EventPublisher connect(KafkaTarget target, Duration timeout) {
@@ -55,10 +55,10 @@ public final class EventPublisher implements AutoCloseable {
     try (Admin client = Admin.create(admin)) {
       client.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new BrokerUnreachableException(target.bootstrapServers, timeout);
+      throw new KafkaUnavailableException(target.bootstrapServers, timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BrokerUnreachableException(target.bootstrapServers, timeout);
+      throw new KafkaUnavailableException(target.bootstrapServers, timeout);
     }
     Map<String, Object> config = new HashMap<>(target.properties);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers);
@@ -78,7 +78,7 @@ public final class EventPublisher implements AutoCloseable {
         producer.partitionsFor(topic);
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         producer.close(Duration.ZERO);
-        throw new BrokerUnreachableException("topic " + topic + " is not known to the broker at "
+        throw new KafkaUnavailableException("topic " + topic + " is not known to the broker at "
             + target.bootstrapServers + " (does it exist? deploy/stack.sh up creates impressions and clicks): " + e.getMessage());
       }
     }
@@ -157,13 +157,13 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /** The broker did not answer, or does not know a topic: a user error, reported without a stack trace. */
-  public static final class BrokerUnreachableException extends RuntimeException {
-    BrokerUnreachableException(String servers, Duration timeout) {
+  public static final class KafkaUnavailableException extends RuntimeException {
+    KafkaUnavailableException(String servers, Duration timeout) {
       super("no Kafka broker answered at " + servers + " within " + timeout.toSeconds()
           + " s (is it running? deploy/stack.sh up starts one)");
     }
 
-    BrokerUnreachableException(String message) {
+    KafkaUnavailableException(String message) {
       super(message);
     }
   }

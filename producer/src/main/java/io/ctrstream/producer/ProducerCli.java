@@ -38,7 +38,7 @@ public final class ProducerCli implements Runnable {
     CommandLine cli = new CommandLine(new ProducerCli());
     cli.setOut(out);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof EventPublisher.BrokerUnreachableException) {
+      if (e instanceof EventPublisher.KafkaUnavailableException) {
         commandLine.getErr().println("ctr-producer: " + e.getMessage());
         return 1;
       }
