@@ -26,9 +26,9 @@ import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
+import io.ctrstream.pipeline.options.FlinkRunnerDefaults;
 import io.ctrstream.pipeline.options.InvalidFlagException;
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import java.nio.file.Paths;
@@ -215,16 +215,7 @@ public final class CtrPipeline {
     if (config.fromKafka()) {
       options.as(StreamingOptions.class).setStreaming(true);
     }
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--fasterCopy"))) {
-      // No DoFn here mutates its input, so Flink need not copy elements between chained operators.
-      options.as(FlinkPipelineOptions.class).setFasterCopy(true);
-    }
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--maxBundleSize"))) {
-      // Flink's default bundle of 1,000 elements: every bundle end updates every step's metrics and
-      // flushes SumChangesPerBundle; 10,000 ran 11 % faster in deploy/bench.sh (24,378 -> 27,106
-      // events/s, same machine, same run). A bundle still ends after --maxBundleTimeMills (1 s).
-      options.as(FlinkPipelineOptions.class).setMaxBundleSize(10_000L);
-    }
+    FlinkRunnerDefaults.apply(options, args);
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
         config.source(), Durations.format(config.windowSize()), Durations.format(config.attributionWindow()),

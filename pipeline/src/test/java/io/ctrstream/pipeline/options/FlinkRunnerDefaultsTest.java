@@ -1,0 +1,38 @@
+package io.ctrstream.pipeline.options;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Test;
+
+public class FlinkRunnerDefaultsTest {
+  private static FlinkPipelineOptions applied(String... args) {
+    FlinkPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
+    FlinkRunnerDefaults.apply(options, args);
+    return options;
+  }
+
+  @Test
+  public void byDefaultElementsAreNotCopiedBetweenChainedOperatorsButStateIsCopiedForSnapshots() {
+    FlinkPipelineOptions options = applied();
+    assertThat(options.getObjectReuse(), equalTo(true));
+    // fasterCopy would also skip the heap backend's copy-on-write of state during snapshots
+    assertThat(options.getFasterCopy(), equalTo(false));
+    assertThat(options.getMaxBundleSize(), equalTo(10_000L));
+  }
+
+  @Test
+  public void flagsOnTheCommandLineWin() {
+    FlinkPipelineOptions options = applied("--objectReuse=false", "--maxBundleSize=500", "--fasterCopy=true");
+    assertThat(options.getObjectReuse(), equalTo(false));
+    assertThat(options.getMaxBundleSize(), equalTo(500L));
+    assertThat(options.getFasterCopy(), equalTo(true));
+  }
+
+  @Test
+  public void aBareBooleanFlagCountsAsNamed() {
+    assertThat(applied("--objectReuse").getObjectReuse(), equalTo(true));
+  }
+}
