@@ -7,9 +7,13 @@
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
 #   deploy/stack.sh start-taskmanager N                  start TaskManager N again
+#   deploy/stack.sh stop redis|kafka                     stop one service (SIGTERM: Redis writes its AOF)
+#   deploy/stack.sh start redis|kafka                    start it again on its old storage
 #   deploy/stack.sh consume TOPIC [MAX]                  print up to MAX (10) records of a topic from the beginning
 #
-# Service jars come from Maven Central via deploy/services/pom.xml; redis-server from Debian.
+# A port it needs that a process it did not start already holds is an error naming the port and
+# that process, not a service to use. Service jars come from Maven Central via
+# deploy/services/pom.xml; redis-server from Debian.
 # Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3),
 # TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap; rocksdb: on disk),
@@ -62,6 +66,22 @@ wait_for() { # description seconds command...
 java_bin() { command -v java || die "java not found"; }
 
 # ---------------------------------------------------------------------------------------------
+# ports: one this script needs, held by a process it did not start, stops it with one line
+
+port_owner() { # port -> "pid N (command)" of its listener, empty if unknown
+  command -v ss >/dev/null 2>&1 || return 0
+  ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\).*/pid \2 (\1)/p' | head -n 1
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_free_port() { # port service variable
+  port_in_use "$1" || return 0
+  local owner; owner=$(port_owner "$1")
+  die "port $1 ($2) is taken by ${owner:-a process} that this script did not start: stop it, or set $3 to another port"
+}
+
+# ---------------------------------------------------------------------------------------------
 # jars
 
 jars() { # kafka|flink
@@ -85,9 +105,7 @@ redis_up() {
     apt-get update -qq && apt-get install -y -qq redis-server >/dev/null || die "could not install redis-server"
   fi
   if alive "$dir/redis.pid" redis-server; then say "redis already running (pid $(cat "$dir/redis.pid"))"; return; fi
-  if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
-    say "a Redis not started by this script answers on $redis_port: using it"; return
-  fi
+  require_free_port "$redis_port" redis REDIS_PORT
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   # PONG, not just an answer: while it loads its append-only file Redis answers "LOADING" (exit 0)
@@ -109,6 +127,8 @@ kafka_tool() { # class args...
 kafka_up() {
   local dir="$run/kafka"; mkdir -p "$dir/data"
   if alive "$dir/kafka.pid" kafka.Kafka; then say "kafka already running (pid $(cat "$dir/kafka.pid"))"; return; fi
+  require_free_port "$kafka_port" kafka KAFKA_PORT
+  require_free_port "$controller_port" "kafka controller" KAFKA_CONTROLLER_PORT
   cat > "$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
@@ -177,6 +197,11 @@ taskmanager.memory.managed.fraction: $([ "${STATE_BACKEND:-hashmap}" = rocksdb ]
 state.checkpoints.dir: file://$dir/checkpoints
 state.savepoints.dir: file://$dir/savepoints
 execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
+# A TaskManager that died is noticed after 2 failed heartbeat RPCs (heartbeat.rpc-failure-threshold),
+# so 2 s apart instead of Flink's 10 s; an unresponsive one after 20 s instead of 50 s (a full GC of
+# a 2-4 GiB heap takes well under that). kill -9 to every task running again: 21-29 s before.
+heartbeat.interval: 2000
+heartbeat.timeout: 20000
 restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
 restart-strategy.fixed-delay.delay: 2 s
@@ -234,6 +259,8 @@ flink_up() { # taskmanagers
   if alive "$dir/jobmanager.pid" StandaloneSessionClusterEntrypoint; then
     say "flink jobmanager already running (pid $(cat "$dir/jobmanager.pid"))"
   else
+    require_free_port "$rest_port" "flink rest" FLINK_REST_PORT
+    require_free_port "$rpc_port" "flink rpc" FLINK_RPC_PORT
     flink_start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
     wait_for "flink jobmanager" 90 rest /overview
     say "flink jobmanager up, UI at http://localhost:$rest_port (pid $(cat "$dir/jobmanager.pid"))"
@@ -299,8 +326,20 @@ case "$cmd" in
     alive "$f" TaskManagerRunner || die "taskmanager-$1 is not running"
     kill -9 "$(cat "$f")"; say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
   start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
+  stop)
+    case "${1:-}" in
+      redis) stop redis "$run/redis/redis.pid" redis-server ;;
+      kafka) stop kafka "$run/kafka/kafka.pid" kafka.Kafka ;;
+      *) die "stop: which service? redis or kafka (taskmanagers: kill-taskmanager N)" ;;
+    esac ;;
+  start)
+    case "${1:-}" in
+      redis) redis_up ;;
+      kafka) kafka_up ;;
+      *) die "start: which service? redis or kafka (taskmanagers: start-taskmanager N)" ;;
+    esac ;;
   consume) # consume TOPIC [MAX]: print a topic's records from the beginning (key and value), then exit
     kafka_tool kafka.tools.ConsoleConsumer --bootstrap-server "127.0.0.1:$kafka_port" --topic "${1:?which topic}" \
       --from-beginning --max-messages "${2:-10}" --timeout-ms 10000 --property print.key=true 2>/dev/null || true ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+  *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; [ -z "$cmd" ] || exit 2 ;;
 esac

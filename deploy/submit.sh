@@ -8,13 +8,26 @@
 #   FLINK_REST=flink.example.com:8081 deploy/submit.sh --bootstrapServers=kafka:9092 \
 #     --kafkaProperties=security.protocol=SASL_SSL,sasl.mechanism=PLAIN,sasl.jaas.config=... \
 #     --redisHost=redis.example.com --redisPassword=...
+#   deploy/submit.sh --fromSavepoint=PATH <the job's flags>   # go on from a savepoint (deploy/stop.sh --savepoint)
 #
+# --fromSavepoint=PATH and --allowNonRestoredState are this script's (Flink's `run -s PATH` and `-n`),
+# not the job's: an upgrade that drops a stateful step needs --allowNonRestoredState.
 # Environment: FLINK_REST (default localhost:8081), CHECKPOINT_INTERVAL_MS (10000), CTR_RUN_DIR.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 run=${CTR_RUN_DIR:-$root/run/stack}
 rest=${FLINK_REST:-localhost:${FLINK_REST_PORT:-8081}}
 flink_jars="$root/deploy/services/target/flink"
+
+restore=() job_flags=()
+for arg in "$@"; do
+  case "$arg" in
+    --fromSavepoint=*) [ -n "${arg#*=}" ] || { echo "submit: --fromSavepoint needs a path" >&2; exit 2; }
+                       restore+=(-s "${arg#*=}") ;;
+    --allowNonRestoredState) restore+=(-n) ;;
+    *) job_flags+=("$arg") ;;
+  esac
+done
 
 # `|| true`: on a fresh clone there is no jar yet, and under pipefail the failing ls would end the script
 job_jar() { ls "$root"/pipeline/target/ctrstream-pipeline-*-job.jar 2>/dev/null | head -1 || true; }
@@ -32,9 +45,9 @@ if [ ! -f "$conf/flink-conf.yaml" ]; then
   conf=$(mktemp -d); printf 'rest.client.max-content-length: 209715200\n' > "$conf/flink-conf.yaml"
 fi
 mkdir -p "$run/flink/log"
-echo "submit: $(basename "$jar") to http://$rest (detached)"
+echo "submit: $(basename "$jar") to http://$rest (detached)${restore:+, from savepoint ${restore[1]}}"
 FLINK_CONF_DIR="$conf" java -Xmx512m -Dlog.file="$run/flink/log/client.log" \
   -Dlog4j.configurationFile="file:$root/deploy/flink-log4j.properties" \
-  -cp "$flink_jars/*" org.apache.flink.client.cli.CliFrontend run -d -m "$rest" "$jar" \
+  -cp "$flink_jars/*" org.apache.flink.client.cli.CliFrontend run -d -m "$rest" ${restore[@]+"${restore[@]}"} "$jar" \
   --runner=FlinkRunner --streaming=true --attachedMode=false --source=kafka \
-  --checkpointingInterval="${CHECKPOINT_INTERVAL_MS:-10000}" "$@"
+  --checkpointingInterval="${CHECKPOINT_INTERVAL_MS:-10000}" ${job_flags[@]+"${job_flags[@]}"}

@@ -124,15 +124,67 @@ public class LocalStack extends ExternalResource {
     return get("/jobs/" + jobId).path("state").asText();
   }
 
+  /**
+   * The job's failures, oldest first, from Flink's exception history ({@code /jobs/<id>/exceptions}):
+   * each one's stack trace.
+   */
+  List<String> failures(String jobId) {
+    List<String> failures = new ArrayList<>();
+    for (JsonNode entry : get("/jobs/" + jobId + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries")) {
+      failures.add(0, entry.path("stacktrace").asText(entry.path("exceptionName").asText()));
+    }
+    return failures;
+  }
+
+  /** The innermost cause of a stack trace: its last {@code Caused by:} line, else its first line. */
+  static String rootCause(String stackTrace) {
+    String cause = stackTrace.lines().findFirst().orElse("");
+    for (String line : stackTrace.lines().toList()) {
+      if (line.startsWith("Caused by: ")) {
+        cause = line.substring("Caused by: ".length());
+      }
+    }
+    return cause;
+  }
+
+  /** Whether the job runs with every task of every operator running (not only the job's state). */
+  boolean allTasksRunning(String jobId) {
+    JsonNode job = get("/jobs/" + jobId);
+    if (!"RUNNING".equals(job.path("state").asText())) {
+      return false;
+    }
+    for (JsonNode vertex : job.path("vertices")) {
+      JsonNode counts = vertex.path("tasks");
+      if (counts.path("RUNNING").asInt() != vertex.path("parallelism").asInt()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Completed checkpoints of a job. */
   long completedCheckpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
   }
 
-  /** How often the job was restarted after a failure. */
+  /**
+   * How often the job was restarted after a failure: Flink's {@code numRestarts}, which counts one
+   * per failover region restarted (a lost TaskManager restarts two here: the job's and that of
+   * Beam's {@code Impulse} source). It did not always count the restarts of the Redis outage drill (0
+   * after 5 failures in one run), so {@link #failures} is the surer count. While the job restarts the REST API may not report the
+   * metric for a moment: this waits for it.
+   */
   long restarts(String jobId) {
-    JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
-    return metrics.size() == 0 ? 0 : metrics.get(0).path("value").asLong();
+    long[] value = {-1};
+    Await.until("numRestarts of job " + jobId + " reported", Duration.ofSeconds(30), () -> {
+      JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+      if (metrics.size() == 0) {
+        return false;
+      }
+      value[0] = metrics.get(0).path("value").asLong();
+      return true;
+    });
+    return value[0];
   }
 
   /** A ctrstream Beam counter of a running job, summed over every operator and subtask. */
@@ -158,6 +210,24 @@ public class LocalStack extends ExternalResource {
 
   void startTaskManager(int n) throws IOException {
     script("start-taskmanager-" + n, "deploy/stack.sh", "start-taskmanager", Integer.toString(n));
+  }
+
+  /** Stops a service of the stack ({@code redis} or {@code kafka}) the way an operator would (SIGTERM). */
+  void stopService(String service) throws IOException {
+    script("stop-" + service, "deploy/stack.sh", "stop", service);
+  }
+
+  /** Starts a stopped service again on its old storage (Redis' append-only file, Kafka's log directory). */
+  void startService(String service) throws IOException {
+    script("start-" + service, "deploy/stack.sh", "start", service);
+  }
+
+  /**
+   * Stops a job with a savepoint ({@code deploy/stop.sh --savepoint}); returns the savepoint's path.
+   */
+  String stopWithSavepoint(String jobId) throws IOException {
+    String out = script("stop-" + jobId, "deploy/stop.sh", "--savepoint", jobId).strip();
+    return out.substring(out.lastIndexOf('\n') + 1);
   }
 
   Jedis redis() {

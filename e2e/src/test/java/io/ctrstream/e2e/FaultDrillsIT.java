@@ -1,0 +1,270 @@
+package io.ctrstream.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.testing.ReferenceCtr;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.After;
+import org.junit.ClassRule;
+import org.junit.Test;
+
+/**
+ * Failure drills on the real stack: a failure is injected while the producer replays a real sample
+ * into the job on the session cluster, and afterwards every campaign window in Redis must equal
+ * {@link ReferenceCtr} (nothing lost, nothing counted twice) and {@code ctr:latest} must never have
+ * gone backwards while it happened. Each drill prints one {@code drill …} line: what was injected,
+ * restarts, recovery time and the records tally (the README's Reliability table).
+ *
+ * <p>The job runs with 2 s checkpoints (as every end-to-end test), a long idle timeout (the replay's
+ * heartbeats, not the wall clock, close the windows) and a results topic whose panes are printed for
+ * the first wrong windows when a drill fails.
+ */
+public class FaultDrillsIT {
+  @ClassRule public static final LocalStack STACK = new LocalStack();
+
+  private static final Path AVAZU_IMPRESSIONS = ClusterEndToEndIT.DATA.resolve("avazu-sample/impressions.jsonl.gz");
+  private static final Path AVAZU_CLICKS = ClusterEndToEndIT.DATA.resolve("avazu-sample/clicks.jsonl.gz");
+  private static final Path IPINYOU_IMPRESSIONS = ClusterEndToEndIT.DATA.resolve("ipinyou-s2-sample/impressions.jsonl.gz");
+  private static final Path IPINYOU_CLICKS = ClusterEndToEndIT.DATA.resolve("ipinyou-s2-sample/clicks_all.jsonl.gz");
+  private static final Duration AVAZU_WINDOW = Duration.ofSeconds(60);
+  private static final Duration AVAZU_ATTRIBUTION = Duration.ofSeconds(15);
+
+  private String jobId;
+
+  @After
+  public void cancelJob() throws Exception {
+    if (jobId != null && "RUNNING".equals(STACK.jobState(jobId))) {
+      STACK.cancel(jobId);
+    }
+  }
+
+  @Test
+  public void avazuSurvivesThreeTaskManagerKills() throws Exception {
+    threeTaskManagerKills("avazu-kill3", AVAZU_IMPRESSIONS, AVAZU_CLICKS, AVAZU_WINDOW, AVAZU_ATTRIBUTION, 100);
+  }
+
+  @Test
+  public void ipinyouSurvivesThreeTaskManagerKills() throws Exception {
+    threeTaskManagerKills("ipinyou-kill3", IPINYOU_IMPRESSIONS, IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30), 1000);
+  }
+
+  /**
+   * {@code kill -9} of the only TaskManager, three times during one replay, each after a checkpoint
+   * completed since the job last (re)started; the TaskManager is started again at once each time.
+   */
+  private void threeTaskManagerKills(String name, Path imp, Path clk, Duration window, Duration attribution, int rate)
+      throws Exception {
+    Drill drill = Drill.start(this, name, window, attribution);
+    long[] recoveryMillis = new long[3];
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
+      CompletableFuture<String> replay = drill.replay(imp, clk, rate);
+      for (int kill = 1; kill <= 3; kill++) {
+        drill.awaitCheckpointWithMoreCounted("kill " + kill);
+        assertThat("the replay is still running at kill " + kill, replay.isDone(), equalTo(false));
+        long restartsBefore = STACK.restarts(jobId);
+        long killed = System.nanoTime();
+        STACK.killTaskManager(1);
+        STACK.startTaskManager(1);
+        Await.until("a restart after kill " + kill, Duration.ofMinutes(2), () -> STACK.restarts(jobId) > restartsBefore);
+        Await.until("every task running again", Duration.ofMinutes(2), () -> STACK.allTasksRunning(jobId));
+        recoveryMillis[kill - 1] = (System.nanoTime() - killed) / 1_000_000;
+      }
+      replay.get(); // rethrows the replay's failure, with its output
+      drill.finish(imp, clk, latest, "TaskManager kill -9 x3, restarted at once",
+          "kill to every task running: " + Arrays.toString(recoveryMillis) + " ms");
+      assertThat(STACK.restarts(jobId), greaterThanOrEqualTo(3L));
+    }
+  }
+
+  /**
+   * The Kafka broker stopped (SIGTERM) for 20 s in the middle of a replay and started again on the
+   * same log directory. The producer's idempotent sends wait for it; the job's consumers reconnect.
+   */
+  @Test
+  public void avazuSurvivesAKafkaBrokerRestart() throws Exception {
+    Drill drill = Drill.start(this, "avazu-kafka", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
+      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
+      drill.awaitCheckpointWithMoreCounted("the broker stop");
+      int failuresBefore = STACK.failures(jobId).size();
+      STACK.stopService("kafka");
+      outage(Duration.ofSeconds(20));
+      assertThat("the replay is still running when the broker comes back", replay.isDone(), equalTo(false));
+      long windowsBefore = drill.redis.windowCount();
+      long started = System.nanoTime();
+      STACK.startService("kafka");
+      Await.until("new results in Redis after the broker restart", Duration.ofMinutes(3),
+          () -> drill.redis.windowCount() > windowsBefore);
+      long recovery = (System.nanoTime() - started) / 1_000_000;
+      replay.get();
+      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
+          "broker start to new results in Redis: " + recovery + " ms; failures "
+              + (STACK.failures(jobId).size() - failuresBefore));
+    }
+  }
+
+  /**
+   * Redis stopped (SIGTERM, which writes its append-only file) for 30 s while the job writes to it,
+   * then started again from that file. The writers retry a few times and then fail the bundle, so
+   * the job restarts from its checkpoint until Redis answers again; the rewrites are idempotent and
+   * never let an older pane replace a newer one.
+   */
+  @Test
+  public void avazuSurvivesARedisOutage() throws Exception {
+    Drill drill = Drill.start(this, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
+      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 100);
+      drill.awaitCheckpointWithMoreCounted("the Redis stop");
+      int failuresBefore = STACK.failures(jobId).size();
+      long windowsBefore = drill.redis.windowCount();
+      STACK.stopService("redis");
+      outage(Duration.ofSeconds(30));
+      assertThat("the replay is still running when Redis comes back", replay.isDone(), equalTo(false));
+      long started = System.nanoTime();
+      STACK.startService("redis");
+      Await.until("new results in Redis after its restart", Duration.ofMinutes(3),
+          () -> drill.redis.windowCount() > windowsBefore);
+      long recovery = (System.nanoTime() - started) / 1_000_000;
+      replay.get();
+      List<String> failures = STACK.failures(jobId);
+      List<String> causes = failures.subList(failuresBefore, failures.size());
+      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Redis stopped 30 s, restarted from its AOF",
+          "Redis start to new results in Redis: " + recovery + " ms; failures " + causes.size() + ", causes "
+              + causes.stream().map(LocalStack::rootCause).distinct().toList());
+      assertThat("the failed writes restarted the job", causes.isEmpty(), equalTo(false));
+      for (String cause : causes) {
+        assertThat(cause, org.hamcrest.Matchers.containsString("Redis at 127.0.0.1:" + LocalStack.REDIS_PORT + " failed"));
+      }
+    }
+  }
+
+  /**
+   * The upgrade procedure: in the middle of a replay the job is stopped with a savepoint ({@code
+   * deploy/stop.sh --savepoint}), the job jar is submitted again from it ({@code deploy/submit.sh
+   * --fromSavepoint=…}) and the replay goes on into the new job.
+   */
+  @Test
+  public void avazuSurvivesAnUpgradeFromASavepoint() throws Exception {
+    Drill drill = Drill.start(this, "avazu-savepoint", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
+      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
+      drill.awaitCheckpointWithMoreCounted("the savepoint");
+      long stopped = System.nanoTime();
+      String savepoint = STACK.stopWithSavepoint(jobId);
+      assertThat(STACK.jobState(jobId), equalTo("FINISHED"));
+      assertThat("the replay is still running when the job stops", replay.isDone(), equalTo(false));
+      jobId = STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
+      long recovery = (System.nanoTime() - stopped) / 1_000_000;
+      replay.get();
+      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "stop with savepoint, same jar submitted from it",
+          "stop to the new job running: " + recovery + " ms");
+    }
+  }
+
+  /** The injected outage's length: what the drill injects, not a wait for a condition. */
+  private static void outage(Duration length) throws InterruptedException {
+    Thread.sleep(length.toMillis());
+  }
+
+  /** One drill's job: its topics, its Redis windows, its replay and its final check. */
+  private static final class Drill {
+    final JobRun run;
+    final RedisResults redis;
+    final String resultsTopic;
+    final Duration window;
+    final Duration attribution;
+    private final FaultDrillsIT test;
+
+    private Drill(FaultDrillsIT test, JobRun run, Duration window, Duration attribution) {
+      this.test = test;
+      this.run = run;
+      this.redis = new RedisResults(STACK, run.prefix());
+      this.resultsTopic = "ctr-results-" + run.name();
+      this.window = window;
+      this.attribution = attribution;
+    }
+
+    /** Creates the topics and submits the job; returns when it has completed its first checkpoint. */
+    static Drill start(FaultDrillsIT test, String name, Duration window, Duration attribution) throws Exception {
+      Drill drill = new Drill(test, JobRun.named(name), window, attribution);
+      STACK.createTopics(drill.run.impressions(), drill.run.clicks(), drill.run.deadLetters(), drill.resultsTopic);
+      test.jobId = STACK.submit(drill.run.name(), drill.jobFlags());
+      Await.until("first checkpoint", Duration.ofMinutes(1), () -> STACK.completedCheckpoints(test.jobId) >= 1);
+      return drill;
+    }
+
+    String[] jobFlags(String... more) {
+      List<String> flags = new ArrayList<>(List.of("--windowSize=" + window.getSeconds() + "s",
+          "--attributionWindow=" + attribution.getSeconds() + "s", "--idlePartitionTimeout=10m",
+          "--resultsTopic=" + resultsTopic));
+      flags.addAll(List.of(more));
+      return run.jobFlags(flags.toArray(String[]::new));
+    }
+
+    CompletableFuture<String> replay(Path imp, Path clk, int rate) {
+      return CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=" + rate));
+    }
+
+    /** Waits for a checkpoint completed with more windows in Redis than now: the failure then costs state. */
+    void awaitCheckpointWithMoreCounted(String before) {
+      long checkpoints = STACK.completedCheckpoints(test.jobId);
+      long windows = redis.windowCount();
+      Await.until(before + ": a checkpoint completed with more of the replay counted", Duration.ofMinutes(2),
+          () -> STACK.completedCheckpoints(test.jobId) > checkpoints && redis.windowCount() > windows);
+    }
+
+    /** Waits for every final window, prints the report line, asserts the exact numbers and no regression. */
+    void finish(Path imp, Path clk, LatestWatcher latest, String injected, String recovery) throws Exception {
+      ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());
+      redis.awaitFinal(ref, Duration.ofMinutes(3));
+      RedisResults.Tally tally = RedisResults.Tally.of(ref, redis.counts());
+      System.out.printf("drill %s: %s; numRestarts %d, failures in the job's exception history %d; %s; %s; "
+              + "ctr:latest read %d times, went backwards %d times%n", run.name(), injected, STACK.restarts(test.jobId),
+          STACK.failures(test.jobId).size(), recovery, tally, latest.reads(), latest.regressions().size());
+      if (tally.lost() + tally.countedTwice() > 0) {
+        printPaneHistory(ref);
+      }
+      redis.assertEquals(ref);
+      assertThat(latest.reads(), greaterThan(0L));
+      assertThat(latest.regressions(), empty());
+    }
+
+    /** Prints every pane the job emitted (the results topic) of the first windows Redis has wrong. */
+    private void printPaneHistory(ReferenceCtr ref) throws Exception {
+      Map<String, List<Long>> actual = redis.counts();
+      List<String> wrong = new ArrayList<>();
+      ref.counts.forEach((k, v) -> {
+        if (!v.equals(actual.get(k)) && wrong.size() < 5) {
+          wrong.add(k);
+        }
+      });
+      ObjectMapper json = new ObjectMapper();
+      List<ConsumerRecord<String, String>> panes = STACK.readUntil(resultsTopic, r -> false, Duration.ofSeconds(20));
+      for (String key : wrong) {
+        System.out.println("window " + key + ": expected " + ref.counts.get(key) + ", Redis " + actual.get(key) + "; panes:");
+        String campaign = key.substring(0, key.lastIndexOf('|'));
+        long start = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+        for (ConsumerRecord<String, String> r : panes) {
+          JsonNode n = json.readTree(r.value());
+          if ("campaign".equals(n.path("dimension").asText()) && campaign.equals(n.path("key").asText())
+              && n.path("window_start").asLong() == start) {
+            System.out.println("  partition " + r.partition() + " offset " + r.offset() + ": " + r.value());
+          }
+        }
+      }
+    }
+  }
+}
