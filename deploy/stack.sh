@@ -14,7 +14,8 @@
 # A port it needs that a process it did not start already holds is an error naming the port and
 # that process, not a service to use. Service jars come from Maven Central via
 # deploy/services/pom.xml; redis-server from Debian.
-# Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), KAFKA_PORT (9092),
+# Environment: CTR_RUN_DIR (default <repo>/run/stack), REDIS_PORT (6379), REDIS_PASSWORD_FILE (Redis
+# requires the password in that file; give the job --redisPasswordFile=<the same file>), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3),
 # TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap; rocksdb: on disk),
 # TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1).
@@ -106,10 +107,21 @@ redis_up() {
   fi
   if alive "$dir/redis.pid" redis-server; then say "redis already running (pid $(cat "$dir/redis.pid"))"; return; fi
   require_free_port "$redis_port" redis REDIS_PORT
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
+  local conf=()
+  if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
+    [ -r "$REDIS_PASSWORD_FILE" ] || die "REDIS_PASSWORD_FILE=$REDIS_PASSWORD_FILE is not a readable file"
+    # requirepass in a config file only this user reads, not on the command line where ps shows it
+    (umask 077; printf 'requirepass "%s"\n' "$(tr -d '\r\n' < "$REDIS_PASSWORD_FILE")" > "$dir/auth.conf")
+    conf=("$dir/auth.conf")
+  fi
+  redis-server ${conf[@]+"${conf[@]}"} --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-  # PONG, not just an answer: while it loads its append-only file Redis answers "LOADING" (exit 0)
-  redis_ready() { [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]; }
+  # PONG, not just an answer: while it loads its append-only file Redis answers "LOADING" (exit 0);
+  # redis-cli takes the password from REDISCLI_AUTH, not from its command line
+  redis_ready() {
+    [ "$(REDISCLI_AUTH="$([ -z "${REDIS_PASSWORD_FILE:-}" ] || tr -d '\r\n' < "$REDIS_PASSWORD_FILE")" \
+      redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]
+  }
   wait_for "redis" 60 redis_ready
   say "redis up on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
 }

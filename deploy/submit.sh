@@ -6,8 +6,9 @@
 #   deploy/submit.sh                                   # local stack (deploy/stack.sh up)
 #   deploy/submit.sh --windowSize=60s --allowedLateness=10m
 #   FLINK_REST=flink.example.com:8081 deploy/submit.sh --bootstrapServers=kafka:9092 \
-#     --kafkaProperties=security.protocol=SASL_SSL,sasl.mechanism=PLAIN,sasl.jaas.config=... \
-#     --redisHost=redis.example.com --redisPassword=...
+#     --kafkaPropertiesFile=/etc/ctrstream/kafka-client.properties \
+#     --redisHost=redis.example.com --redisPasswordFile=/run/secrets/redis-password
+#   (secrets live in files, never in flags: flags show in ps, the Flink UI and logs)
 #   deploy/submit.sh --fromSavepoint=PATH <the job's flags>   # go on from a savepoint (deploy/stop.sh --savepoint)
 #
 # --fromSavepoint=PATH and --allowNonRestoredState are this script's (Flink's `run -s PATH` and `-n`),

@@ -45,11 +45,34 @@ public class LocalStack extends ExternalResource {
 
   final Path root = Paths.get(System.getProperty("ctrstream.root", "..")).toAbsolutePath().normalize();
   final Path runDir = root.resolve("e2e/target/stack");
+  /** Where the Redis password is kept when Redis requires one (mode 600). */
+  final Path redisPasswordFile = runDir.resolve("redis-password");
   private final HttpClient http = HttpClient.newHttpClient();
+  private final String redisPassword;
+
+  /** The stack with a Redis that takes any client. */
+  public LocalStack() {
+    this(null);
+  }
+
+  private LocalStack(String redisPassword) {
+    this.redisPassword = redisPassword;
+  }
+
+  /** The stack with a Redis that requires {@code password} (from {@link #redisPasswordFile}). */
+  static LocalStack withRedisPassword(String password) {
+    return new LocalStack(password);
+  }
 
   @Override
   protected void before() throws Throwable {
     Files.createDirectories(runDir);
+    Files.deleteIfExists(redisPasswordFile);
+    if (redisPassword != null) {
+      Files.createFile(redisPasswordFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(redisPasswordFile, redisPassword + "\n");
+    }
     script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", "1");
   }
 
@@ -72,6 +95,9 @@ public class LocalStack extends ExternalResource {
     env.put("FLINK_RPC_PORT", "16123");
     env.put("FLINK_REST", "localhost:" + REST_PORT);
     env.put("CHECKPOINT_INTERVAL_MS", "2000");
+    if (redisPassword != null) {
+      env.put("REDIS_PASSWORD_FILE", redisPasswordFile.toString());
+    }
     return env;
   }
 
@@ -231,7 +257,23 @@ public class LocalStack extends ExternalResource {
   }
 
   Jedis redis() {
-    return new Jedis("127.0.0.1", REDIS_PORT);
+    Jedis jedis = new Jedis("127.0.0.1", REDIS_PORT);
+    if (redisPassword != null) {
+      jedis.auth(redisPassword);
+    }
+    return jedis;
+  }
+
+  /** A REST API answer's body as text. */
+  String restBody(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(rest(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   void createTopics(String... names) throws Exception {
@@ -289,12 +331,8 @@ public class LocalStack extends ExternalResource {
 
   private JsonNode get(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest(path)).build(), HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(r.body());
+      return JSON.readTree(restBody(path));
     } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

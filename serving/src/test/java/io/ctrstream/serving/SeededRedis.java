@@ -98,7 +98,7 @@ public final class SeededRedis extends RedisServer {
   }
 
   private void seed() {
-    RedisConnection redis = new RedisConnection("127.0.0.1", port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
+    RedisConnection redis = new RedisConnection("127.0.0.1", port(), null, new RedisKeys("ctr"), Duration.standardDays(7));
     Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
     List<CtrResult> fixed = new java.util.ArrayList<>(RESULTS);
     fixed.addAll(DEVICE_RESULTS);

@@ -6,13 +6,20 @@ import io.ctrstream.pipeline.io.RedisKeys;
 import io.ctrstream.pipeline.alerts.AlertSettings;
 import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.CtrResult;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link CtrOptions} checked and converted once, at start-up: typed durations and settings that the
@@ -58,6 +65,7 @@ public record CtrConfig(
     AlertSettings alerts,
     String alertsTopic,
     String resultsTopic) {
+  private static final Logger LOG = LoggerFactory.getLogger(CtrConfig.class);
 
   /**
    * Sliding trend windows.
@@ -99,7 +107,7 @@ public record CtrConfig(
     Duration ttl = Durations.parsePositive("resultTtl", o.getResultTtl());
     RedisConnection redis =
         sink.equals("redis")
-            ? new RedisConnection(o.getRedisHost(), o.getRedisPort(), o.getRedisPassword(),
+            ? new RedisConnection(o.getRedisHost(), o.getRedisPort(), redisPasswordFile(o),
                 new RedisKeys(o.getRedisKeyPrefix()), ttl)
             : null;
     KafkaSettings kafka =
@@ -109,7 +117,7 @@ public record CtrConfig(
             o.getClicksTopic(),
             o.getDeadLetterTopic(),
             o.getGroupId(),
-            properties("kafkaProperties", o.getKafkaProperties()));
+            kafkaProperties(o));
     return new CtrConfig(
         source,
         o.getImpressionsFile(),
@@ -211,6 +219,51 @@ public record CtrConfig(
   }
 
   /** Parses {@code k=v,k=v}; an entry without {@code =} is an error naming the flag. */
+  /** The Redis password file, or {@code null}; a password given as a flag is refused. */
+  static String redisPasswordFile(CtrOptions o) {
+    if (o.getRedisPassword() != null && !o.getRedisPassword().isEmpty()) {
+      throw new InvalidFlagException("redisPassword", "******",
+          "passwords are not taken as flags (ps, the Flink UI and logs show flags): use --redisPasswordFile=PATH "
+              + "or the TaskManagers' environment variable CTR_REDIS_PASSWORD");
+    }
+    String file = blankToNull(o.getRedisPasswordFile());
+    if (file != null && !Files.isReadable(Paths.get(file))) {
+      // read on the TaskManagers; here only checked where it can be (the same host when run locally)
+      LOG.warn("ctrstream: --redisPasswordFile {} is not readable here; each TaskManager reads it when it connects", file);
+    }
+    return file;
+  }
+
+  /**
+   * The Kafka client properties: {@code --kafkaPropertiesFile} (read here, where the job is
+   * submitted), then {@code --kafkaProperties} on top.
+   *
+   * @throws InvalidFlagException if the file cannot be read, or {@code --kafkaProperties} carries a
+   *     secret ({@code sasl.jaas.config} or a key with {@code password} in it)
+   */
+  static Map<String, String> kafkaProperties(CtrOptions o) {
+    Map<String, String> props = new LinkedHashMap<>();
+    String file = blankToNull(o.getKafkaPropertiesFile());
+    if (file != null) {
+      Properties fromFile = new Properties();
+      try (Reader in = Files.newBufferedReader(Paths.get(file))) {
+        fromFile.load(in);
+      } catch (IOException e) {
+        throw new InvalidFlagException("kafkaPropertiesFile", file, "cannot be read: " + e);
+      }
+      fromFile.stringPropertyNames().stream().sorted().forEach(k -> props.put(k, fromFile.getProperty(k).trim()));
+    }
+    Map<String, String> flags = properties("kafkaProperties", o.getKafkaProperties());
+    for (String key : flags.keySet()) {
+      if (KafkaSettings.isSecret(key)) {
+        throw new InvalidFlagException("kafkaProperties", key + "=******",
+            key + " carries a secret, which flags show to ps, the Flink UI and logs: put it in --kafkaPropertiesFile");
+      }
+    }
+    props.putAll(flags);
+    return props;
+  }
+
   static Map<String, String> properties(String flag, String value) {
     Map<String, String> props = new LinkedHashMap<>();
     if (value == null || value.isBlank()) {

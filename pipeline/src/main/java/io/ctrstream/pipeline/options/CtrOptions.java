@@ -61,11 +61,20 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
   void setGroupId(String value);
 
   @Description("Further Kafka client properties, comma-separated key=value, e.g. "
-      + "security.protocol=SASL_SSL,sasl.mechanism=PLAIN (for consumer and producer).")
+      + "security.protocol=SASL_SSL,sasl.mechanism=PLAIN (for consumer and producer). No secrets: "
+      + "sasl.jaas.config and *password* keys belong in --kafkaPropertiesFile.")
   @Default.String("")
   String getKafkaProperties();
 
   void setKafkaProperties(String value);
+
+  @Description("A Kafka client properties file (java.util.Properties format), read where the job is "
+      + "submitted, for settings that carry secrets (sasl.jaas.config, ssl.*.password); --kafkaProperties "
+      + "adds to it and wins on a conflict.")
+  @Default.String("")
+  String getKafkaPropertiesFile();
+
+  void setKafkaPropertiesFile(String value);
 
   @Description("How far behind the newest ts of a Kafka partition an event may arrive and still be on time.")
   @Default.String("5s")
@@ -123,11 +132,20 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setRedisPort(int value);
 
-  @Description("Redis password (AUTH); empty for none.")
+  @Description("Not accepted: a password given as a flag shows in ps, the Flink UI and logs. Use "
+      + "--redisPasswordFile or the TaskManagers' environment variable CTR_REDIS_PASSWORD.")
   @Default.String("")
   String getRedisPassword();
 
   void setRedisPassword(String value);
+
+  @Description("File holding the Redis password (AUTH), read by each TaskManager when it connects, so the "
+      + "password never enters the job's flags or graph; it must exist on every TaskManager host. Without it "
+      + "the TaskManagers' environment variable CTR_REDIS_PASSWORD is used, if set.")
+  @Default.String("")
+  String getRedisPasswordFile();
+
+  void setRedisPasswordFile(String value);
 
   @Description("Prefix of every Redis key ctrstream writes.")
   @Default.String("ctr")

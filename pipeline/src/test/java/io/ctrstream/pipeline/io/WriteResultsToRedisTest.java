@@ -40,7 +40,7 @@ public class WriteResultsToRedisTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private RedisConnection redis() {
-    return new RedisConnection("127.0.0.1", REDIS.port(), "", new RedisKeys("ctr"), Duration.standardDays(7));
+    return new RedisConnection("127.0.0.1", REDIS.port(), null, new RedisKeys("ctr"), Duration.standardDays(7));
   }
 
   @Before

@@ -5,12 +5,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertThrows;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class CtrConfigTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
   private static CtrConfig parse(String... args) {
     PipelineOptionsFactory.register(CtrOptions.class);
     return CtrConfig.from(PipelineOptionsFactory.fromArgs(args).as(CtrOptions.class));
@@ -61,5 +70,39 @@ public class CtrConfigTest {
     assertThat(error("--redisPort=70000"), equalTo("--redisPort=70000: expected a port from 1 to 65535"));
     assertThat(error("--kafkaProperties=acks"),
         equalTo("--kafkaProperties=acks: expected key=value[,key=value...], got 'acks'"));
+  }
+
+  @Test
+  public void secretsAreNotTakenAsFlagsAndNotEchoed() {
+    String redis = error("--redisPassword=hunter2");
+    assertThat(redis, containsString("--redisPassword=******: passwords are not taken as flags"));
+    assertThat(redis, containsString("--redisPasswordFile"));
+    assertThat(redis, not(containsString("hunter2")));
+    String kafka = error("--kafkaProperties=security.protocol=SASL_SSL,sasl.jaas.config=x required password=\"hunter2\";");
+    assertThat(kafka, containsString("--kafkaProperties=sasl.jaas.config=******: sasl.jaas.config carries a secret"));
+    assertThat(kafka, not(containsString("hunter2")));
+    assertThat(error("--kafkaProperties=ssl.key.password=hunter2"), not(containsString("hunter2")));
+  }
+
+  @Test
+  public void theRedisPasswordFileIsOnlyAPath() {
+    CtrConfig c = parse("--redisPasswordFile=/run/secrets/redis");
+    assertThat(c.redis().passwordFile(), equalTo("/run/secrets/redis"));
+    assertThat(c.redis().toString(), not(containsString("hunter2")));
+    assertThat(parse().redis().passwordFile(), nullValue());
+  }
+
+  @Test
+  public void kafkaSecretsComeFromAPropertiesFileAndFlagsAddToIt() throws Exception {
+    Path file = tmp.newFile("kafka.properties").toPath();
+    Files.writeString(file, "# client secrets\nsecurity.protocol=SASL_SSL\n"
+        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";\n");
+    CtrConfig c = parse("--kafkaPropertiesFile=" + file, "--kafkaProperties=security.protocol=SASL_PLAINTEXT,sasl.mechanism=PLAIN");
+    assertThat(c.kafka().clientProperties(), equalTo(Map.of(
+        "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";")));
+    assertThat(c.kafka().toString(), containsString("sasl.jaas.config=******"));
+    assertThat(c.kafka().toString(), not(containsString("hunter2")));
+    assertThat(error("--kafkaPropertiesFile=/no/such/file"), containsString("--kafkaPropertiesFile=/no/such/file: cannot be read"));
   }
 }

@@ -2,10 +2,15 @@ package io.ctrstream.serving.cli;
 
 import io.ctrstream.serving.store.RedisAddress;
 import io.ctrstream.serving.store.ResultStore;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Where the results are: the options every {@code ctr} command shares. */
 final class RedisOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
   @Option(names = "--redis-host", defaultValue = "${env:CTR_REDIS_HOST:-localhost}",
       description = "Redis host (env CTR_REDIS_HOST; default: ${DEFAULT-VALUE}).")
   String host;
@@ -15,14 +20,33 @@ final class RedisOptions {
   int port;
 
   @Option(names = "--redis-password", defaultValue = "${env:CTR_REDIS_PASSWORD}",
-      description = "Redis password (env CTR_REDIS_PASSWORD; default: none).")
+      description = "Redis password (env CTR_REDIS_PASSWORD; default: none). Prefer the environment "
+          + "variable or --redis-password-file: a flag shows in ps.")
   String password;
+
+  @Option(names = "--redis-password-file", paramLabel = "FILE",
+      description = "A file holding the Redis password; wins over --redis-password.")
+  java.nio.file.Path passwordFile;
 
   @Option(names = "--prefix", defaultValue = "${env:CTR_REDIS_PREFIX:-ctr}",
       description = "Key prefix the job wrote under, its --redisKeyPrefix (env CTR_REDIS_PREFIX; default: ${DEFAULT-VALUE}).")
   String prefix;
 
+  /**
+   * Connects the result store.
+   *
+   * @throws ParameterException naming {@code --redis-password-file} if it cannot be read
+   */
   ResultStore open() {
-    return new ResultStore(new RedisAddress(host, port, password, prefix));
+    String secret = password;
+    if (passwordFile != null) {
+      try {
+        secret = java.nio.file.Files.readString(passwordFile).strip();
+      } catch (java.io.IOException e) {
+        throw new ParameterException(mixee.commandLine(),
+            "--redis-password-file=" + passwordFile + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return new ResultStore(new RedisAddress(host, port, secret, prefix));
   }
 }

@@ -245,4 +245,17 @@ public class CtrCliTest {
     assertThat(order.err(), startsWith("--from must be before --to"));
     assertThat(ctr("bogus").status(), equalTo(2));
   }
+
+  @Test
+  public void aPasswordFileIsReadAndAnUnreadableOneIsAUsageError() throws Exception {
+    // the seeded Redis takes any client: AUTH with a password it does not have fails, so the file was read
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("redis-password", "");
+    java.nio.file.Files.writeString(file, "not-the-password\n");
+    Run wrong = ctr("latest", "--redis-password-file=" + file);
+    assertThat(wrong.status(), equalTo(CtrCli.EXIT_UNAVAILABLE));
+    Run missing = ctr("latest", "--redis-password-file=/no/such/file");
+    assertThat(missing.status(), equalTo(2));
+    assertThat(missing.err(), startsWith("--redis-password-file=/no/such/file: cannot be read (NoSuchFileException)"));
+    java.nio.file.Files.delete(file);
+  }
 }
