@@ -69,17 +69,18 @@ public class AlertsEndToEndIT {
     assertThat(ProducerCli.execute("generate", "--bootstrap-servers=" + LocalStack.BOOTSTRAP,
         "--impressions-topic=" + impressions, "--clicks-topic=" + clicks, "--progress-interval=60",
         "--seed=7", "--max-speed", "--rate=200", "--campaigns=5", "--ctr=0.1", "--click-delay-max=10s",
-        "--phase=c1:normal=2m,low=1m,high=1m,normal=2m", "--duration=6m", "--start=" + start), equalTo(0));
+        "--phase=c1:normal=2m,low=1m,high=1m,normal=2m", "--duration=6m", "--start=" + start,
+        "--close-windows-after=1d"), equalTo(0));
     jobId = STACK.submit(id, "--impressionsTopic=" + impressions, "--clicksTopic=" + clicks,
         "--deadLetterTopic=dead-letters-" + id, "--groupId=" + id, "--redisKeyPrefix=" + prefix,
         "--windowSize=30s", "--attributionWindow=10s", "--alertsTopic=" + alerts, "--resultsTopic=" + results, "--alertCooldown=90s",
         "--minImpressions=" + MIN_IMPRESSIONS, "--alertSignificance=" + SIGNIFICANCE, "--breakdowns=device");
 
-    // judge the windows up to 4:30, whose complete panes the later events' watermark brings
-    long lastJudged = start + 270_000;
-    Await.until("every campaign's windows up to 4:30 complete in Redis", Duration.ofMinutes(4), () -> {
+    // judge every window: the closing heartbeat (--close-windows-after) brings all 12 complete panes
+    long lastJudged = start + 330_000;
+    Await.until("every campaign's 12 windows complete in Redis", Duration.ofMinutes(4), () -> {
       Map<String, List<Map<String, String>>> complete = completeWindows(prefix, lastJudged);
-      return complete.size() == 5 && complete.values().stream().allMatch(w -> w.size() == 10);
+      return complete.size() == 5 && complete.values().stream().allMatch(w -> w.size() == 12);
     });
     Map<String, List<Map<String, String>>> windows = completeWindows(prefix, lastJudged);
     List<Expected> expected = recompute(windows);

@@ -98,8 +98,11 @@ final class GenerateCommand implements Callable<Integer> {
           + "With --max-speed, a past start sends a finished stretch of event time at once, e.g. for a test.")
   String startTime;
 
+  @Mixin CloseWindows closeWindows;
+
   @Override
   public Integer call() {
+    closeWindows.offsetMillis(); // a malformed duration is a usage error before anything is sent
     SyntheticStream.Settings settings = settings();
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
@@ -110,6 +113,7 @@ final class GenerateCommand implements Callable<Integer> {
       Progress progress = new Progress("generate", publisher,
           () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()), kafka.progressSeconds, spec.commandLine().getOut());
       Stopper stopper = Stopper.onCtrlC();
+      long newestTs = Long.MIN_VALUE;
       try (progress) {
         while (!stopper.stopped() && stream.impressions() < limitCount && stream.nextImpressionTs() - start < limitMillis) {
           if (!maxSpeed) {
@@ -119,9 +123,12 @@ final class GenerateCommand implements Callable<Integer> {
               LockSupport.parkNanos(wait);
             }
           }
-          send(publisher, progress, stream.next());
+          newestTs = Math.max(newestTs, send(publisher, progress, stream.next()));
         }
-        send(publisher, progress, stream.drain());
+        newestTs = Math.max(newestTs, send(publisher, progress, stream.drain()));
+        if (!stopper.stopped()) {
+          closeWindows.sendIfAsked(publisher, newestTs, "generate", spec.commandLine().getOut());
+        }
         publisher.flush();
         progress.printFinal();
       } finally {
@@ -131,11 +138,15 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  private static void send(EventPublisher publisher, Progress progress, List<Event> events) {
+  /** Sends the events; returns the newest event time among them ({@code Long.MIN_VALUE} for none). */
+  private static long send(EventPublisher publisher, Progress progress, List<Event> events) {
+    long newest = Long.MIN_VALUE;
     for (Event e : events) {
       publisher.send(e.stream(), e.key(), e.json());
       progress.sent();
+      newest = Math.max(newest, e.ts());
     }
+    return newest;
   }
 
   private SyntheticStream.Settings settings() {

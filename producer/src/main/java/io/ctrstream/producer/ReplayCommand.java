@@ -47,21 +47,11 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--rebase-time", description = "Shift event times so that the first event is now (and compress them by --speedup), for live demos.")
   boolean rebaseTime;
 
-  @Option(names = "--close-windows-after", paramLabel = "DURATION",
-      description = "After the last event, send a watermark heartbeat to every partition with ts = last ts + DURATION"
-          + " (e.g. 1d), so that a running job closes every window of the replay.")
-  String closeWindowsAfter;
+  @Mixin CloseWindows closeWindows;
 
   @Override
   public Integer call() throws Exception {
-    long heartbeatOffset = -1;
-    if (closeWindowsAfter != null) {
-      try {
-        heartbeatOffset = PhaseScript.duration(closeWindowsAfter).toMillis();
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--close-windows-after: " + e.getMessage());
-      }
-    }
+    closeWindows.offsetMillis(); // a malformed duration is a usage error before anything is sent
     for (Path file : new Path[] {impressions, clicks}) {
       if (!Files.isReadable(file)) {
         throw new ParameterException(spec.commandLine(), "cannot read " + file);
@@ -104,9 +94,8 @@ final class ReplayCommand implements Callable<Integer> {
           position[0] = ts;
           next.advance();
         }
-        if (heartbeatOffset >= 0 && lastTs != Long.MIN_VALUE && !stopper.stopped()) {
-          publisher.sendHeartbeats(lastTs + heartbeatOffset);
-          spec.commandLine().getOut().println("replay: sent watermark heartbeats at " + Instant.ofEpochMilli(lastTs + heartbeatOffset));
+        if (!stopper.stopped()) {
+          closeWindows.sendIfAsked(publisher, lastTs, "replay", spec.commandLine().getOut());
         }
         publisher.flush();
         progress.printFinal();

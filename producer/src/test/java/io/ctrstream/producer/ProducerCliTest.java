@@ -35,6 +35,13 @@ public class ProducerCliTest {
     r = run("generate", "--start", "yesterday");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not 'yesterday'"));
+    // before anything is read or sent
+    r = run("generate", "--close-windows-after", "soon", "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("--close-windows-after: "));
+    r = run("replay", "--close-windows-after", "soon", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
+    assertThat(r[0], equalTo("2"));
+    assertThat(r[1], containsString("--close-windows-after: "));
     r = run("replay", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("cannot read /nonexistent.jsonl"));
