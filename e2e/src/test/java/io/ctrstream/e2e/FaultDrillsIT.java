@@ -174,6 +174,53 @@ public class FaultDrillsIT {
     }
   }
 
+  /**
+   * 10,000 bad records of 11 kinds sent into both topics while the sample is replayed at full speed:
+   * every one ends in the dead-letter topic with its reason, the counter says 10,000, the job never
+   * fails, and the good records still give the exact numbers.
+   */
+  @Test
+  public void avazuSurvivesAMalformedFlood() throws Exception {
+    // topics that take a 1 MiB record, as a producer with a raised limit may send one
+    Drill drill = Drill.start(this, "avazu-malformed", AVAZU_WINDOW, AVAZU_ATTRIBUTION, Map.of("max.message.bytes", "4194304"));
+    List<BadRecord> bad = BadRecord.flood(10_000, new java.util.Random(7));
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix());
+        org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+            Map.of("bootstrap.servers", LocalStack.BOOTSTRAP, "max.request.size", "4194304", "enable.idempotence", "true"),
+            new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 0);
+      for (int i = 0; i < bad.size(); i++) {
+        String topic = i % 2 == 0 ? drill.run.impressions() : drill.run.clicks();
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, bad.get(i).payload()));
+      }
+      producer.flush();
+      replay.get();
+      Map<String, Integer> expected = new java.util.TreeMap<>();
+      for (BadRecord b : bad) {
+        expected.merge(b.kind() + " " + b.reason(), 1, Integer::sum);
+      }
+      Map<String, Integer> byKind = new java.util.TreeMap<>();
+      List<ConsumerRecord<String, String>> letters = STACK.read(drill.run.deadLetters(), bad.size(), Duration.ofMinutes(3));
+      ObjectMapper json = new ObjectMapper();
+      for (ConsumerRecord<String, String> r : letters) {
+        JsonNode letter = json.readTree(r.value());
+        byKind.merge(BadRecord.kindOf(letter.path("payload").asText()) + " " + letter.path("reason").asText(), 1, Integer::sum);
+      }
+      // Flink's REST API serves metrics from a cache refreshed every second or so: wait for the value
+      long[] counter = {-1};
+      try {
+        Await.until("counter dead_letters = " + bad.size(), Duration.ofMinutes(1),
+            () -> (counter[0] = STACK.counter(jobId, "dead_letters")) == bad.size());
+      } catch (AssertionError e) {
+        throw new AssertionError("counter dead_letters: expected " + bad.size() + " but was " + counter[0], e);
+      }
+      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "10,000 bad records of 11 kinds in a full-speed replay",
+          "dead letters " + letters.size() + " " + byKind + ", counter dead_letters " + counter[0]);
+      assertThat(byKind, equalTo(expected));
+      assertThat("failures", STACK.failures(jobId), empty());
+    }
+  }
+
   /** The injected outage's length: what the drill injects, not a wait for a condition. */
   private static void outage(Duration length) throws InterruptedException {
     Thread.sleep(length.toMillis());
@@ -199,8 +246,13 @@ public class FaultDrillsIT {
 
     /** Creates the topics and submits the job; returns when it has completed its first checkpoint. */
     static Drill start(FaultDrillsIT test, String name, Duration window, Duration attribution) throws Exception {
+      return start(test, name, window, attribution, Map.of());
+    }
+
+    static Drill start(FaultDrillsIT test, String name, Duration window, Duration attribution,
+        Map<String, String> topicConfigs) throws Exception {
       Drill drill = new Drill(test, JobRun.named(name), window, attribution);
-      STACK.createTopics(drill.run.impressions(), drill.run.clicks(), drill.run.deadLetters(), drill.resultsTopic);
+      STACK.createTopics(topicConfigs, drill.run.impressions(), drill.run.clicks(), drill.run.deadLetters(), drill.resultsTopic);
       test.jobId = STACK.submit(drill.run.name(), drill.jobFlags());
       Await.until("first checkpoint", Duration.ofMinutes(1), () -> STACK.completedCheckpoints(test.jobId) >= 1);
       return drill;
@@ -214,6 +266,7 @@ public class FaultDrillsIT {
       return run.jobFlags(flags.toArray(String[]::new));
     }
 
+    /** Replays the sample at {@code rate} events/s (0: as fast as the broker takes them). */
     CompletableFuture<String> replay(Path imp, Path clk, int rate) {
       return CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=" + rate));
     }

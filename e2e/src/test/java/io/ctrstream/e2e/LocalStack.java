@@ -277,10 +277,15 @@ public class LocalStack extends ExternalResource {
   }
 
   void createTopics(String... names) throws Exception {
+    createTopics(Map.of(), names);
+  }
+
+  /** Creates topics of 3 partitions with the given topic configs (e.g. {@code max.message.bytes}). */
+  void createTopics(Map<String, String> configs, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : names) {
-        topics.add(new NewTopic(name, 3, (short) 1));
+        topics.add(new NewTopic(name, 3, (short) 1).configs(configs));
       }
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
       // created on the controller is not yet served by the broker: wait until every partition has a leader

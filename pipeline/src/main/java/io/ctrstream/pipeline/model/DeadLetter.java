@@ -13,13 +13,43 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 /**
  * An input record that could not be turned into an event, kept with everything needed to replay it.
  *
+ * <p>Bounded, so that one huge bad record cannot stop the job: a dead letter must fit in a Kafka
+ * record (1 MiB by default), and a 1 MiB input record with a bad 1 MiB value made a 2 MiB dead
+ * letter that failed the dead-letter writer on every restart. The detail keeps its first {@value
+ * #MAX_DETAIL} characters; the payload its first {@value #MAX_PAYLOAD} characters (at most 600 KB
+ * as JSON, even if every character needs a {@code \}{@code uXXXX} escape), and the detail then says
+ * how long the record was.
+ *
  * @param source where the record came from: the Kafka topic or the input file
  * @param reason why it was rejected
  * @param detail a human-readable explanation, e.g. the JSON parser's message or the bad value
- * @param payload the raw record exactly as read (UTF-8)
+ * @param payload the raw record as read (decoded as UTF-8: bytes that are not UTF-8 become U+FFFD)
  */
 @DefaultCoder(DeadLetter.DeadLetterCoder.class)
 public record DeadLetter(String source, Reason reason, String detail, String payload) {
+  /** The most characters of the explanation a dead letter keeps. */
+  public static final int MAX_DETAIL = 1_000;
+  /** The most characters of the raw record a dead letter keeps. */
+  public static final int MAX_PAYLOAD = 100_000;
+
+  /**
+   * Cuts the detail and the payload to their bounds; a cut payload is noted at the end of the
+   * detail, which stays within {@link #MAX_DETAIL} (so decoding a dead letter cuts nothing again).
+   */
+  public DeadLetter {
+    String note = "";
+    if (payload != null && payload.length() > MAX_PAYLOAD) {
+      note = " [payload cut to its first " + MAX_PAYLOAD + " of " + payload.length() + " characters]";
+      payload = payload.substring(0, MAX_PAYLOAD);
+    }
+    if (detail == null) {
+      detail = "";
+    }
+    if (detail.length() + note.length() > MAX_DETAIL) {
+      detail = detail.substring(0, MAX_DETAIL - note.length() - 1) + "…";
+    }
+    detail = detail + note;
+  }
 
   /** Why a record went to the dead letters; each reason has its own Beam counter. */
   public enum Reason {
