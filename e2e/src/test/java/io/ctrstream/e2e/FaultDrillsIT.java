@@ -3,7 +3,6 @@ package io.ctrstream.e2e;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +40,12 @@ public class FaultDrillsIT {
   private static final Duration AVAZU_WINDOW = Duration.ofSeconds(60);
   private static final Duration AVAZU_ATTRIBUTION = Duration.ofSeconds(15);
 
-  private String jobId;
+  private Drill drill;
 
   @After
   public void cancelJob() throws Exception {
-    if (jobId != null && "RUNNING".equals(STACK.jobState(jobId))) {
-      STACK.cancel(jobId);
+    if (drill != null) {
+      drill.cancel();
     }
   }
 
@@ -67,25 +65,19 @@ public class FaultDrillsIT {
    */
   private void threeTaskManagerKills(String name, Path imp, Path clk, Duration window, Duration attribution, int rate)
       throws Exception {
-    Drill drill = Drill.start(this, name, window, attribution);
+    drill = Drill.start(STACK, name, window, attribution);
     long[] recoveryMillis = new long[3];
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
       CompletableFuture<String> replay = drill.replay(imp, clk, rate);
       for (int kill = 1; kill <= 3; kill++) {
         drill.awaitCheckpointWithMoreCounted("kill " + kill);
         assertThat("the replay is still running at kill " + kill, replay.isDone(), equalTo(false));
-        long restartsBefore = STACK.restarts(jobId);
-        long killed = System.nanoTime();
-        STACK.killTaskManager(1);
-        STACK.startTaskManager(1);
-        Await.until("a restart after kill " + kill, Duration.ofMinutes(2), () -> STACK.restarts(jobId) > restartsBefore);
-        Await.until("every task running again", Duration.ofMinutes(2), () -> STACK.allTasksRunning(jobId));
-        recoveryMillis[kill - 1] = (System.nanoTime() - killed) / 1_000_000;
+        recoveryMillis[kill - 1] = drill.killTaskManagerAndAwaitRecovery(1);
       }
       replay.get(); // rethrows the replay's failure, with its output
       drill.finish(imp, clk, latest, "TaskManager kill -9 x3, restarted at once",
           "kill to every task running: " + Arrays.toString(recoveryMillis) + " ms");
-      assertThat(STACK.restarts(jobId), greaterThanOrEqualTo(3L));
+      assertThat(STACK.restarts(drill.jobId), greaterThanOrEqualTo(3L));
     }
   }
 
@@ -95,11 +87,11 @@ public class FaultDrillsIT {
    */
   @Test
   public void avazuSurvivesAKafkaBrokerRestart() throws Exception {
-    Drill drill = Drill.start(this, "avazu-kafka", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    drill = Drill.start(STACK, "avazu-kafka", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
       CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the broker stop");
-      int failuresBefore = STACK.failures(jobId).size();
+      int failuresBefore = STACK.failures(drill.jobId).size();
       STACK.stopService("kafka");
       outage(Duration.ofSeconds(20));
       assertThat("the replay is still running when the broker comes back", replay.isDone(), equalTo(false));
@@ -112,7 +104,7 @@ public class FaultDrillsIT {
       replay.get();
       drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
           "broker start to new results in Redis: " + recovery + " ms; failures "
-              + (STACK.failures(jobId).size() - failuresBefore));
+              + (STACK.failures(drill.jobId).size() - failuresBefore));
     }
   }
 
@@ -124,11 +116,11 @@ public class FaultDrillsIT {
    */
   @Test
   public void avazuSurvivesARedisOutage() throws Exception {
-    Drill drill = Drill.start(this, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    drill = Drill.start(STACK, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
       CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 100);
       drill.awaitCheckpointWithMoreCounted("the Redis stop");
-      int failuresBefore = STACK.failures(jobId).size();
+      int failuresBefore = STACK.failures(drill.jobId).size();
       long windowsBefore = drill.redis.windowCount();
       STACK.stopService("redis");
       outage(Duration.ofSeconds(30));
@@ -139,7 +131,7 @@ public class FaultDrillsIT {
           () -> drill.redis.windowCount() > windowsBefore);
       long recovery = (System.nanoTime() - started) / 1_000_000;
       replay.get();
-      List<String> failures = STACK.failures(jobId);
+      List<String> failures = STACK.failures(drill.jobId);
       List<String> causes = failures.subList(failuresBefore, failures.size());
       drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Redis stopped 30 s, restarted from its AOF",
           "Redis start to new results in Redis: " + recovery + " ms; failures " + causes.size() + ", causes "
@@ -158,15 +150,15 @@ public class FaultDrillsIT {
    */
   @Test
   public void avazuSurvivesAnUpgradeFromASavepoint() throws Exception {
-    Drill drill = Drill.start(this, "avazu-savepoint", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    drill = Drill.start(STACK, "avazu-savepoint", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
       CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the savepoint");
       long stopped = System.nanoTime();
-      String savepoint = STACK.stopWithSavepoint(jobId);
-      assertThat(STACK.jobState(jobId), equalTo("FINISHED"));
+      String savepoint = STACK.stopWithSavepoint(drill.jobId);
+      assertThat(STACK.jobState(drill.jobId), equalTo("FINISHED"));
       assertThat("the replay is still running when the job stops", replay.isDone(), equalTo(false));
-      jobId = STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
+      drill.jobId = STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
       long recovery = (System.nanoTime() - stopped) / 1_000_000;
       replay.get();
       drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "stop with savepoint, same jar submitted from it",
@@ -182,7 +174,7 @@ public class FaultDrillsIT {
   @Test
   public void avazuSurvivesAMalformedFlood() throws Exception {
     // topics that take a 1 MiB record, as a producer with a raised limit may send one
-    Drill drill = Drill.start(this, "avazu-malformed", AVAZU_WINDOW, AVAZU_ATTRIBUTION, Map.of("max.message.bytes", "4194304"));
+    drill = Drill.start(STACK, "avazu-malformed", AVAZU_WINDOW, AVAZU_ATTRIBUTION, Map.of("max.message.bytes", "4194304"));
     List<BadRecord> bad = BadRecord.flood(10_000, new java.util.Random(7));
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix());
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
@@ -210,114 +202,19 @@ public class FaultDrillsIT {
       long[] counter = {-1};
       try {
         Await.until("counter dead_letters = " + bad.size(), Duration.ofMinutes(1),
-            () -> (counter[0] = STACK.counter(jobId, "dead_letters")) == bad.size());
+            () -> (counter[0] = STACK.counter(drill.jobId, "dead_letters")) == bad.size());
       } catch (AssertionError e) {
         throw new AssertionError("counter dead_letters: expected " + bad.size() + " but was " + counter[0], e);
       }
       drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "10,000 bad records of 11 kinds in a full-speed replay",
           "dead letters " + letters.size() + " " + byKind + ", counter dead_letters " + counter[0]);
       assertThat(byKind, equalTo(expected));
-      assertThat("failures", STACK.failures(jobId), empty());
+      assertThat("failures", STACK.failures(drill.jobId), empty());
     }
   }
 
   /** The injected outage's length: what the drill injects, not a wait for a condition. */
   private static void outage(Duration length) throws InterruptedException {
     Thread.sleep(length.toMillis());
-  }
-
-  /** One drill's job: its topics, its Redis windows, its replay and its final check. */
-  private static final class Drill {
-    final JobRun run;
-    final RedisResults redis;
-    final String resultsTopic;
-    final Duration window;
-    final Duration attribution;
-    private final FaultDrillsIT test;
-
-    private Drill(FaultDrillsIT test, JobRun run, Duration window, Duration attribution) {
-      this.test = test;
-      this.run = run;
-      this.redis = new RedisResults(STACK, run.prefix());
-      this.resultsTopic = "ctr-results-" + run.name();
-      this.window = window;
-      this.attribution = attribution;
-    }
-
-    /** Creates the topics and submits the job; returns when it has completed its first checkpoint. */
-    static Drill start(FaultDrillsIT test, String name, Duration window, Duration attribution) throws Exception {
-      return start(test, name, window, attribution, Map.of());
-    }
-
-    static Drill start(FaultDrillsIT test, String name, Duration window, Duration attribution,
-        Map<String, String> topicConfigs) throws Exception {
-      Drill drill = new Drill(test, JobRun.named(name), window, attribution);
-      STACK.createTopics(topicConfigs, drill.run.impressions(), drill.run.clicks(), drill.run.deadLetters(), drill.resultsTopic);
-      test.jobId = STACK.submit(drill.run.name(), drill.jobFlags());
-      Await.until("first checkpoint", Duration.ofMinutes(1), () -> STACK.completedCheckpoints(test.jobId) >= 1);
-      return drill;
-    }
-
-    String[] jobFlags(String... more) {
-      List<String> flags = new ArrayList<>(List.of("--windowSize=" + window.getSeconds() + "s",
-          "--attributionWindow=" + attribution.getSeconds() + "s", "--idlePartitionTimeout=10m",
-          "--resultsTopic=" + resultsTopic));
-      flags.addAll(List.of(more));
-      return run.jobFlags(flags.toArray(String[]::new));
-    }
-
-    /** Replays the sample at {@code rate} events/s (0: as fast as the broker takes them). */
-    CompletableFuture<String> replay(Path imp, Path clk, int rate) {
-      return CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=" + rate));
-    }
-
-    /** Waits for a checkpoint completed with more windows in Redis than now: the failure then costs state. */
-    void awaitCheckpointWithMoreCounted(String before) {
-      long checkpoints = STACK.completedCheckpoints(test.jobId);
-      long windows = redis.windowCount();
-      Await.until(before + ": a checkpoint completed with more of the replay counted", Duration.ofMinutes(2),
-          () -> STACK.completedCheckpoints(test.jobId) > checkpoints && redis.windowCount() > windows);
-    }
-
-    /** Waits for every final window, prints the report line, asserts the exact numbers and no regression. */
-    void finish(Path imp, Path clk, LatestWatcher latest, String injected, String recovery) throws Exception {
-      ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());
-      redis.awaitFinal(ref, Duration.ofMinutes(3));
-      RedisResults.Tally tally = RedisResults.Tally.of(ref, redis.counts());
-      System.out.printf("drill %s: %s; numRestarts %d, failures in the job's exception history %d; %s; %s; "
-              + "ctr:latest read %d times, went backwards %d times%n", run.name(), injected, STACK.restarts(test.jobId),
-          STACK.failures(test.jobId).size(), recovery, tally, latest.reads(), latest.regressions().size());
-      if (tally.lost() + tally.countedTwice() > 0) {
-        printPaneHistory(ref);
-      }
-      redis.assertEquals(ref);
-      assertThat(latest.reads(), greaterThan(0L));
-      assertThat(latest.regressions(), empty());
-    }
-
-    /** Prints every pane the job emitted (the results topic) of the first windows Redis has wrong. */
-    private void printPaneHistory(ReferenceCtr ref) throws Exception {
-      Map<String, List<Long>> actual = redis.counts();
-      List<String> wrong = new ArrayList<>();
-      ref.counts.forEach((k, v) -> {
-        if (!v.equals(actual.get(k)) && wrong.size() < 5) {
-          wrong.add(k);
-        }
-      });
-      ObjectMapper json = new ObjectMapper();
-      List<ConsumerRecord<String, String>> panes = STACK.readUntil(resultsTopic, r -> false, Duration.ofSeconds(20));
-      for (String key : wrong) {
-        System.out.println("window " + key + ": expected " + ref.counts.get(key) + ", Redis " + actual.get(key) + "; panes:");
-        String campaign = key.substring(0, key.lastIndexOf('|'));
-        long start = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
-        for (ConsumerRecord<String, String> r : panes) {
-          JsonNode n = json.readTree(r.value());
-          if ("campaign".equals(n.path("dimension").asText()) && campaign.equals(n.path("key").asText())
-              && n.path("window_start").asLong() == start) {
-            System.out.println("  partition " + r.partition() + " offset " + r.offset() + ": " + r.value());
-          }
-        }
-      }
-    }
   }
 }

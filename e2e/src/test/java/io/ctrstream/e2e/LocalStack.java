@@ -31,7 +31,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The real local stack ({@code deploy/stack.sh}) on test-only ports, in {@code e2e/target/stack}:
- * Redis, a KRaft Kafka broker and a Flink session cluster with one TaskManager. Jobs are submitted
+ * Redis, a KRaft Kafka broker and a Flink session cluster with one TaskManager of 2 slots (or as
+ * {@link #withTaskManagers} says). Jobs are submitted
  * with {@code deploy/submit.sh}, exactly as a user does.
  */
 public class LocalStack extends ExternalResource {
@@ -49,19 +50,28 @@ public class LocalStack extends ExternalResource {
   final Path redisPasswordFile = runDir.resolve("redis-password");
   private final HttpClient http = HttpClient.newHttpClient();
   private final String redisPassword;
+  private final int taskManagers;
+  private final int slotsPerTaskManager;
 
-  /** The stack with a Redis that takes any client. */
+  /** The stack with one TaskManager of 2 slots and a Redis that takes any client. */
   public LocalStack() {
-    this(null);
+    this(null, 1, 2);
   }
 
-  private LocalStack(String redisPassword) {
+  private LocalStack(String redisPassword, int taskManagers, int slotsPerTaskManager) {
     this.redisPassword = redisPassword;
+    this.taskManagers = taskManagers;
+    this.slotsPerTaskManager = slotsPerTaskManager;
   }
 
   /** The stack with a Redis that requires {@code password} (from {@link #redisPasswordFile}). */
   static LocalStack withRedisPassword(String password) {
-    return new LocalStack(password);
+    return new LocalStack(password, 1, 2);
+  }
+
+  /** The stack with {@code n} TaskManagers of {@code slots} slots each. */
+  static LocalStack withTaskManagers(int n, int slots) {
+    return new LocalStack(null, n, slots);
   }
 
   @Override
@@ -73,7 +83,7 @@ public class LocalStack extends ExternalResource {
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(redisPasswordFile, redisPassword + "\n");
     }
-    script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", "1");
+    script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", Integer.toString(taskManagers));
   }
 
   @Override
@@ -95,6 +105,7 @@ public class LocalStack extends ExternalResource {
     env.put("FLINK_RPC_PORT", "16123");
     env.put("FLINK_REST", "localhost:" + REST_PORT);
     env.put("CHECKPOINT_INTERVAL_MS", "2000");
+    env.put("TASK_SLOTS", Integer.toString(slotsPerTaskManager));
     if (redisPassword != null) {
       env.put("REDIS_PASSWORD_FILE", redisPasswordFile.toString());
     }
@@ -186,6 +197,15 @@ public class LocalStack extends ExternalResource {
       }
     }
     return true;
+  }
+
+  /** The TaskManagers of the cluster with the slots each has free: {@code resource id -> free slots}. */
+  Map<String, Integer> freeSlots() {
+    Map<String, Integer> free = new java.util.TreeMap<>();
+    for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+      free.put(tm.path("id").asText(), tm.path("freeSlots").asInt());
+    }
+    return free;
   }
 
   /** Completed checkpoints of a job. */
