@@ -218,7 +218,6 @@ public record CtrConfig(
     }
   }
 
-  /** Parses {@code k=v,k=v}; an entry without {@code =} is an error naming the flag. */
   /** The Redis password file, or {@code null}; a password given as a flag is refused. */
   static String redisPasswordFile(CtrOptions o) {
     if (o.getRedisPassword() != null && !o.getRedisPassword().isEmpty()) {
@@ -264,6 +263,7 @@ public record CtrConfig(
     return props;
   }
 
+  /** Parses {@code k=v,k=v}; an entry without {@code =} is an error naming the flag. */
   static Map<String, String> properties(String flag, String value) {
     Map<String, String> props = new LinkedHashMap<>();
     if (value == null || value.isBlank()) {
