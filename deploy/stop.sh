@@ -15,7 +15,7 @@ savepoint=0 job=""
 for arg in "$@"; do
   case "$arg" in
     --savepoint) savepoint=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "stop: unknown option $arg (expected --savepoint [JOB_ID])" >&2; exit 2 ;;
     *) job=$arg ;;
   esac
@@ -24,7 +24,7 @@ say() { printf 'stop: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
-overview=$(curl -fsS --max-time 10 "$rest/jobs/overview") || die "no Flink REST API at $rest (is the cluster up? deploy/stack.sh up)"
+overview=$(curl -fs --max-time 10 "$rest/jobs/overview") || die "no Flink REST API at $rest (is the cluster up? deploy/stack.sh up)"
 if [ -z "$job" ]; then
   running=$(echo "$overview" | json "' '.join(j['jid'] for j in d['jobs'] if j['state']=='RUNNING')")
   case $(echo "$running" | wc -w) in
