@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,6 @@ import org.junit.Test;
 public class ClusterEndToEndIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();
 
-  static final Path DATA = Paths.get(System.getProperty("ctrstream.root", ".."), "..", "shared", "data")
-      .toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private String jobId;
@@ -44,8 +41,8 @@ public class ClusterEndToEndIT {
   @Test
   public void avazuThroughKafkaEqualsTheRecomputation() throws Exception {
     JobRun run = JobRun.named("avazu");
-    ReferenceCtr ref = replayThenRun(run, DATA.resolve("avazu-sample/impressions.jsonl.gz"),
-        DATA.resolve("avazu-sample/clicks.jsonl.gz"), Duration.ofSeconds(60), Duration.ofSeconds(15));
+    ReferenceCtr ref = replayThenRun(run, Samples.AVAZU_IMPRESSIONS,
+        Samples.AVAZU_CLICKS, Duration.ofSeconds(60), Duration.ofSeconds(15));
 
     awaitCounter("clicks_unattributed", ref.unattributedClicks);
     awaitCounter("impressions_counted", 8087);
@@ -56,8 +53,8 @@ public class ClusterEndToEndIT {
   @Test
   public void ipinyouAllRealClicksUnmatchedOnesCountAsUnattributed() throws Exception {
     JobRun run = JobRun.named("ipinyou");
-    ReferenceCtr ref = replayThenRun(run, DATA.resolve("ipinyou-s2-sample/impressions.jsonl.gz"),
-        DATA.resolve("ipinyou-s2-sample/clicks_all.jsonl.gz"), Duration.ofHours(1), Duration.ofMinutes(30));
+    ReferenceCtr ref = replayThenRun(run, Samples.IPINYOU_IMPRESSIONS,
+        Samples.IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30));
 
     assertThat(ref.attributedClicks + ref.unattributedClicks, equalTo(9978L));
     awaitCounter("clicks_unattributed", ref.unattributedClicks);

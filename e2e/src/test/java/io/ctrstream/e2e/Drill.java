@@ -2,6 +2,7 @@ package io.ctrstream.e2e;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +86,29 @@ final class Drill {
   /** Replays the sample at {@code rate} events/s (0: as fast as the broker takes them). */
   CompletableFuture<String> replay(Path imp, Path clk, int rate) {
     return CompletableFuture.supplyAsync(() -> run.replay(imp, clk, "--rate=" + rate));
+  }
+
+  /**
+   * Stops a service of the stack ({@code redis} or {@code kafka}) for {@code length}, the injected
+   * outage, while {@code replay} goes on, and starts it again on its old storage; returns the
+   * milliseconds from its start until new results are in Redis.
+   */
+  long outageOf(String service, Duration length, CompletableFuture<String> replay) throws Exception {
+    long windowsBefore = redis.windowCount();
+    stack.stopService(service);
+    Thread.sleep(length.toMillis()); // the outage's length: what the drill injects, not a wait for a condition
+    assertThat("the replay is still running when " + service + " comes back", replay.isDone(), equalTo(false));
+    try {
+      windowsBefore = redis.windowCount(); // what the job wrote meanwhile from records it had already read
+    } catch (RuntimeException redisDown) {
+      // Redis is the service that was stopped: nothing was written meanwhile
+    }
+    long started = System.nanoTime();
+    stack.startService(service);
+    long before = windowsBefore;
+    Await.until("new results in Redis after " + service + " is back", Duration.ofMinutes(3),
+        () -> redis.windowCount() > before);
+    return (System.nanoTime() - started) / 1_000_000;
   }
 
   /** Waits for a checkpoint completed with more windows in Redis than now: the failure then costs state. */

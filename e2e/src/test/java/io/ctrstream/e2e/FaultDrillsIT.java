@@ -33,10 +33,8 @@ import org.junit.Test;
 public class FaultDrillsIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();
 
-  private static final Path AVAZU_IMPRESSIONS = ClusterEndToEndIT.DATA.resolve("avazu-sample/impressions.jsonl.gz");
-  private static final Path AVAZU_CLICKS = ClusterEndToEndIT.DATA.resolve("avazu-sample/clicks.jsonl.gz");
-  private static final Path IPINYOU_IMPRESSIONS = ClusterEndToEndIT.DATA.resolve("ipinyou-s2-sample/impressions.jsonl.gz");
-  private static final Path IPINYOU_CLICKS = ClusterEndToEndIT.DATA.resolve("ipinyou-s2-sample/clicks_all.jsonl.gz");
+  private static final Path AVAZU_IMPRESSIONS = Samples.AVAZU_IMPRESSIONS;
+  private static final Path AVAZU_CLICKS = Samples.AVAZU_CLICKS;
   private static final Duration AVAZU_WINDOW = Duration.ofSeconds(60);
   private static final Duration AVAZU_ATTRIBUTION = Duration.ofSeconds(15);
 
@@ -56,7 +54,7 @@ public class FaultDrillsIT {
 
   @Test
   public void ipinyouSurvivesThreeTaskManagerKills() throws Exception {
-    threeTaskManagerKills("ipinyou-kill3", IPINYOU_IMPRESSIONS, IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30), 1000);
+    threeTaskManagerKills("ipinyou-kill3", Samples.IPINYOU_IMPRESSIONS, Samples.IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30), 1000);
   }
 
   /**
@@ -92,15 +90,7 @@ public class FaultDrillsIT {
       CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the broker stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
-      STACK.stopService("kafka");
-      outage(Duration.ofSeconds(20));
-      assertThat("the replay is still running when the broker comes back", replay.isDone(), equalTo(false));
-      long windowsBefore = drill.redis.windowCount();
-      long started = System.nanoTime();
-      STACK.startService("kafka");
-      Await.until("new results in Redis after the broker restart", Duration.ofMinutes(3),
-          () -> drill.redis.windowCount() > windowsBefore);
-      long recovery = (System.nanoTime() - started) / 1_000_000;
+      long recovery = drill.outageOf("kafka", Duration.ofSeconds(20), replay);
       replay.get();
       drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
           "broker start to new results in Redis: " + recovery + " ms; failures "
@@ -121,15 +111,7 @@ public class FaultDrillsIT {
       CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 100);
       drill.awaitCheckpointWithMoreCounted("the Redis stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
-      long windowsBefore = drill.redis.windowCount();
-      STACK.stopService("redis");
-      outage(Duration.ofSeconds(30));
-      assertThat("the replay is still running when Redis comes back", replay.isDone(), equalTo(false));
-      long started = System.nanoTime();
-      STACK.startService("redis");
-      Await.until("new results in Redis after its restart", Duration.ofMinutes(3),
-          () -> drill.redis.windowCount() > windowsBefore);
-      long recovery = (System.nanoTime() - started) / 1_000_000;
+      long recovery = drill.outageOf("redis", Duration.ofSeconds(30), replay);
       replay.get();
       List<String> failures = STACK.failures(drill.jobId);
       List<String> causes = failures.subList(failuresBefore, failures.size());
@@ -211,10 +193,5 @@ public class FaultDrillsIT {
       assertThat(byKind, equalTo(expected));
       assertThat("failures", STACK.failures(drill.jobId), empty());
     }
-  }
-
-  /** The injected outage's length: what the drill injects, not a wait for a condition. */
-  private static void outage(Duration length) throws InterruptedException {
-    Thread.sleep(length.toMillis());
   }
 }

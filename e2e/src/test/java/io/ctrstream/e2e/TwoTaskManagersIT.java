@@ -19,8 +19,8 @@ import org.junit.Test;
 public class TwoTaskManagersIT {
   @ClassRule public static final LocalStack STACK = LocalStack.withTaskManagers(2, 1);
 
-  private static final Path IMPRESSIONS = ClusterEndToEndIT.DATA.resolve("avazu-sample/impressions.jsonl.gz");
-  private static final Path CLICKS = ClusterEndToEndIT.DATA.resolve("avazu-sample/clicks.jsonl.gz");
+  private static final Path IMPRESSIONS = Samples.AVAZU_IMPRESSIONS;
+  private static final Path CLICKS = Samples.AVAZU_CLICKS;
 
   private Drill drill;
 
