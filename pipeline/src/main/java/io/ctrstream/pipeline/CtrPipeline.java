@@ -45,6 +45,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import io.ctrstream.pipeline.model.Breakdown;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -93,20 +95,24 @@ public final class CtrPipeline {
 
   /** Applies the computation (everything between source and sinks) to text records (file lines). */
   public static Outputs compute(PCollection<RawEvent> raw, CtrConfig config) {
-    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())), config);
+    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())
+        .keeping(Breakdown.fieldsOf(config.breakdowns()))), config);
   }
 
-  /** Applies the computation to records parsed already (Kafka's, parsed in the consumer). */
-  public static Outputs computeParsed(PCollection<ParsedRecord> parsed, CtrConfig config) {
-    return compute(parsed.apply("ParseEvents", new ParseEvents()), config);
+  /**
+   * Applies the computation to records parsed already: Kafka's, parsed in the consumer, each found
+   * in its element by {@code record}.
+   */
+  public static <T> Outputs computeParsed(PCollection<T> records, SerializableFunction<T, ParsedRecord> record, CtrConfig config) {
+    return compute(records.apply("ParseEvents", ParseEvents.of(record).keeping(Breakdown.fieldsOf(config.breakdowns()))), config);
   }
 
   private static Outputs compute(PCollectionTuple events, CtrConfig config) {
     Pipeline pipeline = events.getPipeline();
     PCollectionTuple attributed =
-        events.apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(), config.allowedLateness(),
-            config.windowSize(), config.trend() == null ? null : config.trend().size(),
-            config.trend() == null ? null : config.trend().period(), config.breakdowns()));
+        events.get(ParseEvents.EVENTS).apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(),
+            config.allowedLateness(), config.windowSize(), config.trend() == null ? null : config.trend().size(),
+            config.trend() == null ? null : config.trend().period()));
     PCollection<KV<DimensionKey, CtrCounts>> changes = attributed
         .get(AttributeClicks.COUNT_CHANGES)
         .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));
@@ -134,7 +140,8 @@ public final class CtrPipeline {
   public static Outputs build(Pipeline pipeline, CtrConfig config) {
     Outputs out = config.fromKafka()
         ? computeParsed(pipeline.apply("ReadEvents", new KafkaEventSource(
-            config.kafka(), config.maxOutOfOrderness(), config.idlePartitionTimeout(), EventTimeRange.standard())), config)
+            config.kafka(), config.maxOutOfOrderness(), config.idlePartitionTimeout(), EventTimeRange.standard())),
+            KafkaEventSource.PARSED_RECORD, config)
         : compute(pipeline.apply("ReadEvents", new FileEventSource(config.impressionsFile(), config.clicksFile())), config);
     if (config.redis() != null) {
       out.results().apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.redis()));

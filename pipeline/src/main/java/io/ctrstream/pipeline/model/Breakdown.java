@@ -21,6 +21,13 @@ public record Breakdown(String name, List<String> fields) implements Serializabl
 
   private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_.-]+");
 
+  /** The impression fields that {@code breakdowns} read (dimension names, {@code user_id}), sorted. */
+  public static java.util.SortedSet<String> fieldsOf(java.util.List<Breakdown> breakdowns) {
+    java.util.TreeSet<String> fields = new java.util.TreeSet<>();
+    breakdowns.forEach(b -> fields.addAll(b.fields()));
+    return fields;
+  }
+
   /**
    * Parses {@code device} or {@code campaign_id+device}.
    *

@@ -1,19 +1,13 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.Breakdown;
-import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -22,7 +16,6 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -33,8 +26,8 @@ import org.joda.time.Instant;
 /**
  * Joins clicks to impressions by {@code impr_id} and emits signed per-impression count changes.
  *
- * <p>Input: the {@link ParseEvents} tuple ({@link ParseEvents#IMPRESSIONS}, {@link
- * ParseEvents#CLICKS}). Output tags:
+ * <p>Input: {@link ParseEvents#EVENTS}, impressions and clicks keyed by {@code impr_id}, each
+ * stamped with its {@code ts}. Output tags:
  *
  * <ul>
  *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted, with only
@@ -43,30 +36,23 @@ import org.joda.time.Instant;
  *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason.
  * </ul>
  *
- * <p>Both streams are keyed by {@code impr_id}, flattened into one {@code PCollection} of {@link
- * ParsedRecord}s, each an impression or a click (one shuffle), and joined by one stateful {@code DoFn}, {@link
+ * <p>Both streams come keyed by {@code impr_id} in one {@code PCollection} of {@link ParsedRecord}s,
+ * each an impression or a click (one shuffle), and are joined by one stateful {@code DoFn}, {@link
  * JoinClicksToImpressionsFn}, after Beam's Nexmark Query 3. See {@link CtrWindowing} and {@link
  * JoinTiming} for the event-time rules. A bounded input (files mode) is joined by shards of {@code
  * impr_id}s instead, with the same rules and no state or timers ({@link JoinBoundedInputFn}).
  */
-public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTuple> {
+public class AttributeClicks extends PTransform<PCollection<KV<String, ParsedRecord>>, PCollectionTuple> {
   public static final TupleTag<KV<Impression, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
   /** How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn}). */
   static final int SHARDS = 64;
 
   private final JoinTiming timing;
-  private final Set<String> resultFields;
 
-  /**
-   * @param timing the join's event-time rules (attribution window, lateness, the result windows)
-   * @param breakdowns the breakdowns computed downstream: the impression fields the join keeps
-   */
-  AttributeClicks(JoinTiming timing, List<Breakdown> breakdowns) {
+  /** @param timing the join's event-time rules (attribution window, lateness, the result windows) */
+  AttributeClicks(JoinTiming timing) {
     this.timing = timing;
-    TreeSet<String> fields = new TreeSet<>();
-    breakdowns.forEach(b -> fields.addAll(b.fields()));
-    this.resultFields = fields;
   }
 
   /**
@@ -78,29 +64,15 @@ public class AttributeClicks extends PTransform<PCollectionTuple, PCollectionTup
       org.joda.time.Duration allowedLateness,
       org.joda.time.Duration windowSize,
       org.joda.time.Duration trendSize,
-      org.joda.time.Duration trendPeriod,
-      List<Breakdown> breakdowns) {
-    return new AttributeClicks(
-        JoinTiming.of(attributionWindow, allowedLateness, windowSize, trendSize, trendPeriod), breakdowns);
+      org.joda.time.Duration trendPeriod) {
+    return new AttributeClicks(JoinTiming.of(attributionWindow, allowedLateness, windowSize, trendSize, trendPeriod));
   }
 
   @Override
-  public PCollectionTuple expand(PCollectionTuple events) {
-    Set<String> fields = resultFields;
+  public PCollectionTuple expand(PCollection<KV<String, ParsedRecord>> both) {
     TypeDescriptor<KV<String, ParsedRecord>> keyed =
         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(ParsedRecord.class));
     KvCoder<String, ParsedRecord> coder = KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
-    PCollection<KV<String, ParsedRecord>> impressions = events
-        .get(ParseEvents.IMPRESSIONS)
-        .apply("KeyImpressionsByImprId", MapElements.into(keyed)
-            .via((Impression i) -> KV.of(i.imprId(), ParsedRecord.of(i.keepOnly(fields)))))
-        .setCoder(coder);
-    PCollection<KV<String, ParsedRecord>> clicks = events
-        .get(ParseEvents.CLICKS)
-        .apply("KeyClicksByImprId", MapElements.into(keyed).via((Click c) -> KV.of(c.imprId(), ParsedRecord.of(c))))
-        .setCoder(coder);
-    PCollection<KV<String, ParsedRecord>> both = PCollectionList.of(impressions).and(clicks)
-        .apply("ImpressionsAndClicks", Flatten.pCollections());
     PCollectionTuple changes = both.isBounded() == PCollection.IsBounded.BOUNDED
         ? both
             .apply("ShardByImprId", MapElements

@@ -1,18 +1,22 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -21,32 +25,74 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Instant;
 
 /**
- * Splits parsed records into impressions and clicks stamped with their event time, and dead letters
- * with their reason and raw payload. Never throws on data. Kafka records arrive already parsed (by
- * {@code io.ctrstream.pipeline.io.ParsedRecordDeserializer}, once); {@link #fromText} parses text
- * records (file lines) first.
+ * Splits parsed records into the join's input, impressions and clicks keyed by {@code impr_id} and
+ * stamped with their event time, and dead letters with their reason and raw payload. Never throws on
+ * data. Kafka records arrive already parsed (by {@code io.ctrstream.pipeline.io.ParsedRecordDeserializer},
+ * once); {@link #fromText} parses text records (file lines) first.
  *
- * <p>Output tags: {@link #IMPRESSIONS}, {@link #CLICKS}, {@link #DEAD_LETTERS}. Beam counters in
- * namespace {@value CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed},
- * {@code dead_letters} and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code
- * heartbeats} (watermark heartbeats, which are no events).
+ * <p>Output tags: {@link #EVENTS} ({@code KV<impr_id, ParsedRecord>}, each an impression or a click;
+ * an impression keeps only the fields the results need, see {@link #keeping}) and {@link
+ * #DEAD_LETTERS}. One {@code DoFn} does it all, so that on Flink a single operator sits between the
+ * Kafka source and the join's shuffle: each {@code DoFn} chained to the source holds the watermark
+ * back while its bundle is open (README, Latency). Beam counters in namespace {@value
+ * CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed}, {@code dead_letters} and
+ * {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats} (watermark
+ * heartbeats, which are no events).
+ *
+ * @param <InputT> what carries the {@link ParsedRecord}: itself, or a Kafka record
  */
-public class ParseEvents extends PTransform<PCollection<ParsedRecord>, PCollectionTuple> {
-  public static final TupleTag<Impression> IMPRESSIONS = new TupleTag<>() {};
-  public static final TupleTag<Click> CLICKS = new TupleTag<>() {};
+public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollectionTuple> {
+  public static final TupleTag<KV<String, ParsedRecord>> EVENTS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
-  /** Parses text records ({@link RawEvent}s: file lines, test input) and splits them. */
+  private final SerializableFunction<InputT, ParsedRecord> record;
+  private final Set<String> impressionFields;
+
+  private ParseEvents(SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
+    this.record = record;
+    this.impressionFields = impressionFields;
+  }
+
+  /** Splits {@link ParsedRecord}s; impressions keep all their fields. */
+  public static ParseEvents<ParsedRecord> parsed() {
+    return of(r -> r);
+  }
+
+  /**
+   * Splits the {@link ParsedRecord} that {@code record} finds in each input element (applied in the
+   * same {@code DoFn}, no step of its own); impressions keep all their fields.
+   */
+  public static <InputT> ParseEvents<InputT> of(SerializableFunction<InputT, ParsedRecord> record) {
+    return new ParseEvents<>(record, null);
+  }
+
+  /**
+   * The same, with impressions cut down to {@code fields} (dimension names, {@code user_id}) and
+   * their id, campaign and {@code ts}: all the join keeps and the results read ({@link
+   * Impression#keepOnly}).
+   */
+  public ParseEvents<InputT> keeping(Set<String> fields) {
+    return new ParseEvents<>(record, Set.copyOf(fields));
+  }
+
+  /** Parses text records ({@link RawEvent}s: file lines, test input), then splits them. */
   public static ParseText fromText(EventTimeRange range) {
-    return new ParseText(new EventParser(range));
+    return new ParseText(new EventParser(range), parsed());
   }
 
   /** {@link RawEvent} text → one parse each ({@link EventParser}) → {@link ParseEvents}. */
   public static class ParseText extends PTransform<PCollection<RawEvent>, PCollectionTuple> {
     private final EventParser parser;
+    private final ParseEvents<ParsedRecord> split;
 
-    ParseText(EventParser parser) {
+    ParseText(EventParser parser, ParseEvents<ParsedRecord> split) {
       this.parser = parser;
+      this.split = split;
+    }
+
+    /** The same, with impressions cut down to {@code fields} ({@link ParseEvents#keeping}). */
+    public ParseText keeping(Set<String> fields) {
+      return new ParseText(parser, split.keeping(fields));
     }
 
     @Override
@@ -56,47 +102,52 @@ public class ParseEvents extends PTransform<PCollection<ParsedRecord>, PCollecti
           .apply("ParseJson", MapElements.into(TypeDescriptor.of(ParsedRecord.class))
               .via((RawEvent r) -> p.parse(r, System.currentTimeMillis())))
           .setCoder(ParsedRecord.ParsedRecordCoder.of())
-          .apply("SplitEvents", new ParseEvents());
+          .apply("SplitEvents", split);
     }
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<ParsedRecord> parsed) {
+  public PCollectionTuple expand(PCollection<InputT> input) {
     PCollectionTuple out =
-        parsed.apply(
+        input.apply(
             "SplitEvents",
-            ParDo.of(new SplitFn()).withOutputTags(IMPRESSIONS, TupleTagList.of(CLICKS).and(DEAD_LETTERS)));
-    out.get(IMPRESSIONS).setCoder(Impression.ImpressionCoder.of());
-    out.get(CLICKS).setCoder(Click.ClickCoder.of());
+            ParDo.of(new SplitFn<>(record, impressionFields)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
+    out.get(EVENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of()));
     out.get(DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
     return out;
   }
 
-  static class SplitFn extends DoFn<ParsedRecord, Impression> {
+  static class SplitFn<InputT> extends DoFn<InputT, KV<String, ParsedRecord>> {
+    private final SerializableFunction<InputT, ParsedRecord> record;
+    private final Set<String> impressionFields;
     private final Counter impressions = CtrMetrics.counter("impressions_parsed");
     private final Counter clicks = CtrMetrics.counter("clicks_parsed");
     private final Counter deadLetters = CtrMetrics.counter("dead_letters");
     private final Counter heartbeats = CtrMetrics.counter("heartbeats");
     private final Map<DeadLetter.Reason, Counter> byReason = new EnumMap<>(DeadLetter.Reason.class);
 
-    SplitFn() {
+    SplitFn(SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
+      this.record = record;
+      this.impressionFields = impressionFields;
       for (DeadLetter.Reason r : DeadLetter.Reason.values()) {
         byReason.put(r, Metrics.counter(CtrMetrics.NAMESPACE, "dead_letters_" + r.name()));
       }
     }
 
     @ProcessElement
-    public void process(@Element ParsedRecord record, @Timestamp Instant timestamp, MultiOutputReceiver out) {
-      if (record.impression() != null) {
-        emit(out.get(IMPRESSIONS), record.impression(), record.impression().ts(), timestamp);
+    public void process(@Element InputT element, @Timestamp Instant timestamp, MultiOutputReceiver out) {
+      ParsedRecord parsed = record.apply(element);
+      if (parsed.impression() != null) {
+        Impression i = impressionFields == null ? parsed.impression() : parsed.impression().keepOnly(impressionFields);
+        emit(out.get(EVENTS), KV.of(i.imprId(), i == parsed.impression() ? parsed : ParsedRecord.of(i)), i.ts(), timestamp);
         impressions.inc();
-      } else if (record.click() != null) {
-        emit(out.get(CLICKS), record.click(), record.click().ts(), timestamp);
+      } else if (parsed.click() != null) {
+        emit(out.get(EVENTS), KV.of(parsed.click().imprId(), parsed), parsed.click().ts(), timestamp);
         clicks.inc();
-      } else if (record.deadLetter() != null) {
-        out.get(DEAD_LETTERS).output(record.deadLetter());
+      } else if (parsed.deadLetter() != null) {
+        out.get(DEAD_LETTERS).output(parsed.deadLetter());
         deadLetters.inc();
-        byReason.get(record.deadLetter().reason()).inc();
+        byReason.get(parsed.deadLetter().reason()).inc();
       } else {
         heartbeats.inc(); // its ts already moved the Kafka watermark; it is not an event
       }

@@ -53,7 +53,8 @@ public class JoinClicksToImpressionsFnTest {
   private PCollectionTuple join(TestStream<RawEvent> events) {
     return p.apply(events)
         .apply(ParseEvents.fromText(EventTimeRange.standard()))
-        .apply(new AttributeClicks(TIMING, List.of()));
+        .get(ParseEvents.EVENTS)
+        .apply(new AttributeClicks(TIMING));
   }
 
   private static PCollection<String> changes(PCollectionTuple joined) {
@@ -199,12 +200,14 @@ public class JoinClicksToImpressionsFnTest {
   }
 
   @Test
-  public void theJoinKeepsOnlyTheFieldsTheResultsNeed() {
+  public void onlyTheFieldsTheResultsNeedReachTheJoin() {
     TestStream<RawEvent> events = stream().addElements(impression("i1", "c1", sec(1))).advanceWatermarkToInfinity();
 
     PCollection<KV<Impression, CtrCounts>> changes = p.apply(events)
-        .apply(ParseEvents.fromText(EventTimeRange.standard()))
-        .apply(new AttributeClicks(TIMING, List.of(io.ctrstream.pipeline.model.Breakdown.parse("device"))))
+        .apply(ParseEvents.fromText(EventTimeRange.standard())
+            .keeping(io.ctrstream.pipeline.model.Breakdown.fieldsOf(List.of(io.ctrstream.pipeline.model.Breakdown.parse("device")))))
+        .get(ParseEvents.EVENTS)
+        .apply(new AttributeClicks(TIMING))
         .get(AttributeClicks.COUNT_CHANGES);
 
     PAssert.that(changes).containsInAnyOrder(KV.of(
@@ -226,7 +229,8 @@ public class JoinClicksToImpressionsFnTest {
                 click("orphan", "nowhere", sec(12)), impression("i4", "c2", sec(40)))
             .withCoder(RawEvent.RawEventCoder.of()))
         .apply(ParseEvents.fromText(EventTimeRange.standard()))
-        .apply(new AttributeClicks(TIMING, List.of()));
+        .get(ParseEvents.EVENTS)
+        .apply(new AttributeClicks(TIMING));
     assertThat(joined.get(AttributeClicks.COUNT_CHANGES).isBounded(), equalTo(PCollection.IsBounded.BOUNDED));
 
     // the changes depend on the arrival order; their sums per impression copy do not

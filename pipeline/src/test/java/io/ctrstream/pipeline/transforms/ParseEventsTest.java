@@ -8,12 +8,14 @@ import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.DeadLetter.Reason;
 import io.ctrstream.pipeline.model.Impression;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Instant;
 import org.junit.Rule;
@@ -63,9 +65,9 @@ public class ParseEventsTest {
     dims.put("device", "type-1");
     dims.put("floor_price", "25");
     dims.put("geo", "{\"city\":1}");
-    PAssert.that(out.get(ParseEvents.IMPRESSIONS))
-        .containsInAnyOrder(new Impression("10515169177252822359", "u", "906", TS, dims));
-    PAssert.that(out.get(ParseEvents.CLICKS)).containsInAnyOrder(new Click("k", "i", "", TS));
+    PAssert.that(out.get(ParseEvents.EVENTS)).containsInAnyOrder(
+        KV.of("10515169177252822359", ParsedRecord.of(new Impression("10515169177252822359", "u", "906", TS, dims))),
+        KV.of("i", ParsedRecord.of(new Click("k", "i", "", TS))));
     PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).satisfies(letters -> {
       java.util.List<Reason> reasons = new java.util.ArrayList<>();
       java.util.Set<String> payloads = new java.util.HashSet<>();
