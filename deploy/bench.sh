@@ -9,7 +9,9 @@
 #     compares the two;
 #  3. latency: a live stream (event time = now) at a fixed rate; per window and campaign, the time from
 #     the window's end to its ON_TIME result in Redis (the hash's on_time_at); by design that includes
-#     the attribution window and the out-of-orderness bound.
+#     the attribution window and the out-of-orderness bound. The stream goes on for 30 s after the
+#     measured --live-seconds (attribution window + out-of-orderness + 10 s): when a stream stops, its
+#     watermark waits for the idle-partition timeout, and the last windows would measure that.
 #
 # It also reports the TaskManager's peak memory (peak RSS from /proc, and peak JVM heap used). It stops
 # what it started (the job, and the stack if it was not running before), also on Ctrl-C, unless --keep.
@@ -178,12 +180,13 @@ job=$(submit_job "-live")
 [ -n "$job" ] || { say "submit failed: $(cat "$out/submit-live.log")"; exit 1; }
 running() { curl -fsS "$rest/jobs/$job" | python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if j["state"]=="RUNNING" and all(v["status"]=="RUNNING" for v in j["vertices"]) else 1)'; }
 for _ in $(seq 1 120); do running && break; sleep 0.5; done
-say "live phase: job $job, $live_rate impressions/s for ${live_seconds}s"
+live_tail=30 # s the stream goes on after the measured windows, so that none of them waits for the idle timeout
+say "live phase: job $job, $live_rate impressions/s for ${live_seconds}s (+${live_tail}s not measured)"
 live_start=$(date +%s%3N)
 "${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id-live" --clicks-topic="clicks-$id-live" \
-  --rate="$live_rate" --duration="${live_seconds}s" --ctr=0.05 --seed=2 --jitter=1s --progress-interval=20 | tee "$out/live.log" | grep -E 'done' || true
-live_end=$(date +%s%3N)
-python3 - "$redis_port" "$id-live" "$live_start" "$live_end" "$tm_pid" "$rest" "$tm_id" <<'PY' | tee "$out/latency.txt"
+  --rate="$live_rate" --duration="$(( live_seconds + live_tail ))s" --ctr=0.05 --seed=2 --jitter=1s --progress-interval=20 | tee "$out/live.log" | grep -E 'done' || true
+live_end=$(( live_start + live_seconds * 1000 ))
+python3 - "$redis_port" "$id-live" "$live_start" "$live_end" "$tm_pid" "$rest" "$tm_id" "$out/latency-windows.txt" <<'PY' | tee "$out/latency.txt"
 import json, subprocess, sys, time, urllib.request
 port, prefix, start, end, tm_pid, rest, tm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 def redis(*a):
@@ -192,20 +195,23 @@ def redis(*a):
 deadline = time.time() + 120
 while True:
     keys = redis("--scan", "--pattern", prefix + ":campaign:*:window:*")
-    lat = []; missing = 0
+    lat = []; rows = []; missing = 0
     for k in keys:
         ws = int(k.rsplit(":", 1)[1]); we = ws + 10_000
         if ws < start or we > end:
             continue
         v = redis("hmget", k, "on_time_at")
         if v and v[0].isdigit():
-            lat.append(int(v[0]) - we)
+            lat.append(int(v[0]) - we); rows.append((we, k.split(":")[2], int(v[0]) - we))
         else:
             missing += 1
     if missing == 0 or time.time() > deadline:
         break
     time.sleep(2)
 lat.sort()
+with open(sys.argv[8], "w") as f:  # per (window, campaign): window end (s after the live phase began), latency
+    for we, campaign, ms in sorted(rows):
+        f.write("%.1f %s %.1f\n" % ((we - start) / 1000, campaign, ms / 1000))
 pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))]
 print("latency: %d (campaign, window) on-time results; window end -> ON_TIME in Redis: p50 %.1f s, p99 %.1f s, max %.1f s (includes the 15 s attribution window + 5 s out-of-orderness the on-time pane waits for)" % (
     len(lat), pct(50) / 1000, pct(99) / 1000, lat[-1] / 1000) if lat else "latency: no windows measured")
