@@ -66,16 +66,33 @@ public class KafkaEventSource extends PTransform<PBegin, PCollection<KafkaRecord
     consumer.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
     consumer.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     consumer.put(ParsedRecordDeserializer.IMPRESSIONS_TOPIC, kafka.impressionsTopic());
-    return begin
-        .apply(
-            "ReadKafka",
-            KafkaIO.<byte[], ParsedRecord>read()
-                .withBootstrapServers(kafka.bootstrapServers())
-                .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
-                .withKeyDeserializer(ByteArrayDeserializer.class)
-                .withValueDeserializerAndCoder(ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
-                .withConsumerConfigUpdates(consumer)
-                .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
-                .commitOffsetsInFinalize());
+    KafkaIO.Read<byte[], ParsedRecord> read = KafkaIO.<byte[], ParsedRecord>read()
+        .withBootstrapServers(kafka.bootstrapServers())
+        .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
+        .withKeyDeserializer(ByteArrayDeserializer.class)
+        .withValueDeserializerAndCoder(ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
+        .withConsumerConfigUpdates(consumer)
+        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
+        .commitOffsetsInFinalize();
+    return begin.apply("ReadKafka", new Nested(read));
+  }
+
+  /**
+   * Applies the read one level down, so that the source's full name, from which Beam derives the
+   * Flink operator's uid that savepoints map state by, stays {@code ReadEvents/ReadKafka/KafkaIO.Read/…}
+   * as under {@code withoutMetadata()}, which this source used before: a savepoint of that version
+   * restores the Kafka offsets.
+   */
+  private static final class Nested extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
+    private final KafkaIO.Read<byte[], ParsedRecord> read;
+
+    Nested(KafkaIO.Read<byte[], ParsedRecord> read) {
+      this.read = read;
+    }
+
+    @Override
+    public PCollection<KafkaRecord<byte[], ParsedRecord>> expand(PBegin begin) {
+      return begin.apply(read);
+    }
   }
 }
