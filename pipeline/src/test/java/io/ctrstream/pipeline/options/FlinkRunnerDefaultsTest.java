@@ -21,13 +21,16 @@ public class FlinkRunnerDefaultsTest {
     // fasterCopy would also skip the heap backend's copy-on-write of state during snapshots
     assertThat(options.getFasterCopy(), equalTo(false));
     assertThat(options.getMaxBundleSize(), equalTo(10_000L));
+    assertThat(options.getMaxBundleTimeMills(), equalTo(500L));
   }
 
   @Test
   public void flagsOnTheCommandLineWin() {
-    FlinkPipelineOptions options = applied("--objectReuse=false", "--maxBundleSize=500", "--fasterCopy=true");
+    FlinkPipelineOptions options =
+        applied("--objectReuse=false", "--maxBundleSize=500", "--maxBundleTimeMills=1000", "--fasterCopy=true");
     assertThat(options.getObjectReuse(), equalTo(false));
     assertThat(options.getMaxBundleSize(), equalTo(500L));
+    assertThat(options.getMaxBundleTimeMills(), equalTo(1000L));
     assertThat(options.getFasterCopy(), equalTo(true));
   }
 
