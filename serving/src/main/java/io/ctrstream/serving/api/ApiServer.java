@@ -1,113 +1,194 @@
 package io.ctrstream.serving.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.StoreUnavailableException;
 import io.ctrstream.serving.view.ResultJson;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.router.ParsedEndpoint;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of the API and the dashboard, on the JDK's built-in {@code
- * com.sun.net.httpserver} (no web framework: a handful of read-only GET routes need none).
+ * The HTTP server of the API and the dashboard, on Javalin (Jetty 12): routes with path parameters,
+ * static files from the classpath with caching headers, CORS by Javalin's plugin.
  *
- * <p>GET only (405 otherwise). JSON answers carry {@code Cache-Control: no-store}; errors are
- * {@code {"status", "error", "message"}} with 400 (bad parameter), 404 (unknown campaign or path),
- * 503 (Redis unreachable) or 500. CORS is off unless an allowed origin is given, then that origin
- * (or {@code *}) gets {@code Access-Control-Allow-Origin}.
+ * <p>Routes ({@link CtrApi} answers each; {@code /openapi.json} describes them, and a test keeps the
+ * two equal): {@code /ctr/latest}, {@code /ctr/previous}, {@code /ctr/{campaign}}, {@code
+ * /ctr/{campaign}/windows}, {@code /keys/{key}}, {@code /keys/{key}/windows} (any key, also one named
+ * {@code latest} or {@code previous}), {@code /campaigns}, {@code /dimensions}, {@code /alerts},
+ * {@code /health}. Static: the dashboard ({@code /}, {@code /dashboard.js}, {@code /dashboard.css};
+ * {@code Cache-Control: no-cache}, so a browser revalidates with {@code ETag}), Chart.js from its
+ * WebJar ({@code /vendor/chart.umd.js}; cached for a day) and {@code /openapi.json}.
+ *
+ * <p>GET only: any other method is 405 with {@code Allow: GET} (OPTIONS is the CORS preflight when
+ * CORS is on). JSON answers carry {@code Cache-Control: no-store}; errors are {@code {"status",
+ * "error", "message"}} with 400 (bad parameter), 404 (unknown key or path), 503 (Redis unreachable)
+ * or 500. CORS is off unless an allowed origin is given; then a request from that origin (any, for
+ * {@code *}) gets {@code Access-Control-Allow-Origin}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String BASE = "/io/ctrstream/serving/";
+  private static final String OPENAPI = "/openapi.json";
+  private static final String CHART_JS = "/vendor/chart.umd.js";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final CtrApi api;
-  private final StaticAssets assets = new StaticAssets();
-  private final String corsOrigin;
+  private final Javalin app;
+  private final String bind;
+  private final int port;
 
   /**
-   * Binds the server (it does not serve until {@link #start}).
+   * Configures the server (it does not listen until {@link #start}).
    *
    * @param bind address to listen on, e.g. {@code 127.0.0.1}
    * @param port port, or 0 for a free one (see {@link #port})
    * @param corsOrigin the origin allowed to call from a browser, {@code *} for any, or null for none
+   */
+  public ApiServer(ResultStore store, String bind, int port, String corsOrigin) {
+    CtrApi api = new CtrApi(store, System::currentTimeMillis);
+    byte[] openApi = resource(BASE + "openapi.json");
+    byte[] chartJs = resource("/META-INF/resources/webjars/chart.js/" + buildProperty("chartjs.version") + "/dist/chart.umd.js");
+    this.bind = bind;
+    this.port = port;
+    this.app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      staticFiles(config);
+      if (corsOrigin != null) {
+        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+          if (corsOrigin.equals("*")) {
+            rule.anyHost();
+          } else {
+            rule.allowHost(corsOrigin);
+          }
+          rule.maxAge = 600;
+        }));
+      }
+      config.routes.before(ctx -> {
+        boolean preflight = ctx.method() == HandlerType.OPTIONS && corsOrigin != null;
+        if (ctx.method() != HandlerType.GET && !preflight) {
+          ctx.header("Allow", "GET");
+          throw new ApiException(405, "method_not_allowed",
+              ctx.method().name() + " is not supported; the API is read-only (GET)");
+        }
+      });
+      json(config, "/ctr/latest", api::latest);
+      json(config, "/ctr/previous", api::previous);
+      json(config, "/ctr/{campaign}", api::key);
+      json(config, "/ctr/{campaign}/windows", api::windows);
+      json(config, "/keys/{key}", api::key);
+      json(config, "/keys/{key}/windows", api::windows);
+      json(config, "/campaigns", api::campaigns);
+      json(config, "/dimensions", api::dimensions);
+      json(config, "/alerts", api::alerts);
+      config.routes.get("/health", ctx -> {
+        Query.parse(ctx.queryString(), java.util.Set.of());
+        ObjectNode health = api.health();
+        sendJson(ctx, health.get("status").asText().equals("ok") ? 200 : 503, health);
+      });
+      config.routes.get(OPENAPI, ctx -> ctx.header("Cache-Control", "no-cache").contentType(JSON).result(openApi));
+      // one file of a WebJar (the jar has no directory entries, which Javalin's static files need)
+      config.routes.get(CHART_JS, ctx -> ctx.header("Cache-Control", "public, max-age=86400")
+          .contentType("text/javascript; charset=utf-8").result(chartJs));
+      config.routes.exception(ApiException.class, (e, ctx) -> sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
+      config.routes.exception(StoreUnavailableException.class,
+          (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        sendJson(ctx, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
+      });
+      // Javalin's own answers: a path that no route or file matches, and any other it gives
+      config.routes.exception(NotFoundResponse.class, (e, ctx) ->
+          sendJson(ctx, 404, error(404, "not_found", "no such path: " + ctx.path() + " (see /openapi.json)")));
+      config.routes.exception(HttpResponseException.class, (e, ctx) ->
+          sendJson(ctx, e.getStatus(), error(e.getStatus(), HttpStatus.forStatus(e.getStatus()).name().toLowerCase(Locale.ROOT),
+              e.getMessage())));
+    });
+  }
+
+  /**
+   * Starts listening.
+   *
    * @throws IOException if the address cannot be bound (e.g. the port is taken)
    */
-  public ApiServer(ResultStore store, String bind, int port, String corsOrigin) throws IOException {
-    this.api = new CtrApi(store, System::currentTimeMillis);
-    this.corsOrigin = corsOrigin;
-    this.server = HttpServer.create(new InetSocketAddress(bind, port), 0);
-    this.executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "ctr-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+  public void start() throws IOException {
+    try {
+      app.start(bind, port);
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IOException(cause.getMessage() == null ? e.toString() : cause.getMessage(), e);
+    }
   }
 
-  public void start() {
-    server.start();
-  }
-
-  /** The port the server listens on. */
+  /** The port the server listens on (after {@link #start}). */
   public int port() {
-    return server.getAddress().getPort();
+    return app.port();
+  }
+
+  /** The GET routes that answer JSON, as declared (e.g. {@code /ctr/{campaign}/windows}), for the OpenAPI check. */
+  public List<String> jsonRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map((ParsedEndpoint p) -> p.endpoint)
+        .filter(e -> e.method == HandlerType.GET && !e.path.equals(OPENAPI) && !e.path.equals(CHART_JS))
+        .map(e -> e.path)
+        .toList();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    app.stop();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try {
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getRawPath();
-      if (corsOrigin != null) {
-        exchange.getResponseHeaders().set("Access-Control-Allow-Origin", corsOrigin);
-        exchange.getResponseHeaders().set("Vary", "Origin");
-      }
-      if (method.equals("OPTIONS") && corsOrigin != null) {
-        exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "GET");
-        exchange.getResponseHeaders().set("Access-Control-Max-Age", "600");
-        exchange.sendResponseHeaders(204, -1);
-        return;
-      }
-      if (!method.equals("GET")) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        sendJson(exchange, 405, error(405, "method_not_allowed", method + " is not supported; the API is read-only (GET)"));
-        return;
-      }
-      StaticAssets.Asset asset = assets.get(path);
-      if (asset != null) {
-        send(exchange, 200, asset.contentType(), asset.body());
-      } else if (path.equals("/health")) {
-        Query.parse(exchange.getRequestURI().getRawQuery(), java.util.Set.of());
-        ObjectNode health = api.health();
-        sendJson(exchange, health.get("status").asText().equals("ok") ? 200 : 503, health);
-      } else {
-        sendJson(exchange, 200, api.get(path, exchange.getRequestURI().getRawQuery()));
-      }
-    } catch (ApiException e) {
-      sendJson(exchange, e.status(), error(e.status(), e.error(), e.getMessage()));
-    } catch (StoreUnavailableException e) {
-      sendJson(exchange, 503, error(503, "redis_unavailable", e.getMessage()));
-    } catch (RuntimeException e) {
-      LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-      sendJson(exchange, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
-    } finally {
-      exchange.close();
-    }
+  /** The dashboard: static files from the classpath, revalidated by ETag on every use. */
+  private static void staticFiles(JavalinConfig config) {
+    config.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = BASE + "dashboard";
+      files.location = Location.CLASSPATH;
+      files.headers = Map.of("Cache-Control", "no-cache");
+      files.mimeTypes.add("text/html; charset=utf-8", "html");
+      files.mimeTypes.add("text/javascript; charset=utf-8", "js");
+      files.mimeTypes.add("text/css; charset=utf-8", "css");
+    });
+  }
+
+  private static void json(JavalinConfig config, String path, Function<String, ObjectNode> answer) {
+    config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(ctx.queryString())));
+  }
+
+  /** A route whose second path segment is a key ({@code /ctr/{campaign}…}, {@code /keys/{key}…}). */
+  private static void json(JavalinConfig config, String path, BiFunction<String, String, ObjectNode> answer) {
+    config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(key(ctx), ctx.queryString())));
+  }
+
+  /**
+   * The key in the request path, percent-decoded with {@code +} kept as it is (a campaign id may hold
+   * one; RFC 3986 gives {@code +} no special meaning in a path). Javalin's {@code pathParam} decodes
+   * as a form would, {@code +} as a space, so the key is read from the raw path instead.
+   *
+   * @throws ApiException 400 for a broken escape
+   */
+  private static String key(Context ctx) {
+    String[] segments = ctx.path().split("/");
+    return Query.decode(segments[2]);
   }
 
   private static ObjectNode error(int status, String error, String message) {
@@ -118,16 +199,31 @@ public final class ApiServer implements AutoCloseable {
     return o;
   }
 
-  private static void sendJson(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    send(exchange, status, "application/json; charset=utf-8", ResultJson.write(body).getBytes(StandardCharsets.UTF_8));
+  private static void sendJson(Context ctx, int status, ObjectNode body) {
+    ctx.status(status)
+        .header("Cache-Control", "no-store")
+        .contentType(JSON)
+        .result(ResultJson.write(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+  private static byte[] resource(String path) {
+    try (InputStream in = ApiServer.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + path + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  private static String buildProperty(String name) {
+    Properties props = new Properties();
+    try (InputStream in = ApiServer.class.getResourceAsStream(BASE + "serving.properties")) {
+      props.load(in);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("serving.properties is missing from the classpath", e);
+    }
+    return props.getProperty(name);
   }
 }

@@ -16,8 +16,9 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The JSON endpoints, independent of the HTTP server: each method takes a decoded path and raw
- * query and returns the body, or throws {@link ApiException} (400, 404) or {@link
+ * The JSON endpoints, independent of the HTTP server ({@link ApiServer} routes to them): each method
+ * takes the decoded path parameter, if any, and the raw query string (null if none) and returns the
+ * body of a 200 answer, or throws {@link ApiException} (400, 404) or {@link
  * StoreUnavailableException} (answered 503). The shapes are described in {@code /openapi.json}.
  *
  * <ul>
@@ -26,6 +27,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /ctr/{campaign}}: latest and previous side by side with the change, and the
  *       newest (possibly EARLY) window;
  *   <li>{@code GET /ctr/{campaign}/windows?from=&to=&limit=}: window history, oldest first;
+ *   <li>{@code GET /keys/{key}} and {@code /keys/{key}/windows}: the same two for any key, also one
+ *       named {@code latest} or {@code previous}, which {@code /ctr/latest} and {@code /ctr/previous}
+ *       shadow;
  *   <li>each {@code /ctr/…} route takes {@code dimension=<breakdown>} (the key is then a breakdown
  *       value, e.g. {@code /ctr/mobile?dimension=device}) and {@code trend=true} (the sliding trend
  *       windows instead of the fixed ones);
@@ -54,48 +58,57 @@ public final class CtrApi {
     this.clock = clock;
   }
 
+  /** {@code GET /campaigns}: the campaign ids, sorted. */
+  public ObjectNode campaigns(String rawQuery) {
+    Query.parse(rawQuery, Set.of());
+    List<String> campaigns = store.campaigns();
+    ObjectNode o = ResultJson.object();
+    o.put("count", campaigns.size());
+    ArrayNode a = o.putArray("campaigns");
+    campaigns.forEach(a::add);
+    return o;
+  }
+
+  /** {@code GET /dimensions?trend=}: the dimensions with results and their keys. */
+  public ObjectNode dimensions(String rawQuery) {
+    boolean trend = trend(Query.parse(rawQuery, Set.of(TREND)));
+    return ResultJson.dimensions(trend, store.keysByDimension(trend));
+  }
+
+  /** {@code GET /alerts?limit=}: the newest alerts (default 50), newest first. */
+  public ObjectNode alerts(String rawQuery) {
+    return ResultJson.alerts(store.alerts(limit(Query.parse(rawQuery, Set.of("limit")), 50)));
+  }
+
+  /** {@code GET /ctr/latest}: every key's newest complete window, sorted by key. */
+  public ObjectNode latest(String rawQuery) {
+    return ResultJson.results(store.latest(series(Query.parse(rawQuery, SERIES))).values());
+  }
+
+  /** {@code GET /ctr/previous}: every key's complete window before its latest, sorted by key. */
+  public ObjectNode previous(String rawQuery) {
+    return ResultJson.results(store.previous(series(Query.parse(rawQuery, SERIES))).values());
+  }
+
   /**
-   * Answers a GET of a JSON path ({@code /ctr/…}, {@code /campaigns}, {@code /health}).
+   * {@code GET /ctr/{campaign}} and {@code /keys/{key}}: one key's latest and previous side by
+   * side with the change, and its newest (possibly EARLY) window.
    *
-   * @param rawPath the request path, still URL-encoded
-   * @param rawQuery the raw query string, or null
-   * @return the JSON body of a 200 answer
-   * @throws ApiException 400 or 404
-   * @throws StoreUnavailableException when Redis cannot be reached
+   * @param key the decoded campaign id or breakdown value
+   * @throws ApiException 404 if the pipeline never wrote a result for it
    */
-  public ObjectNode get(String rawPath, String rawQuery) {
-    String[] parts = rawPath.replaceAll("/+$", "").split("/");
-    // parts[0] is the empty string before the leading '/'
-    if (parts.length == 2 && parts[1].equals("campaigns")) {
-      Query.parse(rawQuery, Set.of());
-      return campaigns();
-    }
-    if (parts.length == 2 && parts[1].equals("dimensions")) {
-      boolean trend = trend(Query.parse(rawQuery, Set.of(TREND)));
-      return ResultJson.dimensions(trend, store.keysByDimension(trend));
-    }
-    if (parts.length == 2 && parts[1].equals("alerts")) {
-      Query q = Query.parse(rawQuery, Set.of("limit"));
-      return ResultJson.alerts(store.alerts(limit(q, 50)));
-    }
-    if (parts.length >= 3 && parts[1].equals("ctr")) {
-      String key = Query.decode(parts[2]);
-      if (parts.length == 3 && key.equals("latest")) {
-        Series series = series(Query.parse(rawQuery, SERIES));
-        return ResultJson.results(store.latest(series).values());
-      }
-      if (parts.length == 3 && key.equals("previous")) {
-        Series series = series(Query.parse(rawQuery, SERIES));
-        return ResultJson.results(store.previous(series).values());
-      }
-      if (parts.length == 3) {
-        return ResultJson.comparison(comparison(series(Query.parse(rawQuery, SERIES)), key));
-      }
-      if (parts.length == 4 && parts[3].equals("windows")) {
-        return windows(key, Query.parse(rawQuery, Set.of("from", "to", "limit", DIMENSION, TREND)));
-      }
-    }
-    throw ApiException.notFound("no such path: " + rawPath + " (see /openapi.json)");
+  public ObjectNode key(String key, String rawQuery) {
+    return ResultJson.comparison(comparison(series(Query.parse(rawQuery, SERIES)), key));
+  }
+
+  /**
+   * {@code GET /ctr/{campaign}/windows} and {@code /keys/{key}/windows}: one key's window history,
+   * oldest first, between {@code from} (inclusive) and {@code to} (exclusive), at most {@code limit}.
+   *
+   * @throws ApiException 400 for a malformed bound or limit, 404 for an unknown key
+   */
+  public ObjectNode windows(String key, String rawQuery) {
+    return windows(key, Query.parse(rawQuery, Set.of("from", "to", "limit", DIMENSION, TREND)));
   }
 
   /** {@code GET /health}: 200 with the newest result's age, or 503 when Redis is down. */
@@ -153,21 +166,12 @@ public final class CtrApi {
     throw ApiException.badRequest("'trend' must be true or false, not '" + trend + "'");
   }
 
-  private ObjectNode campaigns() {
-    List<String> campaigns = store.campaigns();
-    ObjectNode o = ResultJson.object();
-    o.put("count", campaigns.size());
-    ArrayNode a = o.putArray("campaigns");
-    campaigns.forEach(a::add);
-    return o;
-  }
-
   /**
    * Latest, previous and newest window of one key of a series.
    *
    * @throws ApiException 404 if the pipeline never wrote a result for it
    */
-  public Comparison comparison(Series series, String key) {
+  private Comparison comparison(Series series, String key) {
     requireKnown(series, key);
     List<WindowResult> newest = store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 1);
     return new Comparison(series.dimension(), key,

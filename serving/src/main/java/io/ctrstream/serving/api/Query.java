@@ -45,9 +45,17 @@ final class Query {
     return q;
   }
 
-  /** Percent-decodes a query value or path segment, keeping {@code +} as it is. */
+  /**
+   * Percent-decodes a query name or value or a path segment, keeping {@code +} as it is.
+   *
+   * @throws ApiException 400 for a broken escape such as {@code %zz} or a lone {@code %}
+   */
   static String decode(String raw) {
-    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("malformed percent escape in '" + raw + "'");
+    }
   }
 
   String get(String name) {

@@ -36,9 +36,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ResultStore store = redis.open();
-    ApiServer server;
+    ApiServer server = new ApiServer(store, bind, port, corsOrigin);
     try {
-      server = new ApiServer(store, bind, port, corsOrigin);
+      server.start();
     } catch (IOException e) {
       store.close();
       spec.commandLine().getErr().println("ctr serve: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
@@ -55,7 +55,6 @@ final class ServeCommand implements Callable<Integer> {
       store.close();
       stopped.countDown();
     }, "ctr-serve-shutdown"));
-    server.start();
     String base = "http://" + (bind.equals("0.0.0.0") ? "localhost" : bind) + ":" + server.port();
     out.println("ctr serve: reading " + store.address() + (corsOrigin == null ? "; CORS off" : "; CORS origin " + corsOrigin)
         + "; Ctrl-C to stop");

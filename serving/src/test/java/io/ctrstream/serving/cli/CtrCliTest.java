@@ -86,7 +86,7 @@ public class CtrCliTest {
     assertThat(r.err(), r.status(), equalTo(0));
     try (ResultStore store = REDIS.store()) {
       assertThat(MAPPER.readTree(r.out()), equalTo(MAPPER.readTree(ResultJson.write(
-          new CtrApi(store, System::currentTimeMillis).get("/ctr/c1%7Cmobile/windows", "dimension=campaign_id%2Bdevice")))));
+          new CtrApi(store, System::currentTimeMillis).windows("c1|mobile", "dimension=campaign_id%2Bdevice")))));
     }
     assertThat(MAPPER.readTree(r.out()).get("results").get(0).get("key").asText(), equalTo("c1|mobile"));
   }
@@ -178,11 +178,11 @@ public class CtrCliTest {
     try (ResultStore store = REDIS.store()) {
       CtrApi api = new CtrApi(store, System::currentTimeMillis);
       assertThat(MAPPER.readTree(ctr("latest", "--json").out()),
-          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/latest", null)))));
+          equalTo(MAPPER.readTree(ResultJson.write(api.latest(null)))));
       assertThat(MAPPER.readTree(ctr("previous", "--json").out()),
-          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/previous", null)))));
+          equalTo(MAPPER.readTree(ResultJson.write(api.previous(null)))));
       assertThat(MAPPER.readTree(ctr("show", "c2", "--json").out()),
-          equalTo(MAPPER.readTree(ResultJson.write(api.get("/ctr/c2/windows", null)))));
+          equalTo(MAPPER.readTree(ResultJson.write(api.windows("c2", null)))));
     }
   }
 
