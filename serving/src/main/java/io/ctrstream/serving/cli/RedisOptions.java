@@ -19,13 +19,12 @@ final class RedisOptions {
       description = "Redis port (env CTR_REDIS_PORT; default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--redis-password", defaultValue = "${env:CTR_REDIS_PASSWORD}",
-      description = "Redis password (env CTR_REDIS_PASSWORD; default: none). Prefer the environment "
-          + "variable or --redis-password-file: a flag shows in ps.")
-  String password;
+  /** Refused: a secret given as a flag shows in {@code ps} and in shell histories. */
+  @Option(names = "--redis-password", hidden = true, paramLabel = "SECRET")
+  String refusedPassword;
 
   @Option(names = "--redis-password-file", paramLabel = "FILE",
-      description = "A file holding the Redis password; wins over --redis-password.")
+      description = "A file holding the Redis password (else env CTR_REDIS_PASSWORD; default: none).")
   java.nio.file.Path passwordFile;
 
   @Option(names = "--prefix", defaultValue = "${env:CTR_REDIS_PREFIX:-ctr}",
@@ -35,10 +34,15 @@ final class RedisOptions {
   /**
    * Connects the result store.
    *
-   * @throws ParameterException naming {@code --redis-password-file} if it cannot be read
+   * @throws ParameterException naming {@code --redis-password-file} if it cannot be read, or
+   *     {@code --redis-password}, which is refused
    */
   ResultStore open() {
-    String secret = password;
+    if (refusedPassword != null) {
+      throw new ParameterException(mixee.commandLine(),
+          "--redis-password: a password is not taken as a flag (ps shows it); use --redis-password-file=FILE or env CTR_REDIS_PASSWORD");
+    }
+    String secret = System.getenv("CTR_REDIS_PASSWORD");
     if (passwordFile != null) {
       try {
         secret = java.nio.file.Files.readString(passwordFile).strip();

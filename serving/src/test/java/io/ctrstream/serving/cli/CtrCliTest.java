@@ -247,7 +247,7 @@ public class CtrCliTest {
   }
 
   @Test
-  public void aPasswordFileIsReadAndAnUnreadableOneIsAUsageError() throws Exception {
+  public void aPasswordFileIsReadAndAnUnreadableOneOrAPasswordFlagIsAUsageError() throws Exception {
     // the seeded Redis takes any client: AUTH with a password it does not have fails, so the file was read
     java.nio.file.Path file = java.nio.file.Files.createTempFile("redis-password", "");
     java.nio.file.Files.writeString(file, "not-the-password\n");
@@ -256,6 +256,10 @@ public class CtrCliTest {
     Run missing = ctr("latest", "--redis-password-file=/no/such/file");
     assertThat(missing.status(), equalTo(2));
     assertThat(missing.err(), startsWith("--redis-password-file=/no/such/file: cannot be read (NoSuchFileException)"));
+    Run flag = ctr("latest", "--redis-password=secret");
+    assertThat(flag.status(), equalTo(2));
+    assertThat(flag.err(), startsWith("--redis-password: a password is not taken as a flag (ps shows it); "
+        + "use --redis-password-file=FILE or env CTR_REDIS_PASSWORD"));
     java.nio.file.Files.delete(file);
   }
 }
