@@ -6,8 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import io.ctrstream.serving.SeededRedis;
-import io.ctrstream.serving.store.ResultStore;
+import io.ctrstream.serving.SeededApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,10 +17,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
+import org.junit.rules.TestRule;
 
 /**
  * The HTTP API under bad input: 10,000 seeded random requests, paths built from the API's own
@@ -34,7 +32,8 @@ import org.junit.Test;
  * client that would normalise or refuse them first.
  */
 public class ApiFuzzTest {
-  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+  private static final SeededApi API = new SeededApi();
+  @ClassRule public static final TestRule SERVER = API.rule();
 
   private static final long SEED = 20261130L;
   private static final int REQUESTS = 10_000;
@@ -48,22 +47,6 @@ public class ApiFuzzTest {
       "device", "region", "campaign_id+device", "%", "%zz", "%00", "a=b", "&&", "é", "\u0000", "' OR 1=1 --");
   private static final List<String> METHODS = List.of("GET", "GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE",
       "OPTIONS", "PATCH", "TRACE");
-
-  private static ResultStore store;
-  private static ApiServer server;
-
-  @BeforeClass
-  public static void startServer() throws IOException {
-    store = REDIS.store();
-    server = new ApiServer(store, "127.0.0.1", 0, null);
-    server.start();
-  }
-
-  @AfterClass
-  public static void stopServer() {
-    server.close();
-    store.close();
-  }
 
   @Test
   public void tenThousandRandomRequestsGetOnly200400404Or405AndNoStackTrace() throws Exception {
@@ -155,7 +138,7 @@ public class ApiFuzzTest {
   /** One HTTP/1.1 request on a fresh connection, the target sent as given (UTF-8 bytes, not normalised). */
   private static Answer send(String method, String target) throws IOException {
     String clean = target.replace("\t", "%09").replace(" ", "%20").replace("\u0000", "%00");
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", API.server().port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write((method + " " + clean + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")

@@ -14,6 +14,7 @@ import io.ctrstream.serving.SeededRedis;
 import io.ctrstream.serving.store.RedisAddress;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.view.ResultJson;
+import io.ctrstream.serving.SeededApi;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,33 +24,17 @@ import java.net.http.HttpResponse;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
+import org.junit.rules.TestRule;
 
 /** The HTTP API against a real redis-server seeded with the testdata results ({@link SeededRedis}). */
 public class ApiServerTest {
-  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+  private static final SeededApi API = new SeededApi();
+  @ClassRule public static final TestRule SERVER = API.rule();
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static ResultStore store;
-  private static ApiServer server;
-
-  @BeforeClass
-  public static void startServer() throws IOException {
-    store = REDIS.store();
-    server = new ApiServer(store, "127.0.0.1", 0, null);
-    server.start();
-  }
-
-  @AfterClass
-  public static void stopServer() {
-    server.close();
-    store.close();
-  }
-
   private static HttpResponse<String> get(ApiServer s, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -61,7 +46,7 @@ public class ApiServerTest {
   }
 
   private static JsonNode getJson(String path, int expectedStatus) throws Exception {
-    HttpResponse<String> r = get(server, path);
+    HttpResponse<String> r = get(API.server(), path);
     assertThat(path + " " + r.body(), r.statusCode(), equalTo(expectedStatus));
     assertThat(mediaType(r), equalTo("application/json;charset=utf-8"));
     return MAPPER.readTree(r.body());
@@ -234,8 +219,8 @@ public class ApiServerTest {
 
   @Test
   public void healthGivesTheNewestResultAndItsAge() throws Exception {
-    JsonNode h = MAPPER.readTree(ResultJson.write(new CtrApi(store, () -> SeededRedis.NEWEST_WRITE + 2_500).health()));
-    assertThat(h, equalTo(json("{\"redis\":{\"host\":\"127.0.0.1\",\"port\":" + REDIS.port() + ",\"prefix\":\"ctr\","
+    JsonNode h = MAPPER.readTree(ResultJson.write(new CtrApi(API.store(), () -> SeededRedis.NEWEST_WRITE + 2_500).health()));
+    assertThat(h, equalTo(json("{\"redis\":{\"host\":\"127.0.0.1\",\"port\":" + API.store().address().port() + ",\"prefix\":\"ctr\","
         + "\"reachable\":true},\"status\":\"ok\",\"campaigns\":2,\"newest_result_at\":" + SeededRedis.NEWEST_WRITE
         + ",\"newest_result_at_iso\":\"2024-03-01T12:02:20Z\",\"newest_result_age_ms\":2500}")));
     JsonNode overHttp = getJson("/health", 200);
@@ -267,7 +252,7 @@ public class ApiServerTest {
 
   @Test
   public void writesAre405() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ctr/latest"))
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + API.server().port() + "/ctr/latest"))
         .DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode(), equalTo(405));
     assertThat(r.headers().firstValue("Allow").orElse(null), equalTo("GET"));
@@ -300,8 +285,8 @@ public class ApiServerTest {
   @Test
   public void corsIsOffUnlessAnOriginIsGiven() throws Exception {
     String origin = "https://dash.example.com";
-    assertThat(get(server, "/ctr/latest", origin).headers().firstValue("Access-Control-Allow-Origin").orElse(null), nullValue());
-    try (ApiServer cors = new ApiServer(store, "127.0.0.1", 0, origin)) {
+    assertThat(get(API.server(), "/ctr/latest", origin).headers().firstValue("Access-Control-Allow-Origin").orElse(null), nullValue());
+    try (ApiServer cors = new ApiServer(API.store(), "127.0.0.1", 0, origin)) {
       cors.start();
       assertThat(get(cors, "/ctr/latest", origin).headers().firstValue("Access-Control-Allow-Origin").orElse(null),
           equalTo(origin));
@@ -324,9 +309,9 @@ public class ApiServerTest {
     for (Iterator<String> it = openapi.get("paths").fieldNames(); it.hasNext(); ) {
       documented.add(it.next());
     }
-    assertThat(documented, equalTo(new TreeSet<>(server.jsonRoutes())));
+    assertThat(documented, equalTo(new TreeSet<>(API.server().jsonRoutes())));
     for (String path : documented) {
-      int status = get(server, path.replace("{campaign}", "c1").replace("{key}", "c1")).statusCode();
+      int status = get(API.server(), path.replace("{campaign}", "c1").replace("{key}", "c1")).statusCode();
       assertThat(path, status, equalTo(200));
     }
   }
@@ -346,18 +331,18 @@ public class ApiServerTest {
 
   @Test
   public void dashboardAndChartLibraryAreServedFromTheJar() throws Exception {
-    HttpResponse<String> page = get(server, "/");
+    HttpResponse<String> page = get(API.server(), "/");
     assertThat(page.statusCode(), equalTo(200));
     assertThat(mediaType(page), equalTo("text/html;charset=utf-8"));
     assertThat(page.headers().firstValue("Cache-Control").orElse(""), equalTo("no-cache"));
     assertThat(page.headers().firstValue("ETag").isPresent(), equalTo(true));
     assertThat(page.body(), containsString("<script src=\"/vendor/chart.umd.js\"></script>"));
-    HttpResponse<String> chart = get(server, "/vendor/chart.umd.js");
+    HttpResponse<String> chart = get(API.server(), "/vendor/chart.umd.js");
     assertThat(chart.statusCode(), equalTo(200));
     assertThat(chart.body(), containsString("Chart.js v4.4.1"));
     assertThat(mediaType(chart), equalTo("text/javascript;charset=utf-8"));
     assertThat(chart.headers().firstValue("Cache-Control").orElse(""), equalTo("public, max-age=86400"));
-    assertThat(get(server, "/dashboard.js").statusCode(), equalTo(200));
+    assertThat(get(API.server(), "/dashboard.js").statusCode(), equalTo(200));
   }
 
   private static void assertError(String path, int status, String error, String messageStart) throws Exception {

@@ -5,9 +5,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.ctrstream.serving.SeededApi;
 import io.ctrstream.serving.SeededRedis;
 import io.ctrstream.serving.api.ApiServer;
-import io.ctrstream.serving.store.ResultStore;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
+import org.junit.rules.TestRule;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -33,18 +34,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * results ({@link SeededRedis}). Screenshots go to {@code serving/target/screenshots/}.
  */
 public class DashboardBrowserTest {
-  @ClassRule public static final SeededRedis REDIS = new SeededRedis();
+  private static final SeededApi API = new SeededApi();
+  @ClassRule public static final TestRule SERVER = API.rule();
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static ResultStore store;
-  private static ApiServer server;
   private static ChromeDriver browser;
 
   @BeforeClass
   public static void start() throws Exception {
-    store = REDIS.store();
-    server = new ApiServer(store, "127.0.0.1", 0, null);
-    server.start();
     browser = new ChromeDriver(
         new ChromeDriverService.Builder().usingDriverExecutable(executable("chromedriver", "chromium-driver")).build(),
         new ChromeOptions()
@@ -58,8 +55,6 @@ public class DashboardBrowserTest {
     if (browser != null) {
       browser.quit();
     }
-    server.close();
-    store.close();
   }
 
   private static File executable(String name, String debianPackage) {
@@ -88,7 +83,7 @@ public class DashboardBrowserTest {
 
   @Test
   public void showsTheSeededNumbersAndChartsTheBusiestCampaign() throws Exception {
-    browser.get("http://127.0.0.1:" + server.port() + "/?refresh=2");
+    browser.get("http://127.0.0.1:" + API.server().port() + "/?refresh=2");
     // the chart has drawn c1 (most impressions in its latest window): 3 complete windows and 1 early pane
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-points", "4"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-campaign"), equalTo("c1"));
@@ -108,7 +103,7 @@ public class DashboardBrowserTest {
     assertThat(tableRows(), equalTo(List.of(
         "c1 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME 2 1 50.00% +0.0%",
         "c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
-    assertThat(browser.findElement(By.id("status")).getText(), startsWith("Redis 127.0.0.1:" + REDIS.port() + " · 2 campaigns"));
+    assertThat(browser.findElement(By.id("status")).getText(), startsWith("Redis 127.0.0.1:" + API.store().address().port() + " · 2 campaigns"));
     screenshot("dashboard.png");
 
     // the campaign filter narrows the table and moves the chart to the one campaign left
