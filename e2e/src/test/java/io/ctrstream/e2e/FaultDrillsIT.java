@@ -33,8 +33,6 @@ import org.junit.Test;
 public class FaultDrillsIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();
 
-  private static final Path AVAZU_IMPRESSIONS = Samples.AVAZU_IMPRESSIONS;
-  private static final Path AVAZU_CLICKS = Samples.AVAZU_CLICKS;
   private static final Duration AVAZU_WINDOW = Duration.ofSeconds(60);
   private static final Duration AVAZU_ATTRIBUTION = Duration.ofSeconds(15);
 
@@ -49,7 +47,7 @@ public class FaultDrillsIT {
 
   @Test
   public void avazuSurvivesThreeTaskManagerKills() throws Exception {
-    threeTaskManagerKills("avazu-kill3", AVAZU_IMPRESSIONS, AVAZU_CLICKS, AVAZU_WINDOW, AVAZU_ATTRIBUTION, 100);
+    threeTaskManagerKills("avazu-kill3", Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, AVAZU_WINDOW, AVAZU_ATTRIBUTION, 100);
   }
 
   @Test
@@ -87,12 +85,12 @@ public class FaultDrillsIT {
   public void avazuSurvivesAKafkaBrokerRestart() throws Exception {
     drill = Drill.start(STACK, "avazu-kafka", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
+      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the broker stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
       long recovery = drill.outageOf("kafka", Duration.ofSeconds(20), replay);
       replay.get();
-      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
+      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
           "broker start to new results in Redis: " + recovery + " ms; failures "
               + (STACK.failures(drill.jobId).size() - failuresBefore));
     }
@@ -108,14 +106,14 @@ public class FaultDrillsIT {
   public void avazuSurvivesARedisOutage() throws Exception {
     drill = Drill.start(STACK, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 100);
+      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
       drill.awaitCheckpointWithMoreCounted("the Redis stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
       long recovery = drill.outageOf("redis", Duration.ofSeconds(30), replay);
       replay.get();
       List<String> failures = STACK.failures(drill.jobId);
       List<String> causes = failures.subList(failuresBefore, failures.size());
-      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "Redis stopped 30 s, restarted from its AOF",
+      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "Redis stopped 30 s, restarted from its AOF",
           "Redis start to new results in Redis: " + recovery + " ms; failures " + causes.size() + ", causes "
               + causes.stream().map(LocalStack::rootCause).distinct().toList());
       assertThat("the failed writes restarted the job", causes.isEmpty(), equalTo(false));
@@ -134,7 +132,7 @@ public class FaultDrillsIT {
   public void avazuSurvivesAnUpgradeFromASavepoint() throws Exception {
     drill = Drill.start(STACK, "avazu-savepoint", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 150);
+      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the savepoint");
       long stopped = System.nanoTime();
       String savepoint = STACK.stopWithSavepoint(drill.jobId);
@@ -143,7 +141,7 @@ public class FaultDrillsIT {
       drill.jobId = STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
       long recovery = (System.nanoTime() - stopped) / 1_000_000;
       replay.get();
-      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "stop with savepoint, same jar submitted from it",
+      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "stop with savepoint, same jar submitted from it",
           "stop to the new job running: " + recovery + " ms");
     }
   }
@@ -162,7 +160,7 @@ public class FaultDrillsIT {
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
             Map.of("bootstrap.servers", LocalStack.BOOTSTRAP, "max.request.size", "4194304", "enable.idempotence", "true"),
             new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      CompletableFuture<String> replay = drill.replay(AVAZU_IMPRESSIONS, AVAZU_CLICKS, 0);
+      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 0);
       for (int i = 0; i < bad.size(); i++) {
         String topic = i % 2 == 0 ? drill.run.impressions() : drill.run.clicks();
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, bad.get(i).payload()));
@@ -188,7 +186,7 @@ public class FaultDrillsIT {
       } catch (AssertionError e) {
         throw new AssertionError("counter dead_letters: expected " + bad.size() + " but was " + counter[0], e);
       }
-      drill.finish(AVAZU_IMPRESSIONS, AVAZU_CLICKS, latest, "10,000 bad records of 11 kinds in a full-speed replay",
+      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "10,000 bad records of 11 kinds in a full-speed replay",
           "dead letters " + letters.size() + " " + byKind + ", counter dead_letters " + counter[0]);
       assertThat(byKind, equalTo(expected));
       assertThat("failures", STACK.failures(drill.jobId), empty());

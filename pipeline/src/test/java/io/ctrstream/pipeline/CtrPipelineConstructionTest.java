@@ -2,6 +2,7 @@ package io.ctrstream.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
@@ -13,7 +14,10 @@ import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.Test;
 
-/** The Kafka variant of the job is constructed with every sink (it runs against a broker in the e2e tests). */
+/**
+ * The Kafka variant of the job is constructed with every sink (it runs against a broker in the e2e
+ * tests), under the step names its savepoints depend on.
+ */
 public class CtrPipelineConstructionTest {
   @Test
   public void kafkaJobHasItsSourceSinksAndCompactCoders() {
@@ -27,14 +31,21 @@ public class CtrPipelineConstructionTest {
 
     assertThat(out.results().isBounded(), equalTo(PCollection.IsBounded.UNBOUNDED));
     List<String> steps = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     List<String> javaSerialized = new ArrayList<>();
     pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override
       public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
         if (node.getEnclosingNode() != null && node.getEnclosingNode().isRootNode()) {
           steps.add(node.getFullName());
         }
         return CompositeBehavior.ENTER_TRANSFORM;
+      }
+
+      @Override
+      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
       }
 
       @Override
@@ -53,5 +64,8 @@ public class CtrPipelineConstructionTest {
         "WriteAlertsToRedis", "WriteAlertTopic", "WriteResultTopic",
         "FormatResults", "WriteResultFile", "WriteDeadLetterTopic", "FormatUnattributed", "WriteUnattributedFile")));
     assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
+    // Flink operator uids, which savepoints map state by, derive from these names: the Kafka
+    // offsets and the join's state restore only while they stay (README, savepoints)
+    assertThat(names, hasItems("ReadEvents/ReadKafka/KafkaIO.Read", "AttributeClicks/JoinOnImprId"));
   }
 }

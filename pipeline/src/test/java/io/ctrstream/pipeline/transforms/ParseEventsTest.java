@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.ctrstream.pipeline.RunSummary;
+import io.ctrstream.pipeline.io.KafkaEventSource;
 import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.DeadLetter.Reason;
@@ -12,6 +13,10 @@ import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -98,5 +103,44 @@ public class ParseEventsTest {
     assertThat(summary.get("dead_letters_MISSING_FIELD"), equalTo(4L));
     assertThat(summary.get("dead_letters_INVALID_FIELD"), equalTo(4L));
     assertThat(summary.get("dead_letters_TS_OUT_OF_RANGE"), equalTo(2L));
+  }
+
+  /**
+   * The Kafka path: records parsed in the consumer ({@code ParsedRecordDeserializer}) come as {@code
+   * KafkaRecord}s; the one step takes the record out, keys it by {@code impr_id}, trims the
+   * impression to the fields asked for, counts and passes dead letters and heartbeats on as parsed.
+   */
+  @Test
+  public void kafkaRecordsAreUnwrappedKeyedAndTrimmedInTheSameStep() {
+    TreeMap<String, String> dims = new TreeMap<>();
+    dims.put("device", "type-1");
+    dims.put("site", "s");
+    DeadLetter bad = new DeadLetter("impressions", Reason.MALFORMED_JSON, "Unexpected character", "{not json");
+    java.util.List<KafkaRecord<byte[], ParsedRecord>> records = java.util.List.of(
+        kafka("impressions", 0, ParsedRecord.of(new Impression("i1", "u", "c1", TS, dims))),
+        kafka("clicks", 1, ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))),
+        kafka("impressions", 2, ParsedRecord.of(bad)),
+        kafka("clicks", 3, ParsedRecord.heartbeat(TS)));
+
+    PCollectionTuple out = p.apply(Create.of(records)
+            .withCoder(KafkaRecordCoder.of(ByteArrayCoder.of(), ParsedRecord.ParsedRecordCoder.of())))
+        .apply(ParseEvents.of(KafkaEventSource.PARSED_RECORD).keeping(java.util.Set.of("device")));
+
+    // user_id and the site go, as no result names them (Impression.keepOnly); clicks stay whole
+    TreeMap<String, String> kept = new TreeMap<>();
+    kept.put("device", "type-1");
+    PAssert.that(out.get(ParseEvents.EVENTS)).containsInAnyOrder(
+        KV.of("i1", ParsedRecord.of(new Impression("i1", "", "c1", TS, kept))),
+        KV.of("i1", ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))));
+    PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).containsInAnyOrder(bad);
+    RunSummary summary = RunSummary.of(p.run());
+    assertThat(summary.get("impressions_parsed"), equalTo(1L));
+    assertThat(summary.get("clicks_parsed"), equalTo(1L));
+    assertThat(summary.get("heartbeats"), equalTo(1L));
+    assertThat(summary.get("dead_letters_MALFORMED_JSON"), equalTo(1L));
+  }
+
+  private static KafkaRecord<byte[], ParsedRecord> kafka(String topic, long offset, ParsedRecord record) {
+    return new KafkaRecord<>(topic, 0, offset, TS, KafkaTimestampType.CREATE_TIME, null, new byte[0], record);
   }
 }
