@@ -42,7 +42,7 @@ trap cleanup EXIT
 prefix="batch-$sample"
 redis-cli -p "$port" --scan --pattern "$prefix:*" | xargs -r redis-cli -p "$port" del >/dev/null
 say "running the pipeline on $runner over the $sample sample (Redis keys $prefix:*)"
-mvn -q -B -pl pipeline compile exec:exec -Drunner="$runner" -Dexec.args="--source=files \
+mvn -q -B -pl pipeline -am compile exec:exec -Drunner="$runner" -Dexec.args="--source=files \
   --impressionsFile=$imp --clicksFile=$clk $flags --redisPort=$port --redisKeyPrefix=$prefix \
   --output=$run_dir/$sample-results.jsonl --unattributedOutput=$run_dir/$sample-unattributed.jsonl \
   --deadLetterOutput=$run_dir/$sample-dead-letters.jsonl"

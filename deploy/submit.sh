@@ -35,7 +35,7 @@ job_jar() { ls "$root"/pipeline/target/ctrstream-pipeline-*-job.jar 2>/dev/null 
 jar=$(job_jar)
 if [ -z "$jar" ] || [ -n "$(find "$root/pipeline/src" "$root/pipeline/pom.xml" -newer "$jar" -type f | head -1)" ]; then
   echo "submit: building the job jar"
-  mvn -q -B -f "$root/pom.xml" -pl pipeline package -DskipTests
+  mvn -q -B -f "$root/pom.xml" -pl pipeline -am package -DskipTests
   jar=$(job_jar)
 fi
 [ -d "$flink_jars" ] || mvn -q -B -f "$root/deploy/services/pom.xml" -Pflink package >/dev/null

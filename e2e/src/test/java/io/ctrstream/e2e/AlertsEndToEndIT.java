@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.producer.ProducerCli;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,8 +159,8 @@ public class AlertsEndToEndIT {
           }
         }
         long[] devices = new long[2];
-        for (String device : jedis.smembers(prefix + ":devices")) {
-          Map<String, String> h = jedis.hgetAll(prefix + ":device:" + device + ":window:" + w);
+        for (String device : jedis.smembers(new RedisKeys(prefix).keys("device"))) {
+          Map<String, String> h = jedis.hgetAll(new RedisKeys(prefix).window("device", device, w));
           if (!h.isEmpty()) {
             devices[0] += Long.parseLong(h.get("impressions"));
             devices[1] += Long.parseLong(h.get("clicks"));
@@ -173,10 +175,10 @@ public class AlertsEndToEndIT {
   private static Map<String, List<Map<String, String>>> completeWindows(String prefix, long last) {
     Map<String, List<Map<String, String>>> out = new TreeMap<>();
     try (Jedis jedis = STACK.redis()) {
-      for (String campaign : jedis.smembers(prefix + ":campaigns")) {
+      for (String campaign : jedis.smembers(new RedisKeys(prefix).keys(ResultRecord.CAMPAIGN))) {
         List<Map<String, String>> complete = new ArrayList<>();
-        for (String start : jedis.zrangeByScore(prefix + ":campaign:" + campaign + ":windows", 0, last)) {
-          Map<String, String> h = jedis.hgetAll(prefix + ":campaign:" + campaign + ":window:" + start);
+        for (String start : jedis.zrangeByScore(new RedisKeys(prefix).windows(ResultRecord.CAMPAIGN, campaign), 0, last)) {
+          Map<String, String> h = jedis.hgetAll(new RedisKeys(prefix).window(ResultRecord.CAMPAIGN, campaign, Long.parseLong(start)));
           if (!h.isEmpty() && !"EARLY".equals(h.get("timing"))) {
             complete.add(h);
           }
@@ -238,7 +240,7 @@ public class AlertsEndToEndIT {
   private static List<JsonNode> redisAlerts(String prefix, long last) {
     List<JsonNode> out = new ArrayList<>();
     try (Jedis jedis = STACK.redis()) {
-      for (StreamEntry e : jedis.xrange(prefix + ":alerts", (StreamEntryID) null, (StreamEntryID) null)) {
+      for (StreamEntry e : jedis.xrange(new RedisKeys(prefix).alerts(), (StreamEntryID) null, (StreamEntryID) null)) {
         if (Long.parseLong(e.getFields().get("window_start")) <= last) {
           out.add(JSON.valueToTree(e.getFields()));
         }

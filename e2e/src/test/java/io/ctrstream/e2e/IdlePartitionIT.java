@@ -4,6 +4,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.contract.ResultRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,7 +111,8 @@ public class IdlePartitionIT {
     Await.until("an ON_TIME pane for each of the " + judged.size() + " windows", Duration.ofMinutes(2), () -> {
       try (Jedis jedis = STACK.redis()) {
         for (String k : judged.keySet()) {
-          String key = run.prefix() + ":campaign:" + k.replace("|", ":window:");
+          int bar = k.lastIndexOf('|');
+          String key = new RedisKeys(run.prefix()).window(ResultRecord.CAMPAIGN, k.substring(0, bar), Long.parseLong(k.substring(bar + 1)));
           List<String> v = jedis.hmget(key, "on_time_at", "impressions", "clicks", "pane_index", "timing");
           if (v.get(0) == null) {
             return false;

@@ -2,6 +2,8 @@ package io.ctrstream.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.contract.ResultRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +30,7 @@ final class LatestWatcher implements AutoCloseable {
 
   LatestWatcher(LocalStack stack, String prefix) {
     this.stack = stack;
-    this.key = prefix + ":latest";
+    this.key = new RedisKeys(prefix).latest(ResultRecord.CAMPAIGN);
     this.thread = new Thread(this::watch, "latest-watcher");
     thread.setDaemon(true);
     thread.start();

@@ -3,6 +3,8 @@ package io.ctrstream.e2e;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import java.time.Duration;
 import java.util.List;
@@ -14,17 +16,17 @@ import redis.clients.jedis.Jedis;
 final class RedisResults {
   private final LocalStack stack;
   private final String prefix;
+  private final RedisKeys keys;
 
   RedisResults(LocalStack stack, String prefix) {
     this.stack = stack;
     this.prefix = prefix;
+    this.keys = new RedisKeys(prefix);
   }
 
   /** How many campaign windows have a pane in Redis. */
   long windowCount() {
-    try (Jedis jedis = stack.redis()) {
-      return jedis.keys(prefix + ":campaign:*:window:*").size();
-    }
+    return counts().size();
   }
 
   /** Waits until every (campaign, window) of the reference has a final pane in Redis. */
@@ -32,7 +34,7 @@ final class RedisResults {
     Await.until(ref.counts.size() + " final windows in Redis under " + prefix, timeout, () -> {
       try (Jedis jedis = stack.redis()) {
         for (String key : ref.counts.keySet()) {
-          if (!"true".equals(jedis.hget(windowKey(key), "final"))) {
+          if (!"true".equals(jedis.hget(windowKey(key), ResultRecord.FINAL))) {
             return false;
           }
         }
@@ -45,12 +47,14 @@ final class RedisResults {
   Map<String, List<Long>> counts() {
     Map<String, List<Long>> counts = new TreeMap<>();
     try (Jedis jedis = stack.redis()) {
-      for (String key : jedis.keys(prefix + ":campaign:*:window:*")) {
-        String rest = key.substring((prefix + ":campaign:").length());
-        int w = rest.lastIndexOf(":window:");
-        List<String> v = jedis.hmget(key, "impressions", "clicks");
-        counts.put(rest.substring(0, w) + "|" + rest.substring(w + ":window:".length()),
-            List.of(Long.parseLong(v.get(0)), Long.parseLong(v.get(1))));
+      for (String campaign : jedis.smembers(keys.keys(ResultRecord.CAMPAIGN))) {
+        for (String start : jedis.zrange(keys.windows(ResultRecord.CAMPAIGN, campaign), 0, -1)) {
+          List<String> v = jedis.hmget(keys.window(ResultRecord.CAMPAIGN, campaign, Long.parseLong(start)),
+              ResultRecord.IMPRESSIONS, ResultRecord.CLICKS);
+          if (v.get(0) != null) { // a window hash may expire before its index entry
+            counts.put(campaign + "|" + start, List.of(Long.parseLong(v.get(0)), Long.parseLong(v.get(1))));
+          }
+        }
       }
     }
     return counts;
@@ -92,6 +96,7 @@ final class RedisResults {
 
   private String windowKey(String campaignAndWindow) {
     int bar = campaignAndWindow.lastIndexOf('|');
-    return prefix + ":campaign:" + campaignAndWindow.substring(0, bar) + ":window:" + campaignAndWindow.substring(bar + 1);
+    return keys.window(ResultRecord.CAMPAIGN, campaignAndWindow.substring(0, bar),
+        Long.parseLong(campaignAndWindow.substring(bar + 1)));
   }
 }

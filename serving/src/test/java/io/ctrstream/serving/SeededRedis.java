@@ -3,8 +3,8 @@ package io.ctrstream.serving;
 import static io.ctrstream.pipeline.testing.Events.result;
 import static io.ctrstream.pipeline.testing.Events.window;
 
+import io.ctrstream.contract.RedisKeys;
 import io.ctrstream.pipeline.io.RedisConnection;
-import io.ctrstream.pipeline.io.RedisKeys;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;

@@ -3,6 +3,8 @@ package io.ctrstream.pipeline.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.contract.AlertRecord;
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.DeadLetter;
@@ -21,29 +23,12 @@ public final class OutputFormats {
   private OutputFormats() {}
 
   /**
-   * A result as JSON: {@code dimension, key, <dimension>_id, window_start, window_end,
-   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final}.
+   * A result as JSON ({@link ResultRecord#toJson}): {@code dimension, key, <dimension>_id,
+   * window_start, window_end, window_start_iso, window_end_iso, impressions, clicks, ctr, timing,
+   * pane_index, final}.
    */
   public static String result(CtrResult r) {
-    return write(resultNode(r));
-  }
-
-  static ObjectNode resultNode(CtrResult r) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("dimension", r.dimension());
-    o.put("key", r.key());
-    o.put(r.dimension() + "_id", r.key());
-    o.put("window_start", r.windowStart());
-    o.put("window_end", r.windowEnd());
-    o.put("window_start_iso", new Instant(r.windowStart()).toString());
-    o.put("window_end_iso", new Instant(r.windowEnd()).toString());
-    o.put("impressions", r.impressions());
-    o.put("clicks", r.clicks());
-    o.put("ctr", r.ctr());
-    o.put("timing", r.timing().name());
-    o.put("pane_index", r.paneIndex());
-    o.put("final", r.isFinal());
-    return o;
+    return r.toRecord().toJson();
   }
 
   /** Header of {@link #resultCsv} lines. */
@@ -62,51 +47,9 @@ public final class OutputFormats {
     return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 
-  /**
-   * An alert as JSON: {@code alert_id, dimension, key, <dimension>_id, window_start, window_end}
-   * (epoch ms) and their {@code _iso} twins, {@code kind, severity, status, baseline, impressions,
-   * clicks, ctr, baseline_impressions, baseline_clicks, baseline_ctr, z, p_value, relative_change}
-   * ({@code relative_change} is a fraction, null when the baseline CTR is 0).
-   */
+  /** An alert as JSON ({@link AlertRecord#toJson}). */
   public static String alert(Alert a) {
-    return write(alertNode(a));
-  }
-
-  /** The {@link #alert} fields, in order, values as strings (for a Redis stream entry). */
-  public static java.util.Map<String, String> alertFields(Alert a) {
-    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
-    alertNode(a).fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asText()));
-    return f;
-  }
-
-  private static ObjectNode alertNode(Alert a) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("alert_id", a.windowId() + ":" + a.status());
-    o.put("dimension", a.dimension());
-    o.put("key", a.key());
-    o.put(a.dimension() + "_id", a.key());
-    o.put("window_start", a.windowStart());
-    o.put("window_end", a.windowEnd());
-    o.put("window_start_iso", new Instant(a.windowStart()).toString());
-    o.put("window_end_iso", new Instant(a.windowEnd()).toString());
-    o.put("kind", a.kind().name());
-    o.put("severity", a.severity().name());
-    o.put("status", a.status().name());
-    o.put("baseline", a.baseline());
-    o.put("impressions", a.impressions());
-    o.put("clicks", a.clicks());
-    o.put("ctr", a.ctr());
-    o.put("baseline_impressions", a.baselineImpressions());
-    o.put("baseline_clicks", a.baselineClicks());
-    o.put("baseline_ctr", a.baselineCtr());
-    o.put("z", a.z());
-    o.put("p_value", a.pValue());
-    if (Double.isNaN(a.relativeChange())) {
-      o.putNull("relative_change");
-    } else {
-      o.put("relative_change", a.relativeChange());
-    }
-    return o;
+    return a.toRecord().toJson();
   }
 
   /** A dead letter as JSON: {@code source, reason, detail, payload}. */

@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.io;
 
+import io.ctrstream.contract.RedisKeys;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.io;
 
+import io.ctrstream.contract.RedisKeys;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
@@ -22,11 +23,9 @@ import redis.clients.jedis.params.XAddParams;
  * is already stored ({@link NewerPanesOnly}), and refreshes the TTL of the hash and of the window
  * index; replaying panes after a failure rewrites the same values.
  *
- * <p>Window hash fields: {@code dimension, key, <dimension>_id, impressions, clicks, ctr,
- * window_start, window_end} (epoch ms), {@code window_start_iso, window_end_iso, timing,
- * pane_index, final, updated_at} (epoch ms of the write) and {@code on_time_at} (epoch ms when
- * the ON_TIME pane was written; later panes keep it). These two write times are the only fields a
- * replay changes.
+ * <p>Window hash fields: {@link io.ctrstream.contract.ResultRecord#toHash}, with {@code updated_at}
+ * (epoch ms of the write) and {@code on_time_at} (epoch ms when the ON_TIME pane was written; later
+ * panes keep it). These two write times are the only fields a replay changes.
  */
 public final class WriteResultsToRedis {
   private WriteResultsToRedis() {}
@@ -58,7 +57,7 @@ public final class WriteResultsToRedis {
 
   /**
    * Appends alerts to the Redis stream {@code <prefix>:alerts} (XADD, capped at about {@code
-   * maxLength} entries; fields as {@link OutputFormats#alert}) and keeps each key's newest alert in
+   * maxLength} entries; fields as {@link io.ctrstream.contract.AlertRecord#toFields}) and keeps each key's newest alert in
    * the hash {@code <prefix>:alerts:latest} (field {@code <dimension>:<key>}, value JSON). A replay
    * after a failure may append an alert again: the stream is at-least-once, and {@code alert_id}
    * ({@code <dimension>:<key>:<window_start>:<status>}) tells copies apart.
@@ -71,26 +70,6 @@ public final class WriteResultsToRedis {
         return PDone.in(alerts.getPipeline());
       }
     };
-  }
-
-  /** The hash fields of one result pane. */
-  static Map<String, String> fields(CtrResult r, long updatedAt) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("dimension", r.dimension());
-    f.put("key", r.key());
-    f.put(r.dimension() + "_id", r.key());
-    f.put("impressions", Long.toString(r.impressions()));
-    f.put("clicks", Long.toString(r.clicks()));
-    f.put("ctr", Double.toString(r.ctr()));
-    f.put("window_start", Long.toString(r.windowStart()));
-    f.put("window_end", Long.toString(r.windowEnd()));
-    f.put("window_start_iso", new Instant(r.windowStart()).toString());
-    f.put("window_end_iso", new Instant(r.windowEnd()).toString());
-    f.put("timing", r.timing().name());
-    f.put("pane_index", Long.toString(r.paneIndex()));
-    f.put("final", Boolean.toString(r.isFinal()));
-    f.put("updated_at", Long.toString(updatedAt));
-    return f;
   }
 
   private static final class WindowHashFn extends RedisWriteFn<CtrResult> {
@@ -110,10 +89,8 @@ public final class WriteResultsToRedis {
       String hash = keys.window(r.dimension(), r.key(), r.windowStart());
       String index = keys.windows(r.dimension(), r.key());
       long now = System.currentTimeMillis();
-      Map<String, String> fields = fields(r, now);
-      if (r.timing() == PaneInfo.Timing.ON_TIME) {
-        fields.put("on_time_at", Long.toString(now)); // kept by later panes: the window's freshness
-      }
+      // on_time_at is kept by later panes (NewerPanesOnly): the window's freshness
+      Map<String, String> fields = r.toRecord().written(now, r.timing() == PaneInfo.Timing.ON_TIME ? now : null).toHash();
       NewerPanesOnly.windowHash(p, hash, r.paneIndex(), fields);
       p.expire(hash, ttlSeconds);
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
@@ -134,8 +111,8 @@ public final class WriteResultsToRedis {
     @Override
     protected void write(Pipeline p, Alert a) {
       p.xadd(redis.keys().alerts(), XAddParams.xAddParams().maxLen(maxLength).approximateTrimming(),
-          OutputFormats.alertFields(a));
-      p.hset(redis.keys().alerts() + ":latest", a.dimension() + ":" + a.key(), OutputFormats.alert(a));
+          a.toRecord().toFields());
+      p.hset(redis.keys().latestAlerts(), a.dimension() + ":" + a.key(), OutputFormats.alert(a));
     }
   }
 

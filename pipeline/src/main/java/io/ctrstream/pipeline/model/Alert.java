@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.model;
 
+import io.ctrstream.contract.AlertRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,6 +67,12 @@ public record Alert(
 
   public double baselineCtr() {
     return baselineImpressions == 0 ? 0 : baselineClicks / baselineImpressions;
+  }
+
+  /** This alert as it is stored and read ({@link AlertRecord}). */
+  public AlertRecord toRecord() {
+    return new AlertRecord(dimension, key, windowStart, windowEnd, kind.name(), severity.name(), status.name(), baseline,
+        impressions, clicks, ctr(), baselineImpressions, baselineClicks, baselineCtr(), z, pValue, relativeChange);
   }
 
   /** Identifies the alerted window: {@code dimension:key:windowStart}. */

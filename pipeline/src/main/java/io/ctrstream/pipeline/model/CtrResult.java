@@ -1,12 +1,13 @@
 package io.ctrstream.pipeline.model;
 
+import io.ctrstream.contract.ResultRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviders;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -40,7 +41,13 @@ public record CtrResult(
     boolean isFinal) {
 
   /** The dimension name of per-campaign results. */
-  public static final String CAMPAIGN = "campaign";
+  public static final String CAMPAIGN = ResultRecord.CAMPAIGN;
+
+  /** This pane as it is stored and read ({@link ResultRecord}), without write times. */
+  public ResultRecord toRecord() {
+    return new ResultRecord(dimension, key, windowStart, windowEnd, impressions(), clicks(), ctr(), timing.name(),
+        paneIndex, isFinal, null, null);
+  }
 
   public long impressions() {
     return counts.impressions();

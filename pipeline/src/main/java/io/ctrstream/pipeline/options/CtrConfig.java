@@ -1,9 +1,9 @@
 package io.ctrstream.pipeline.options;
 
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.pipeline.alerts.AlertSettings;
 import io.ctrstream.pipeline.io.KafkaSettings;
 import io.ctrstream.pipeline.io.RedisConnection;
-import io.ctrstream.pipeline.io.RedisKeys;
-import io.ctrstream.pipeline.alerts.AlertSettings;
 import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.CtrResult;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
+import io.ctrstream.contract.RedisKeys;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.ctrstream.serving.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.StoreUnavailableException;
 import io.ctrstream.serving.store.UnknownSeriesException;
-import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.Comparison;
 import io.ctrstream.serving.view.ResultJson;
 import io.ctrstream.serving.view.TimeBound;
@@ -173,7 +173,7 @@ public final class CtrApi {
    */
   private Comparison comparison(Series series, String key) {
     requireKnown(series, key);
-    List<WindowResult> newest = store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 1);
+    List<ResultRecord> newest = store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 1);
     return new Comparison(series.dimension(), key,
         store.latest(series, key).orElse(null),
         store.previous(series, key).orElse(null),
@@ -189,7 +189,7 @@ public final class CtrApi {
     int limit = limit(q, DEFAULT_LIMIT);
     Series series = series(q);
     requireKnown(series, key);
-    List<WindowResult> windows = store.windows(series, key, from, to, limit);
+    List<ResultRecord> windows = store.windows(series, key, from, to, limit);
     ObjectNode o = ResultJson.object();
     ResultJson.identify(o, series.dimension(), key);
     o.setAll(ResultJson.results(windows));

@@ -1,8 +1,8 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.Series;
-import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.ResultJson;
 import io.ctrstream.serving.view.TimeBound;
 import java.io.PrintWriter;
@@ -47,7 +47,7 @@ final class ShowCommand extends StoreCommand {
       throw new NotFoundException("unknown " + s.describe() + " '" + key + "' (ctr latest"
           + (s.isCampaign() ? "" : " --dimension " + s.dimension()) + (s.trend() ? " --trend" : "") + " lists the known ones)");
     }
-    List<WindowResult> windows = store.windows(s, key, fromMs, toMs, limit);
+    List<ResultRecord> windows = store.windows(s, key, fromMs, toMs, limit);
     if (json) {
       var body = ResultJson.object();
       ResultJson.identify(body, s.dimension(), key);
@@ -56,7 +56,7 @@ final class ShowCommand extends StoreCommand {
       return;
     }
     Table t = new Table("window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final", "updated_at");
-    for (WindowResult w : windows) {
+    for (ResultRecord w : windows) {
       t.row(Formats.time(w.windowStart()), Formats.time(w.windowEnd()), w.impressions(), w.clicks(),
           Formats.percent(w.ctr()), w.timing(), w.paneIndex(), w.isFinal(), Formats.time(w.updatedAt()));
     }

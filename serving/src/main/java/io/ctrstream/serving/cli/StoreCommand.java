@@ -1,8 +1,8 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.Series;
-import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.ResultJson;
 import java.io.PrintWriter;
 import java.util.Collection;
@@ -37,13 +37,13 @@ abstract class StoreCommand implements Callable<Integer> {
    * Prints results as the window table (first column named after the series' dimension), or as
    * {@code {"count", "results"}} JSON.
    */
-  void printResults(Series series, Collection<WindowResult> results, PrintWriter out) {
+  void printResults(Series series, Collection<ResultRecord> results, PrintWriter out) {
     if (json) {
       out.println(ResultJson.write(ResultJson.results(results)));
       return;
     }
     Table t = new Table(series.dimension(), "window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final");
-    for (WindowResult r : results) {
+    for (ResultRecord r : results) {
       t.row(r.key(), Formats.time(r.windowStart()), Formats.time(r.windowEnd()), r.impressions(), r.clicks(),
           Formats.percent(r.ctr()), r.timing(), r.paneIndex(), r.isFinal());
     }

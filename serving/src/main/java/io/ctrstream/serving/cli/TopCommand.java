@@ -1,7 +1,7 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.ResultStore;
-import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.store.Series;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -20,13 +20,13 @@ final class TopCommand extends StoreCommand {
 
   /** What to rank by. */
   enum By {
-    ctr(WindowResult::ctr),
-    impressions(WindowResult::impressions),
-    clicks(WindowResult::clicks);
+    ctr(ResultRecord::ctr),
+    impressions(ResultRecord::impressions),
+    clicks(ResultRecord::clicks);
 
-    final ToDoubleFunction<WindowResult> value;
+    final ToDoubleFunction<ResultRecord> value;
 
-    By(ToDoubleFunction<WindowResult> value) {
+    By(ToDoubleFunction<ResultRecord> value) {
       this.value = value;
     }
   }
@@ -47,9 +47,9 @@ final class TopCommand extends StoreCommand {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
     }
     Series s = series.require(store);
-    List<WindowResult> ranked = store.latest(s).values().stream()
+    List<ResultRecord> ranked = store.latest(s).values().stream()
         .filter(r -> r.impressions() >= minImpressions)
-        .sorted(Comparator.comparingDouble(by.value).reversed().thenComparing(WindowResult::key))
+        .sorted(Comparator.comparingDouble(by.value).reversed().thenComparing(ResultRecord::key))
         .limit(limit)
         .toList();
     if (json) {
@@ -58,7 +58,7 @@ final class TopCommand extends StoreCommand {
     }
     Table t = new Table(">rank", s.dimension(), "window_start", ">impressions", ">clicks", ">ctr", "timing");
     int rank = 1;
-    for (WindowResult r : ranked) {
+    for (ResultRecord r : ranked) {
       t.row(rank++, r.key(), Formats.time(r.windowStart()), r.impressions(), r.clicks(), Formats.percent(r.ctr()), r.timing());
     }
     out.print(t);

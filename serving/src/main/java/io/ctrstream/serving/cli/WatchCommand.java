@@ -1,9 +1,9 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.StoreUnavailableException;
-import io.ctrstream.serving.store.WindowResult;
 import io.ctrstream.serving.view.Comparison;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,17 +85,17 @@ final class WatchCommand implements Callable<Integer> {
 
   /** The watch table of the keys (campaigns) with the most impressions in their newest window. */
   static Table table(ResultStore store, Series series, int limit) {
-    Map<String, WindowResult> newest = store.newestWindows(series);
-    Map<String, WindowResult> latest = store.latest(series);
-    Map<String, WindowResult> previous = store.previous(series);
+    Map<String, ResultRecord> newest = store.newestWindows(series);
+    Map<String, ResultRecord> latest = store.latest(series);
+    Map<String, ResultRecord> previous = store.previous(series);
     Table t = new Table(series.dimension(), "newest_window", "pane", ">impressions", ">clicks", ">ctr",
         "complete_window", ">impressions", ">clicks", ">ctr", ">vs_previous");
     newest.values().stream()
-        .sorted(Comparator.comparingLong(WindowResult::impressions).reversed().thenComparing(WindowResult::key))
+        .sorted(Comparator.comparingLong(ResultRecord::impressions).reversed().thenComparing(ResultRecord::key))
         .limit(limit)
         .forEach(n -> {
           Comparison c = new Comparison(n.dimension(), n.key(), latest.get(n.key()), previous.get(n.key()), n);
-          WindowResult l = c.latest();
+          ResultRecord l = c.latest();
           t.row(n.key(), Formats.time(n.windowStart()), n.timing(), n.impressions(), n.clicks(), Formats.percent(n.ctr()),
               l == null ? "(none yet)" : Formats.time(l.windowStart()),
               l == null ? "" : l.impressions(), l == null ? "" : l.clicks(), l == null ? "" : Formats.percent(l.ctr()),

@@ -1,8 +1,7 @@
 package io.ctrstream.serving.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.ctrstream.contract.RedisKeys;
+import io.ctrstream.contract.ResultRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -21,11 +21,10 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * Reads the results the pipeline writes to Redis (see the pipeline's {@code RedisKeys} and the
- * README's "Redis key layout"). For the campaigns' fixed windows ({@link Series#CAMPAIGNS}):
+ * Reads the results the pipeline writes to Redis, in the layout of {@link RedisKeys} (the README's
+ * "Redis key layout"), each result decoded by {@link ResultRecord}. For the campaigns' fixed windows ({@link Series#CAMPAIGNS}):
  * {@code <prefix>:campaigns} (set of ids), {@code <prefix>:campaign:<id>:windows} (sorted set of
  * window starts, epoch ms), {@code <prefix>:campaign:<id>:window:<start>} (hash of the newest pane),
  * and {@code <prefix>:latest} / {@code <prefix>:previous} (hash: campaign id → result JSON). A
@@ -36,14 +35,15 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  * Redis cannot be reached or answers with an error. Close it to release the pool.
  */
 public final class ResultStore implements AutoCloseable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int TIMEOUT_MS = 2_000;
 
   private final RedisAddress address;
+  private final RedisKeys rootKeys;
   private final JedisPool pool;
 
   public ResultStore(RedisAddress address) {
     this.address = address;
+    this.rootKeys = new RedisKeys(address.prefix());
     GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
     poolConfig.setMaxTotal(8);
     poolConfig.setJmxEnabled(false);
@@ -75,7 +75,7 @@ public final class ResultStore implements AutoCloseable {
    * sorted; {@code campaign} is always there once the job wrote anything.
    */
   public List<String> dimensions(boolean trend) {
-    Set<String> names = read(j -> j.smembers(new Series(Series.CAMPAIGN, trend).prefix(address.prefix()) + ":dimensions"));
+    Set<String> names = read(j -> j.smembers(layout(new Series(Series.CAMPAIGN, trend)).dimensions()));
     return new ArrayList<>(new TreeSet<String>(names));
   }
 
@@ -119,23 +119,23 @@ public final class ResultStore implements AutoCloseable {
   }
 
   /** Every key's newest complete window ({@code <prefix>:latest} for campaigns), by key. */
-  public Map<String, WindowResult> latest(Series series) {
+  public Map<String, ResultRecord> latest(Series series) {
     return parseAll(read(j -> j.hgetAll(latestHash(series))));
   }
 
   /** Every key's complete window before the newest ({@code <prefix>:previous} for campaigns), by key. */
-  public Map<String, WindowResult> previous(Series series) {
+  public Map<String, ResultRecord> previous(Series series) {
     return parseAll(read(j -> j.hgetAll(previousHash(series))));
   }
 
   /** One key's newest complete window, if any. */
-  public Optional<WindowResult> latest(Series series, String key) {
-    return Optional.ofNullable(read(j -> j.hget(latestHash(series), key))).map(ResultStore::parseJson);
+  public Optional<ResultRecord> latest(Series series, String key) {
+    return Optional.ofNullable(read(j -> j.hget(latestHash(series), key))).map(ResultRecord::fromJson);
   }
 
   /** One key's complete window before the newest, if any. */
-  public Optional<WindowResult> previous(Series series, String key) {
-    return Optional.ofNullable(read(j -> j.hget(previousHash(series), key))).map(ResultStore::parseJson);
+  public Optional<ResultRecord> previous(Series series, String key) {
+    return Optional.ofNullable(read(j -> j.hget(previousHash(series), key))).map(ResultRecord::fromJson);
   }
 
   /**
@@ -145,7 +145,7 @@ public final class ResultStore implements AutoCloseable {
    * @param fromMs inclusive lower bound of the window start, epoch ms ({@code Long.MIN_VALUE}: none)
    * @param toMs exclusive upper bound of the window start, epoch ms ({@code Long.MAX_VALUE}: none)
    */
-  public List<WindowResult> windows(Series series, String key, long fromMs, long toMs, int limit) {
+  public List<ResultRecord> windows(Series series, String key, long fromMs, long toMs, int limit) {
     // scores are whole epoch ms, so the exclusive bound 'toMs' is the inclusive bound toMs - 1
     double min = fromMs == Long.MIN_VALUE ? Double.NEGATIVE_INFINITY : fromMs;
     double max = toMs == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : toMs - 1;
@@ -157,19 +157,19 @@ public final class ResultStore implements AutoCloseable {
         hashes.add(p.hgetAll(windowHash(series, key, start)));
       }
       p.sync();
-      List<WindowResult> out = new ArrayList<>();
+      List<ResultRecord> out = new ArrayList<>();
       for (Response<Map<String, String>> h : hashes) {
         if (!h.get().isEmpty()) { // expired between the index read and the hash read
-          out.add(WindowResult.fromHash(h.get()));
+          out.add(ResultRecord.fromHash(h.get()));
         }
       }
-      out.sort(Comparator.comparingLong(WindowResult::windowStart));
+      out.sort(Comparator.comparingLong(ResultRecord::windowStart));
       return out;
     });
   }
 
   /** Every key's newest window (often an EARLY pane of a window still open), by key. */
-  public Map<String, WindowResult> newestWindows(Series series) {
+  public Map<String, ResultRecord> newestWindows(Series series) {
     return read(j -> {
       List<String> keys = new ArrayList<>(j.smembers(keySet(series)));
       Pipeline p = j.pipelined();
@@ -185,10 +185,10 @@ public final class ResultStore implements AutoCloseable {
         hashes.add(start.isEmpty() ? null : q.hgetAll(windowHash(series, keys.get(i), start.get(0))));
       }
       q.sync();
-      Map<String, WindowResult> out = new TreeMap<>();
+      Map<String, ResultRecord> out = new TreeMap<>();
       for (int i = 0; i < keys.size(); i++) {
         if (hashes.get(i) != null && !hashes.get(i).get().isEmpty()) {
-          out.put(keys.get(i), WindowResult.fromHash(hashes.get(i).get()));
+          out.put(keys.get(i), ResultRecord.fromHash(hashes.get(i).get()));
         }
       }
       return out;
@@ -197,7 +197,7 @@ public final class ResultStore implements AutoCloseable {
 
   /** The newest {@code limit} alerts of the stream {@code <prefix>:alerts}, newest first. */
   public List<AlertEntry> alerts(int limit) {
-    return read(j -> j.xrevrange(key("alerts"), (StreamEntryID) null, (StreamEntryID) null, limit).stream()
+    return read(j -> j.xrevrange(rootKeys.alerts(), (StreamEntryID) null, (StreamEntryID) null, limit).stream()
         .map(e -> new AlertEntry(e.getID().toString(), e.getFields()))
         .toList());
   }
@@ -206,7 +206,7 @@ public final class ResultStore implements AutoCloseable {
   public OptionalLong newestWriteAt() {
     return newestWindows(Series.CAMPAIGNS).values().stream()
         .filter(w -> w.updatedAt() != null)
-        .mapToLong(WindowResult::updatedAt)
+        .mapToLong(ResultRecord::updatedAt)
         .max();
   }
 
@@ -215,30 +215,29 @@ public final class ResultStore implements AutoCloseable {
     pool.close();
   }
 
-  private String key(String suffix) {
-    return address.prefix() + ":" + suffix;
+  /** The job's key layout ({@link RedisKeys}) for one series: the prefix, or its trend layout. */
+  private RedisKeys layout(Series s) {
+    return s.trend() ? rootKeys.trend() : rootKeys;
   }
 
-  // the layout of the pipeline's RedisKeys, for one series
-
   private String keySet(Series s) {
-    return s.prefix(address.prefix()) + ":" + s.dimension() + "s";
+    return layout(s).keys(s.dimension());
   }
 
   private String latestHash(Series s) {
-    return s.prefix(address.prefix()) + (s.isCampaign() ? "" : ":" + s.dimension()) + ":latest";
+    return layout(s).latest(s.dimension());
   }
 
   private String previousHash(Series s) {
-    return s.prefix(address.prefix()) + (s.isCampaign() ? "" : ":" + s.dimension()) + ":previous";
+    return layout(s).previous(s.dimension());
   }
 
   private String windowIndex(Series s, String key) {
-    return s.prefix(address.prefix()) + ":" + s.dimension() + ":" + key + ":windows";
+    return layout(s).windows(s.dimension(), key);
   }
 
   private String windowHash(Series s, String key, String windowStart) {
-    return s.prefix(address.prefix()) + ":" + s.dimension() + ":" + key + ":window:" + windowStart;
+    return layout(s).window(s.dimension(), key, Long.parseLong(windowStart));
   }
 
   private <T> T read(Function<Jedis, T> query) {
@@ -257,31 +256,9 @@ public final class ResultStore implements AutoCloseable {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  private static Map<String, WindowResult> parseAll(Map<String, String> byCampaign) {
-    Map<String, WindowResult> out = new TreeMap<>();
-    byCampaign.forEach((campaign, json) -> out.put(campaign, parseJson(json)));
+  private static Map<String, ResultRecord> parseAll(Map<String, String> byKey) {
+    Map<String, ResultRecord> out = new TreeMap<>();
+    byKey.forEach((key, json) -> out.put(key, ResultRecord.fromJson(json)));
     return out;
-  }
-
-  /** Reads a result JSON as {@code OutputFormats.result} writes it. */
-  static WindowResult parseJson(String json) {
-    try {
-      JsonNode n = MAPPER.readTree(json);
-      return new WindowResult(
-          n.get("dimension").asText(),
-          n.get("key").asText(),
-          n.get("window_start").asLong(),
-          n.get("window_end").asLong(),
-          n.get("impressions").asLong(),
-          n.get("clicks").asLong(),
-          n.get("ctr").asDouble(),
-          n.get("timing").asText(),
-          n.get("pane_index").asLong(),
-          n.get("final").asBoolean(),
-          null,
-          null);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalArgumentException("not a ctrstream result: " + json, e);
-    }
   }
 }

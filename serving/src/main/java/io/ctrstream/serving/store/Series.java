@@ -1,5 +1,7 @@
 package io.ctrstream.serving.store;
 
+import io.ctrstream.contract.ResultRecord;
+
 /**
  * Which results to read: one dimension ({@code campaign}, or a breakdown the job ran with
  * {@code --breakdowns}, e.g. {@code device} or {@code campaign_id+device}) of either the fixed
@@ -10,7 +12,7 @@ package io.ctrstream.serving.store;
  */
 public record Series(String dimension, boolean trend) {
   /** The dimension every job writes. */
-  public static final String CAMPAIGN = "campaign";
+  public static final String CAMPAIGN = ResultRecord.CAMPAIGN;
 
   /** The campaigns' fixed windows: what {@code ctr latest} and {@code /ctr/latest} show by default. */
   public static final Series CAMPAIGNS = new Series(CAMPAIGN, false);
@@ -23,10 +25,5 @@ public record Series(String dimension, boolean trend) {
   /** {@code campaign}, {@code device}, {@code campaign (trend)}: for messages. */
   public String describe() {
     return dimension + (trend ? " (trend)" : "");
-  }
-
-  /** The key prefix of this series: {@code <prefix>} or {@code <prefix>:trend}. */
-  String prefix(String rootPrefix) {
-    return trend ? rootPrefix + ":trend" : rootPrefix;
   }
 }

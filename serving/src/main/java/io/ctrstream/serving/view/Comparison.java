@@ -1,6 +1,6 @@
 package io.ctrstream.serving.view;
 
-import io.ctrstream.serving.store.WindowResult;
+import io.ctrstream.contract.ResultRecord;
 
 /**
  * A key's newest complete window next to the complete window before it, and the change.
@@ -11,7 +11,7 @@ import io.ctrstream.serving.store.WindowResult;
  * @param previous the complete window before {@code latest}, or null
  * @param newest the newest window of any timing (an EARLY pane while a window is open), or null
  */
-public record Comparison(String dimension, String key, WindowResult latest, WindowResult previous, WindowResult newest) {
+public record Comparison(String dimension, String key, ResultRecord latest, ResultRecord previous, ResultRecord newest) {
 
   /** {@code latest.ctr - previous.ctr} (a difference of fractions), or null without both. */
   public Double ctrDelta() {

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctrstream.contract.AlertRecord;
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.serving.store.AlertEntry;
 import io.ctrstream.serving.store.Series;
-import io.ctrstream.serving.store.WindowResult;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,7 +36,7 @@ public final class ResultJson {
    * window_start, window_end, window_start_iso, window_end_iso, impressions, clicks, ctr, timing,
    * pane_index, final}, and, where known, {@code updated_at(_iso)} and {@code on_time_at(_iso)}.
    */
-  public static ObjectNode result(WindowResult r) {
+  public static ObjectNode result(ResultRecord r) {
     ObjectNode o = MAPPER.createObjectNode();
     identify(o, r.dimension(), r.key());
     time(o, "window_start", r.windowStart());
@@ -57,7 +57,7 @@ public final class ResultJson {
   }
 
   /** {@code {"count": n, "results": [result, …]}}. */
-  public static ObjectNode results(Collection<WindowResult> results) {
+  public static ObjectNode results(Collection<ResultRecord> results) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("count", results.size());
     ArrayNode a = o.putArray("results");
@@ -112,17 +112,6 @@ public final class ResultJson {
     return o;
   }
 
-  /** Alert fields that are numbers; the others are strings. */
-  private static final Set<String> ALERT_LONGS = Set.of("window_start", "window_end", "impressions", "clicks");
-  private static final Set<String> ALERT_DOUBLES = Set.of(
-      "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
-
-  /** The order of an alert's fields in JSON (the pipeline's); fields not named here follow. */
-  private static final List<String> ALERT_ORDER = List.of("alert_id", "dimension", "key",
-      "campaign_id", "window_start", "window_end", "window_start_iso", "window_end_iso", "kind", "severity", "status",
-      "baseline", "impressions", "clicks", "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z",
-      "p_value", "relative_change");
-
   /** {@code {"count", "alerts": [alert…]}}, each alert with its stream id and typed fields. */
   public static ObjectNode alerts(List<AlertEntry> alerts) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -132,13 +121,13 @@ public final class ResultJson {
       ObjectNode alert = a.addObject();
       alert.put("stream_id", e.streamId());
       Map<String, String> ordered = new TreeMap<>(Comparator
-          .comparingInt((String f) -> ALERT_ORDER.contains(f) ? ALERT_ORDER.indexOf(f) : ALERT_ORDER.size())
+          .comparingInt((String f) -> AlertRecord.ORDER.contains(f) ? AlertRecord.ORDER.indexOf(f) : AlertRecord.ORDER.size())
           .thenComparing(f -> f));
       ordered.putAll(e.fields());
       ordered.forEach((name, value) -> {
-        if (ALERT_LONGS.contains(name)) {
+        if (AlertRecord.WHOLE_NUMBERS.contains(name)) {
           alert.put(name, Long.parseLong(value));
-        } else if (ALERT_DOUBLES.contains(name)) {
+        } else if (AlertRecord.NUMBERS.contains(name)) {
           if (value.equals("null")) {
             alert.putNull(name);
           } else {

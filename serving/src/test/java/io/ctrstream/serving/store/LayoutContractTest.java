@@ -3,6 +3,7 @@ package io.ctrstream.serving.store;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ctrstream.contract.ResultRecord;
 import io.ctrstream.pipeline.testing.JobRuns;
 import io.ctrstream.pipeline.testing.RedisServer;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public class LayoutContractTest {
       List<String> read = new ArrayList<>();
       read.add("campaign_id,window_start_iso,impressions,clicks");
       for (String campaign : store.campaigns()) {
-        for (WindowResult w : store.windows(Series.CAMPAIGNS, campaign, Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
+        for (ResultRecord w : store.windows(Series.CAMPAIGNS, campaign, Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
           assertThat(w.toString(), w.isFinal(), equalTo(true));
           assertThat(w.toString(), w.ctr(), equalTo((double) w.clicks() / w.impressions()));
           read.add(String.join(",", campaign, java.time.Instant.ofEpochMilli(w.windowStart()).toString()
@@ -48,10 +49,10 @@ public class LayoutContractTest {
       assertThat(sorted(read), equalTo(sorted(expected)));
 
       // latest = each campaign's last window, previous = the one before
-      Map<String, WindowResult> latest = store.latest(Series.CAMPAIGNS);
-      Map<String, WindowResult> previous = store.previous(Series.CAMPAIGNS);
+      Map<String, ResultRecord> latest = store.latest(Series.CAMPAIGNS);
+      Map<String, ResultRecord> previous = store.previous(Series.CAMPAIGNS);
       for (String campaign : List.of("c1", "c2")) {
-        List<WindowResult> windows = store.windows(Series.CAMPAIGNS, campaign, Long.MIN_VALUE, Long.MAX_VALUE, 100);
+        List<ResultRecord> windows = store.windows(Series.CAMPAIGNS, campaign, Long.MIN_VALUE, Long.MAX_VALUE, 100);
         assertThat(latest.get(campaign).windowStart(), equalTo(windows.get(windows.size() - 1).windowStart()));
         assertThat(latest.get(campaign).clicks(), equalTo(windows.get(windows.size() - 1).clicks()));
         assertThat(previous.get(campaign).windowStart(), equalTo(windows.get(windows.size() - 2).windowStart()));
@@ -69,12 +70,12 @@ public class LayoutContractTest {
       assertThat(store.dimensions(true), equalTo(List.of("campaign")));
       Series trend = store.require(new Series("campaign", true));
       Map<Long, long[]> fixed = new java.util.TreeMap<>();
-      for (WindowResult w : store.windows(Series.CAMPAIGNS, "c1", Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
+      for (ResultRecord w : store.windows(Series.CAMPAIGNS, "c1", Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
         fixed.put(w.windowStart(), new long[] {w.impressions(), w.clicks()});
       }
-      List<WindowResult> sliding = store.windows(trend, "c1", Long.MIN_VALUE, Long.MAX_VALUE, 100);
+      List<ResultRecord> sliding = store.windows(trend, "c1", Long.MIN_VALUE, Long.MAX_VALUE, 100);
       assertThat(sliding.size(), equalTo(fixed.size() + 1)); // one more: the window that starts 30 s early
-      for (WindowResult w : sliding) {
+      for (ResultRecord w : sliding) {
         assertThat(w.windowEnd() - w.windowStart(), equalTo(60_000L));
         long[] sum = new long[2];
         for (long start = w.windowStart(); start < w.windowEnd(); start += 30_000) {
@@ -92,7 +93,7 @@ public class LayoutContractTest {
   private static Map<Long, String> totalsByWindow(ResultStore store, Series series) {
     Map<Long, long[]> sums = new java.util.TreeMap<>();
     for (String key : store.keys(series)) {
-      for (WindowResult w : store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
+      for (ResultRecord w : store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 100)) {
         long[] sum = sums.computeIfAbsent(w.windowStart(), s -> new long[2]);
         sum[0] += w.impressions();
         sum[1] += w.clicks();

@@ -1,4 +1,4 @@
-package io.ctrstream.pipeline.io;
+package io.ctrstream.contract;
 
 import java.io.Serializable;
 
@@ -18,6 +18,8 @@ import java.io.Serializable;
  * {@code campaign}, and {@code ctr:device:latest}/{@code ctr:device:previous}. The trend (sliding
  * windows) has the whole layout under {@code ctr:trend}. Alerts: stream {@code ctr:alerts} and hash
  * {@code ctr:alerts:latest}.
+ *
+ * <p>The one owner of the layout: the job's Redis writers and every reader build their keys here.
  */
 public final class RedisKeys implements Serializable {
   private final String prefix;
@@ -55,6 +57,11 @@ public final class RedisKeys implements Serializable {
     return prefix + ":alerts";
   }
 
+  /** Hash of each key's newest alert ({@code ctr:alerts:latest}: field {@code <dimension>:<key>}, value its JSON). */
+  public String latestAlerts() {
+    return alerts() + ":latest";
+  }
+
   /** The same layout under {@code <prefix>:trend} for the sliding trend windows. */
   public RedisKeys trend() {
     return new RedisKeys(prefix + ":trend");
@@ -62,14 +69,14 @@ public final class RedisKeys implements Serializable {
 
   /** Hash of every key's newest complete window ({@code ctr:latest} for campaigns). */
   public String latest(String dimension) {
-    return io.ctrstream.pipeline.model.CtrResult.CAMPAIGN.equals(dimension)
+    return ResultRecord.CAMPAIGN.equals(dimension)
         ? prefix + ":latest"
         : prefix + ":" + dimension + ":latest";
   }
 
   /** Hash of every key's complete window before the newest ({@code ctr:previous} for campaigns). */
   public String previous(String dimension) {
-    return io.ctrstream.pipeline.model.CtrResult.CAMPAIGN.equals(dimension)
+    return ResultRecord.CAMPAIGN.equals(dimension)
         ? prefix + ":previous"
         : prefix + ":" + dimension + ":previous";
   }

@@ -1,0 +1,209 @@
+package io.ctrstream.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One result pane as the job stores it and the readers read it: the CTR of one key (a campaign, or
+ * a breakdown value such as device {@code mobile}) in one event-time window, as of that pane. The
+ * one encoding of a result, in its two forms: the fields of a window hash ({@link #toHash}, {@link
+ * #fromHash}) and the JSON of the {@code latest}/{@code previous} hashes, the results file and the
+ * results topic ({@link #toJson}, {@link #fromJson}). Field names are the constants below.
+ *
+ * <p>{@code ctr = clicks / impressions}: distinct attributed clicks over distinct impressions whose
+ * event time falls in {@code [windowStart, windowEnd)} (0 when there are no impressions), exactly as
+ * the job computed it.
+ *
+ * @param dimension {@link #CAMPAIGN} or the breakdown's name ({@code device}, {@code campaign_id+device})
+ * @param key the campaign id or the breakdown value ({@code mobile}, {@code c1|mobile})
+ * @param windowStart window start, epoch milliseconds, inclusive
+ * @param windowEnd window end, epoch milliseconds, exclusive
+ * @param impressions distinct impressions in the window
+ * @param clicks distinct attributed clicks on those impressions
+ * @param ctr {@code clicks / impressions}, a fraction in [0, 1]
+ * @param timing the pane's timing: {@code EARLY} (speculative, the window is still open), {@code
+ *     ON_TIME} (the watermark passed the window) or {@code LATE} (revised by late data)
+ * @param paneIndex 0 for the window's first pane, then 1, 2, …
+ * @param isFinal whether the job will write no further pane for this window
+ * @param updatedAt when the job wrote this pane, epoch milliseconds; null where it is not kept (the
+ *     JSON form)
+ * @param onTimeAt when the window's ON_TIME pane was written, epoch milliseconds; null before it,
+ *     and in the JSON form
+ */
+public record ResultRecord(
+    String dimension,
+    String key,
+    long windowStart,
+    long windowEnd,
+    long impressions,
+    long clicks,
+    double ctr,
+    String timing,
+    long paneIndex,
+    boolean isFinal,
+    Long updatedAt,
+    Long onTimeAt) {
+  /** The dimension every job writes. */
+  public static final String CAMPAIGN = "campaign";
+
+  public static final String DIMENSION = "dimension";
+  public static final String KEY = "key";
+  public static final String WINDOW_START = "window_start";
+  public static final String WINDOW_END = "window_end";
+  public static final String WINDOW_START_ISO = "window_start_iso";
+  public static final String WINDOW_END_ISO = "window_end_iso";
+  public static final String IMPRESSIONS = "impressions";
+  public static final String CLICKS = "clicks";
+  public static final String CTR = "ctr";
+  public static final String TIMING = "timing";
+  public static final String PANE_INDEX = "pane_index";
+  public static final String FINAL = "final";
+  public static final String UPDATED_AT = "updated_at";
+  public static final String ON_TIME_AT = "on_time_at";
+  /** The pane timing whose write time is kept as {@link #ON_TIME_AT}. */
+  public static final String ON_TIME = "ON_TIME";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** {@code <dimension>_id}: the key again under its dimension's name, e.g. {@code campaign_id}. */
+  public static String idField(String dimension) {
+    return dimension + "_id";
+  }
+
+  /** Whether the watermark has passed the window (the pane is not EARLY). */
+  public boolean isComplete() {
+    return !"EARLY".equals(timing);
+  }
+
+  /** This pane with its write times. */
+  public ResultRecord written(Long updatedAt, Long onTimeAt) {
+    return new ResultRecord(dimension, key, windowStart, windowEnd, impressions, clicks, ctr, timing, paneIndex,
+        isFinal, updatedAt, onTimeAt);
+  }
+
+  /**
+   * The window hash's fields ({@code <prefix>:<dimension>:<key>:window:<start>}), in this order:
+   * {@code dimension, key, <dimension>_id, impressions, clicks, ctr, window_start, window_end,
+   * window_start_iso, window_end_iso, timing, pane_index, final}, then {@code updated_at} and {@code
+   * on_time_at} where not null.
+   */
+  public Map<String, String> toHash() {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put(DIMENSION, dimension);
+    f.put(KEY, key);
+    f.put(idField(dimension), key);
+    f.put(IMPRESSIONS, Long.toString(impressions));
+    f.put(CLICKS, Long.toString(clicks));
+    f.put(CTR, Double.toString(ctr));
+    f.put(WINDOW_START, Long.toString(windowStart));
+    f.put(WINDOW_END, Long.toString(windowEnd));
+    f.put(WINDOW_START_ISO, Iso.of(windowStart));
+    f.put(WINDOW_END_ISO, Iso.of(windowEnd));
+    f.put(TIMING, timing);
+    f.put(PANE_INDEX, Long.toString(paneIndex));
+    f.put(FINAL, Boolean.toString(isFinal));
+    if (updatedAt != null) {
+      f.put(UPDATED_AT, Long.toString(updatedAt));
+    }
+    if (onTimeAt != null) {
+      f.put(ON_TIME_AT, Long.toString(onTimeAt));
+    }
+    return f;
+  }
+
+  /**
+   * Reads a window hash as {@link #toHash} writes it (a hash without {@code dimension}, from before
+   * breakdowns, is a campaign's).
+   *
+   * @throws IllegalArgumentException if a required field is missing or not a number
+   */
+  public static ResultRecord fromHash(Map<String, String> h) {
+    return new ResultRecord(
+        h.getOrDefault(DIMENSION, CAMPAIGN),
+        required(h, KEY),
+        parseLong(h, WINDOW_START),
+        parseLong(h, WINDOW_END),
+        parseLong(h, IMPRESSIONS),
+        parseLong(h, CLICKS),
+        Double.parseDouble(required(h, CTR)),
+        required(h, TIMING),
+        parseLong(h, PANE_INDEX),
+        Boolean.parseBoolean(required(h, FINAL)),
+        h.containsKey(UPDATED_AT) ? parseLong(h, UPDATED_AT) : null,
+        h.containsKey(ON_TIME_AT) ? parseLong(h, ON_TIME_AT) : null);
+  }
+
+  /**
+   * The JSON form, one line: {@code dimension, key, <dimension>_id, window_start, window_end,
+   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final} (no write
+   * times).
+   */
+  public String toJson() {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put(DIMENSION, dimension);
+    o.put(KEY, key);
+    o.put(idField(dimension), key);
+    o.put(WINDOW_START, windowStart);
+    o.put(WINDOW_END, windowEnd);
+    o.put(WINDOW_START_ISO, Iso.of(windowStart));
+    o.put(WINDOW_END_ISO, Iso.of(windowEnd));
+    o.put(IMPRESSIONS, impressions);
+    o.put(CLICKS, clicks);
+    o.put(CTR, ctr);
+    o.put(TIMING, timing);
+    o.put(PANE_INDEX, paneIndex);
+    o.put(FINAL, isFinal);
+    try {
+      return MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads the JSON form ({@link #toJson}).
+   *
+   * @throws IllegalArgumentException if it is not JSON or lacks a field
+   */
+  public static ResultRecord fromJson(String json) {
+    try {
+      JsonNode n = MAPPER.readTree(json);
+      return new ResultRecord(
+          n.get(DIMENSION).asText(),
+          n.get(KEY).asText(),
+          n.get(WINDOW_START).asLong(),
+          n.get(WINDOW_END).asLong(),
+          n.get(IMPRESSIONS).asLong(),
+          n.get(CLICKS).asLong(),
+          n.get(CTR).asDouble(),
+          n.get(TIMING).asText(),
+          n.get(PANE_INDEX).asLong(),
+          n.get(FINAL).asBoolean(),
+          null,
+          null);
+    } catch (JsonProcessingException | NullPointerException e) {
+      throw new IllegalArgumentException("not a ctrstream result: " + json, e);
+    }
+  }
+
+  private static String required(Map<String, String> h, String field) {
+    String v = h.get(field);
+    if (v == null) {
+      throw new IllegalArgumentException("field '" + field + "' is missing");
+    }
+    return v;
+  }
+
+  private static long parseLong(Map<String, String> h, String field) {
+    try {
+      return Long.parseLong(required(h, field));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("field '" + field + "' is not a whole number: " + h.get(field));
+    }
+  }
+}
