@@ -1,10 +1,19 @@
-// ctrstream dashboard: reads the JSON API of the server that serves this page.
-// ?refresh=SECONDS sets the refresh interval (default 3); ?campaign=ID preselects the chart.
+// ctrstream dashboard: reads the JSON API of the server that serves this page, and polls it.
+// ?refresh=SECONDS sets the polling interval (default 3); ?dimension=NAME and ?key=ID (or ?campaign=ID)
+// preselect the dimension and the charted key.
+//
+// Polling, not server-sent events: every answer is a read of Redis, which the job updates at its own
+// pace (panes every few seconds), so a server push would only move the same polling into the server
+// and hold a connection per viewer; plain GETs keep the server stateless and pass any proxy.
 "use strict";
 
 const params = new URLSearchParams(location.search);
 const refreshMs = Math.max(1, Number(params.get("refresh") || 3)) * 1000;
-const state = { selected: params.get("campaign"), filter: "", latest: [], previous: {}, chart: null, refreshes: 0 };
+const CAMPAIGN = "campaign";
+const state = {
+  dimension: params.get("dimension") || CAMPAIGN, selected: params.get("key") || params.get("campaign"),
+  filter: "", latest: [], previous: {}, keys: [], trendKeys: [], alerts: [], chart: null, refreshes: 0,
+};
 
 const $ = (id) => document.getElementById(id);
 const pct = (f) => (100 * f).toFixed(2) + "%";
@@ -12,6 +21,11 @@ const utc = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
 const shortUtc = (ms) => new Date(ms).toISOString().substring(11, 19);
 const age = (ms) => ms < 60e3 ? (ms / 1e3).toFixed(1) + " s" : ms < 3600e3 ? Math.floor(ms / 60e3) + " min"
   : ms < 86400e3 ? (ms / 3600e3).toFixed(1) + " h" : (ms / 86400e3).toFixed(1) + " days";
+// ids sort naturally: 112 before 1092, c2 before c10
+const natural = new Intl.Collator("en", { numeric: true }).compare;
+// a result's key: campaign_id for campaigns, key for a breakdown's values
+const keyOf = (r) => (r.campaign_id !== undefined ? r.campaign_id : r.key);
+const series = () => "dimension=" + encodeURIComponent(state.dimension);
 
 async function getJson(path) {
   const res = await fetch(path, { cache: "no-store" });
@@ -33,13 +47,15 @@ function cell(row, text, cls) {
 function renderTable() {
   const tbody = $("latest").querySelector("tbody");
   tbody.replaceChildren();
-  const rows = state.latest.filter((r) => r.campaign_id.includes(state.filter));
+  $("key-header").textContent = state.dimension;
+  const rows = state.latest.filter((r) => keyOf(r).includes(state.filter)).sort((a, b) => natural(keyOf(a), keyOf(b)));
   for (const r of rows) {
-    const p = state.previous[r.campaign_id];
+    const key = keyOf(r);
+    const p = state.previous[key];
     const tr = document.createElement("tr");
-    tr.dataset.campaign = r.campaign_id;
-    if (r.campaign_id === state.selected) tr.className = "selected";
-    cell(tr, r.campaign_id);
+    tr.dataset.key = key;
+    if (key === state.selected) tr.className = "selected";
+    cell(tr, key);
     cell(tr, utc(r.window_start));
     cell(tr, r.impressions, "num");
     cell(tr, r.clicks, "num");
@@ -54,22 +70,46 @@ function renderTable() {
     } else {
       cell(tr, "n/a", "num");
     }
-    tr.addEventListener("click", () => select(r.campaign_id));
+    tr.addEventListener("click", () => select(key));
     tbody.appendChild(tr);
   }
   $("empty").hidden = rows.length > 0;
 }
 
-function renderSelect(campaigns) {
-  const select = $("campaign");
-  const shown = campaigns.filter((c) => c.includes(state.filter));
+function renderDimensions(dimensions) {
+  const names = dimensions.map((d) => d.dimension).sort((a, b) => (a === CAMPAIGN ? -1 : b === CAMPAIGN ? 1 : natural(a, b)));
+  if (!names.includes(state.dimension)) state.dimension = CAMPAIGN;
+  $("dimension").replaceChildren(...names.map((d) => new Option(d, d, false, d === state.dimension)));
+  const current = dimensions.find((d) => d.dimension === state.dimension);
+  state.keys = current ? [...current.keys].sort(natural) : [];
+}
+
+function renderKeys() {
+  const shown = state.keys.filter((k) => k.includes(state.filter));
   if (!shown.includes(state.selected)) {
-    // default: the campaign with the most impressions in its newest complete window
-    const busiest = state.latest.filter((r) => shown.includes(r.campaign_id))
-      .sort((a, b) => b.impressions - a.impressions || a.campaign_id.localeCompare(b.campaign_id))[0];
-    state.selected = busiest ? busiest.campaign_id : shown[0] || null;
+    // default: the key with the most impressions in its newest complete window
+    const busiest = state.latest.filter((r) => shown.includes(keyOf(r)))
+      .sort((a, b) => b.impressions - a.impressions || natural(keyOf(a), keyOf(b)))[0];
+    state.selected = busiest ? keyOf(busiest) : shown[0] || null;
   }
-  select.replaceChildren(...shown.map((c) => new Option(c, c, false, c === state.selected)));
+  $("key").replaceChildren(...shown.map((k) => new Option(k, k, false, k === state.selected)));
+}
+
+function renderAlerts() {
+  const tbody = $("alerts").querySelector("tbody");
+  tbody.replaceChildren();
+  for (const a of state.alerts) {
+    const tr = document.createElement("tr");
+    tr.className = "severity-" + a.severity.toLowerCase();
+    cell(tr, utc(a.window_start));
+    cell(tr, (a.dimension === CAMPAIGN ? "" : a.dimension + " ") + a.key);
+    cell(tr, a.kind + " · " + a.severity + (a.status === "RAISED" ? "" : " · " + a.status));
+    cell(tr, pct(a.baseline_ctr) + " → " + pct(a.ctr), "num");
+    cell(tr, a.z.toFixed(2), "num");
+    tr.addEventListener("click", () => { state.dimension = a.dimension; state.selected = a.key; refresh(); });
+    tbody.appendChild(tr);
+  }
+  $("no-alerts").hidden = state.alerts.length > 0;
 }
 
 function makeChart() {
@@ -81,6 +121,9 @@ function makeChart() {
           pointBackgroundColor: [], pointBorderColor: "#0969da", tension: 0 },
         { label: "early panes (speculative)", data: [], borderColor: "#e3a008", borderDash: [6, 4], borderWidth: 2,
           pointStyle: "triangle", pointRadius: 6, pointBackgroundColor: "#e3a008", showLine: true },
+        { label: "trend", data: [], borderColor: "#8250df", borderWidth: 2, pointRadius: 0, tension: 0.3 },
+        { label: "alerts", data: [], showLine: false, pointStyle: "rectRot", pointRadius: 9, borderWidth: 2,
+          pointBackgroundColor: [], pointBorderColor: "#1d2733" },
       ],
     },
     options: {
@@ -95,8 +138,10 @@ function makeChart() {
         tooltip: {
           callbacks: {
             title: (items) => utc(items[0].raw.x),
-            label: (item) => `${item.raw.timing}${item.raw.final ? " final" : ""}: ${pct(item.raw.y)} ` +
-              `(${item.raw.clicks} clicks / ${item.raw.impressions} impressions)`,
+            label: (item) => item.raw.alert
+              ? `${item.raw.alert}: ${pct(item.raw.before)} → ${pct(item.raw.y)} (z ${item.raw.z.toFixed(2)})`
+              : `${item.raw.timing}${item.raw.final ? " final" : ""}: ${pct(item.raw.y)} ` +
+                `(${item.raw.clicks} clicks / ${item.raw.impressions} impressions)`,
           },
         },
       },
@@ -106,36 +151,56 @@ function makeChart() {
 
 async function renderChart() {
   const canvas = $("chart");
+  canvas.dataset.dimension = state.dimension;
   if (!state.selected) {
+    canvas.dataset.key = "";
     canvas.dataset.points = "0";
     return;
   }
-  const body = await getJson("/ctr/" + encodeURIComponent(state.selected) + "/windows?limit=120");
+  const key = encodeURIComponent(state.selected);
+  const [body, trend] = await Promise.all([
+    getJson("/keys/" + key + "/windows?limit=120&" + series()),
+    state.dimension === CAMPAIGN && state.trendKeys.includes(state.selected)
+      ? getJson("/keys/" + key + "/windows?limit=240&trend=true") : null,
+  ]);
   const point = (w) => ({ x: w.window_start, y: w.ctr, timing: w.timing, final: w.final, clicks: w.clicks, impressions: w.impressions });
   const complete = body.results.filter((w) => w.timing !== "EARLY");
   const early = body.results.filter((w) => w.timing === "EARLY");
+  // a trend window is drawn at the start of the fixed window it ends with
+  const fixedLength = body.results.length ? body.results[0].window_end - body.results[0].window_start : 0;
+  const first = body.results.length ? body.results[0].window_start : 0;
+  const trendPoints = trend ? trend.results.map((w) => ({ ...point(w), x: w.window_end - fixedLength }))
+    .filter((p) => p.x >= first) : [];
+  const alerts = state.alerts.filter((a) => a.dimension === state.dimension && a.key === state.selected)
+    .map((a) => ({ x: a.window_start, y: a.ctr, alert: a.kind + " " + a.severity, before: a.baseline_ctr, z: a.z, kind: a.kind }));
   state.chart = state.chart || makeChart();
-  const [c, e] = state.chart.data.datasets;
+  const [c, e, t, al] = state.chart.data.datasets;
   c.data = complete.map(point);
   c.pointBackgroundColor = complete.map((w) => (w.final ? "#0969da" : "#ffffff"));
   e.data = early.map(point);
+  t.data = trendPoints;
+  al.data = alerts;
+  al.pointBackgroundColor = alerts.map((a) => (a.kind === "DROP" ? "#cf222e" : "#1a7f37"));
   state.chart.update("none");
-  $("chart-title").textContent = "CTR over time · campaign " + state.selected;
-  canvas.dataset.campaign = state.selected;
+  $("chart-title").textContent = "CTR over time · " + state.dimension + " " + state.selected;
+  canvas.dataset.key = state.selected;
+  canvas.dataset.campaign = state.dimension === CAMPAIGN ? state.selected : "";
   canvas.dataset.points = String(body.results.length);
   canvas.dataset.earlyPoints = String(early.length);
+  canvas.dataset.trendPoints = String(trendPoints.length);
+  canvas.dataset.alertPoints = String(alerts.length);
 }
 
-function select(campaign) {
-  state.selected = campaign;
+function select(key) {
+  state.selected = key;
   refresh();
 }
 
 async function refresh() {
   try {
-    const [health, latest, previous, campaigns] = await Promise.all([
+    const [health, dimensions, trendDimensions, alerts] = await Promise.all([
       fetch("/health", { cache: "no-store" }).then((r) => r.json()),
-      getJson("/ctr/latest"), getJson("/ctr/previous"), getJson("/campaigns"),
+      getJson("/dimensions"), getJson("/dimensions?trend=true"), getJson("/alerts?limit=50"),
     ]);
     const status = $("status");
     status.className = "status " + (health.status === "ok" ? "ok" : "down");
@@ -143,10 +208,16 @@ async function refresh() {
       ? `Redis ${health.redis.host}:${health.redis.port} · ${health.campaigns} campaigns · newest result ` +
         (health.newest_result_age_ms === null ? "none yet" : age(health.newest_result_age_ms) + " ago")
       : "Redis unreachable";
+    renderDimensions(dimensions.dimensions);
+    const trendCampaigns = trendDimensions.dimensions.find((d) => d.dimension === CAMPAIGN);
+    state.trendKeys = trendCampaigns ? trendCampaigns.keys : [];
+    state.alerts = alerts.alerts;
+    const [latest, previous] = await Promise.all([getJson("/ctr/latest?" + series()), getJson("/ctr/previous?" + series())]);
     state.latest = latest.results;
-    state.previous = Object.fromEntries(previous.results.map((r) => [r.campaign_id, r]));
-    renderSelect(campaigns.campaigns);
+    state.previous = Object.fromEntries(previous.results.map((r) => [keyOf(r), r]));
+    renderKeys();
     renderTable();
+    renderAlerts();
     await renderChart();
     $("error").hidden = true;
   } catch (err) {
@@ -159,7 +230,8 @@ async function refresh() {
   $("refreshed").textContent = "refreshed " + new Date().toISOString().substring(11, 19) + " UTC, every " + refreshMs / 1000 + " s";
 }
 
+$("dimension").addEventListener("change", (e) => { state.dimension = e.target.value; state.selected = null; refresh(); });
 $("filter").addEventListener("input", (e) => { state.filter = e.target.value.trim(); refresh(); });
-$("campaign").addEventListener("change", (e) => select(e.target.value));
+$("key").addEventListener("change", (e) => select(e.target.value));
 refresh();
 setInterval(refresh, refreshMs);
