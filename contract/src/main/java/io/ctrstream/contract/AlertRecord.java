@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * One alert as the job stores it and the readers read it: an entry of the stream {@code
- * <prefix>:alerts} ({@link #toFields}, values as text) and the JSON of {@code <prefix>:alerts:latest}
- * and the alert topic ({@link #toJson}); readers type the stream's text back by {@link #WHOLE_NUMBERS}
- * and {@link #NUMBERS}, in the order {@link #ORDER}.
+ * <prefix>:alerts} ({@link #toFields}, values as text) and the JSON of {@code
+ * <prefix>:alerts:latest} and the alert topic ({@link #toJson}); readers type the stream's text
+ * back by {@link #WHOLE_NUMBERS} and {@link #NUMBERS}, in the order {@link #ORDER}.
  *
  * @param dimension {@link ResultRecord#CAMPAIGN} or a breakdown's name
  * @param key the campaign id or the breakdown value
@@ -31,8 +31,8 @@ import java.util.Set;
  * @param baselineCtr the baseline's CTR
  * @param z the two-proportion z statistic
  * @param pValue its two-sided p-value
- * @param relativeChange {@code (ctr - baselineCtr) / baselineCtr}; NaN (null in JSON) if the baseline
- *     CTR is 0
+ * @param relativeChange {@code (ctr - baselineCtr) / baselineCtr}; NaN (null in JSON) if the
+ *     baseline CTR is 0
  */
 public record AlertRecord(
     String dimension,
@@ -52,15 +52,48 @@ public record AlertRecord(
     double z,
     double pValue,
     double relativeChange) {
-  /** The fields in the order the job writes them ({@code <dimension>_id} after {@code key} is the key again). */
-  public static final List<String> ORDER = List.of("alert_id", "dimension", "key", "campaign_id", "window_start",
-      "window_end", "window_start_iso", "window_end_iso", "kind", "severity", "status", "baseline", "impressions",
-      "clicks", "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
+  /**
+   * The fields in the order the job writes them ({@code <dimension>_id} after {@code key} is the
+   * key again).
+   */
+  public static final List<String> ORDER =
+      List.of(
+          "alert_id",
+          "dimension",
+          "key",
+          "campaign_id",
+          "window_start",
+          "window_end",
+          "window_start_iso",
+          "window_end_iso",
+          "kind",
+          "severity",
+          "status",
+          "baseline",
+          "impressions",
+          "clicks",
+          "ctr",
+          "baseline_impressions",
+          "baseline_clicks",
+          "baseline_ctr",
+          "z",
+          "p_value",
+          "relative_change");
+
   /** Fields that are whole numbers. */
-  public static final Set<String> WHOLE_NUMBERS = Set.of("window_start", "window_end", "impressions", "clicks");
+  public static final Set<String> WHOLE_NUMBERS =
+      Set.of("window_start", "window_end", "impressions", "clicks");
+
   /** Fields that are fractional numbers ({@code relative_change} may be null). */
-  public static final Set<String> NUMBERS = Set.of(
-      "ctr", "baseline_impressions", "baseline_clicks", "baseline_ctr", "z", "p_value", "relative_change");
+  public static final Set<String> NUMBERS =
+      Set.of(
+          "ctr",
+          "baseline_impressions",
+          "baseline_clicks",
+          "baseline_ctr",
+          "z",
+          "p_value",
+          "relative_change");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -69,7 +102,9 @@ public record AlertRecord(
     return dimension + ":" + key + ":" + windowStart + ":" + status;
   }
 
-  /** The stream entry's fields, in {@link #ORDER}, values as text ({@code "null"} for a NaN change). */
+  /**
+   * The stream entry's fields, in {@link #ORDER}, values as text ({@code "null"} for a NaN change).
+   */
   public Map<String, String> toFields() {
     Map<String, String> f = new LinkedHashMap<>();
     node().fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asText()));

@@ -11,7 +11,9 @@ final class Iso {
 
   private Iso() {}
 
-  /** @param epochMs a time in epoch milliseconds */
+  /**
+   * @param epochMs a time in epoch milliseconds
+   */
   static String of(long epochMs) {
     return FORMAT.format(Instant.ofEpochMilli(epochMs));
   }

@@ -14,10 +14,10 @@ import java.io.Serializable;
  *   <li>{@code ctr:latest}, {@code ctr:previous}: hashes, field = campaign id, value = JSON result.
  * </ul>
  *
- * <p>A breakdown dimension (e.g. {@code device}) has the same keys with its name in place of
- * {@code campaign}, and {@code ctr:device:latest}/{@code ctr:device:previous}. The trend (sliding
- * windows) has the whole layout under {@code ctr:trend}. Alerts: stream {@code ctr:alerts} and hash
- * {@code ctr:alerts:latest}.
+ * <p>A breakdown dimension (e.g. {@code device}) has the same keys with its name in place of {@code
+ * campaign}, and {@code ctr:device:latest}/{@code ctr:device:previous}. The trend (sliding windows)
+ * has the whole layout under {@code ctr:trend}. Alerts: stream {@code ctr:alerts} and hash {@code
+ * ctr:alerts:latest}.
  *
  * <p>The one owner of the layout: the job's Redis writers and every reader build their keys here.
  */
@@ -47,7 +47,10 @@ public final class RedisKeys implements Serializable {
     return prefix + ":" + dimension + "s";
   }
 
-  /** Set of the dimensions with results ({@code ctr:dimensions}: {@code campaign}, {@code device}, …). */
+  /**
+   * Set of the dimensions with results ({@code ctr:dimensions}: {@code campaign}, {@code device},
+   * …).
+   */
   public String dimensions() {
     return prefix + ":dimensions";
   }
@@ -57,7 +60,10 @@ public final class RedisKeys implements Serializable {
     return prefix + ":alerts";
   }
 
-  /** Hash of each key's newest alert ({@code ctr:alerts:latest}: field {@code <dimension>:<key>}, value its JSON). */
+  /**
+   * Hash of each key's newest alert ({@code ctr:alerts:latest}: field {@code <dimension>:<key>},
+   * value its JSON).
+   */
   public String latestAlerts() {
     return alerts() + ":latest";
   }

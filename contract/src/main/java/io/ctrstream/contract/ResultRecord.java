@@ -16,10 +16,11 @@ import java.util.Map;
  * results topic ({@link #toJson}, {@link #fromJson}). Field names are the constants below.
  *
  * <p>{@code ctr = clicks / impressions}: distinct attributed clicks over distinct impressions whose
- * event time falls in {@code [windowStart, windowEnd)} (0 when there are no impressions), exactly as
- * the job computed it.
+ * event time falls in {@code [windowStart, windowEnd)} (0 when there are no impressions), exactly
+ * as the job computed it.
  *
- * @param dimension {@link #CAMPAIGN} or the breakdown's name ({@code device}, {@code campaign_id+device})
+ * @param dimension {@link #CAMPAIGN} or the breakdown's name ({@code device}, {@code
+ *     campaign_id+device})
  * @param key the campaign id or the breakdown value ({@code mobile}, {@code c1|mobile})
  * @param windowStart window start, epoch milliseconds, inclusive
  * @param windowEnd window end, epoch milliseconds, exclusive
@@ -65,6 +66,7 @@ public record ResultRecord(
   public static final String FINAL = "final";
   public static final String UPDATED_AT = "updated_at";
   public static final String ON_TIME_AT = "on_time_at";
+
   /** The pane timing whose write time is kept as {@link #ON_TIME_AT}. */
   public static final String ON_TIME = "ON_TIME";
 
@@ -82,15 +84,26 @@ public record ResultRecord(
 
   /** This pane with its write times. */
   public ResultRecord written(Long updatedAt, Long onTimeAt) {
-    return new ResultRecord(dimension, key, windowStart, windowEnd, impressions, clicks, ctr, timing, paneIndex,
-        isFinal, updatedAt, onTimeAt);
+    return new ResultRecord(
+        dimension,
+        key,
+        windowStart,
+        windowEnd,
+        impressions,
+        clicks,
+        ctr,
+        timing,
+        paneIndex,
+        isFinal,
+        updatedAt,
+        onTimeAt);
   }
 
   /**
    * The window hash's fields ({@code <prefix>:<dimension>:<key>:window:<start>}), in this order:
    * {@code dimension, key, <dimension>_id, impressions, clicks, ctr, window_start, window_end,
-   * window_start_iso, window_end_iso, timing, pane_index, final}, then {@code updated_at} and {@code
-   * on_time_at} where not null.
+   * window_start_iso, window_end_iso, timing, pane_index, final}, then {@code updated_at} and
+   * {@code on_time_at} where not null.
    */
   public Map<String, String> toHash() {
     Map<String, String> f = new LinkedHashMap<>();
@@ -140,8 +153,8 @@ public record ResultRecord(
 
   /**
    * The JSON form, one line: {@code dimension, key, <dimension>_id, window_start, window_end,
-   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final} (no write
-   * times).
+   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final} (no
+   * write times).
    */
   public String toJson() {
     ObjectNode o = MAPPER.createObjectNode();
@@ -203,7 +216,8 @@ public record ResultRecord(
     try {
       return Long.parseLong(required(h, field));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("field '" + field + "' is not a whole number: " + h.get(field));
+      throw new IllegalArgumentException(
+          "field '" + field + "' is not a whole number: " + h.get(field));
     }
   }
 }

@@ -12,7 +12,8 @@ import org.junit.Test;
 public class ResultRecordTest {
   private static final long T0 = 1_709_294_400_000L; // 2024-03-01T12:00:00Z
   private static final ResultRecord C1 =
-      new ResultRecord("campaign", "c1", T0, T0 + 30_000, 4, 1, 0.25, "ON_TIME", 0, false, null, null);
+      new ResultRecord(
+          "campaign", "c1", T0, T0 + 30_000, 4, 1, 0.25, "ON_TIME", 0, false, null, null);
 
   @Test
   public void theHashHoldsEveryFieldInOrderAndReadsBack() {
@@ -39,11 +40,16 @@ public class ResultRecordTest {
 
   @Test
   public void theJsonFormHasNoWriteTimesAndReadsBack() {
-    ResultRecord device = new ResultRecord("device", "mobile", T0, T0 + 30_000, 3, 0, 0.0, "EARLY", 0, false, null, null);
-    assertThat(device.toJson(), equalTo("{\"dimension\":\"device\",\"key\":\"mobile\",\"device_id\":\"mobile\","
-        + "\"window_start\":1709294400000,\"window_end\":1709294430000,\"window_start_iso\":\"2024-03-01T12:00:00.000Z\","
-        + "\"window_end_iso\":\"2024-03-01T12:00:30.000Z\",\"impressions\":3,\"clicks\":0,\"ctr\":0.0,\"timing\":\"EARLY\","
-        + "\"pane_index\":0,\"final\":false}"));
+    ResultRecord device =
+        new ResultRecord(
+            "device", "mobile", T0, T0 + 30_000, 3, 0, 0.0, "EARLY", 0, false, null, null);
+    assertThat(
+        device.toJson(),
+        equalTo(
+            "{\"dimension\":\"device\",\"key\":\"mobile\",\"device_id\":\"mobile\","
+                + "\"window_start\":1709294400000,\"window_end\":1709294430000,\"window_start_iso\":\"2024-03-01T12:00:00.000Z\","
+                + "\"window_end_iso\":\"2024-03-01T12:00:30.000Z\",\"impressions\":3,\"clicks\":0,\"ctr\":0.0,\"timing\":\"EARLY\","
+                + "\"pane_index\":0,\"final\":false}"));
     assertThat(ResultRecord.fromJson(device.toJson()), equalTo(device));
     assertThat(ResultRecord.fromJson(C1.written(T0, T0).toJson()), equalTo(C1));
   }
@@ -64,14 +70,33 @@ public class ResultRecordTest {
 
   @Test
   public void anAlertsStreamFieldsAreTextInTheDocumentedOrder() {
-    AlertRecord a = new AlertRecord("campaign", "c2", T0 + 60_000, T0 + 90_000, "SPIKE", "WARNING", "RAISED", "previous",
-        1000, 80, 0.08, 1000, 50, 0.05, 2.72, 0.0065, Double.NaN);
+    AlertRecord a =
+        new AlertRecord(
+            "campaign",
+            "c2",
+            T0 + 60_000,
+            T0 + 90_000,
+            "SPIKE",
+            "WARNING",
+            "RAISED",
+            "previous",
+            1000,
+            80,
+            0.08,
+            1000,
+            50,
+            0.05,
+            2.72,
+            0.0065,
+            Double.NaN);
     Map<String, String> f = a.toFields();
     assertThat(List.copyOf(f.keySet()), equalTo(AlertRecord.ORDER));
     assertThat(f.get("alert_id"), equalTo("campaign:c2:1709294460000:RAISED"));
     assertThat(f.get("window_start_iso"), equalTo("2024-03-01T12:01:00.000Z"));
     assertThat(f.get("baseline_impressions"), equalTo("1000.0"));
     assertThat(f.get("relative_change"), equalTo("null"));
-    assertThat(a.toJson().endsWith(",\"z\":2.72,\"p_value\":0.0065,\"relative_change\":null}"), equalTo(true));
+    assertThat(
+        a.toJson().endsWith(",\"z\":2.72,\"p_value\":0.0065,\"relative_change\":null}"),
+        equalTo(true));
   }
 }

@@ -27,7 +27,16 @@ record BadRecord(String kind, String reason, byte[] payload) {
       all.add(deep());
       all.add(wide());
     }
-    String[] light = {"truncated", "wrong-type", "missing-id", "ts-text", "ts-past", "ts-future", "empty", "not-utf8"};
+    String[] light = {
+      "truncated",
+      "wrong-type",
+      "missing-id",
+      "ts-text",
+      "ts-past",
+      "ts-future",
+      "empty",
+      "not-utf8"
+    };
     for (int i = 0; all.size() < n; i++) {
       all.add(light(light[i % light.length], i));
     }
@@ -39,20 +48,38 @@ record BadRecord(String kind, String reason, byte[] payload) {
     String id = "\"impr_id\":\"" + kind + "-" + i + "\",\"click_id\":\"" + kind + "-" + i + "\"";
     return switch (kind) {
       case "truncated" -> of(kind, "MALFORMED_JSON", "{" + id + ",\"campaign_id\":\"c");
-      case "wrong-type" -> of(kind, "INVALID_FIELD", "{\"impr_id\":{\"kind\":\"wrong-type\"},\"click_id\":[1],\"campaign_id\":\"c\",\"ts\":" + NOW + "}");
-      case "missing-id" -> of(kind, "MISSING_FIELD", "{\"kind\":\"missing-id\",\"campaign_id\":\"c\",\"ts\":" + NOW + "}");
-      case "ts-text" -> of(kind, "INVALID_FIELD", "{" + id + ",\"campaign_id\":\"c\",\"ts\":\"yesterday\"}");
+      case "wrong-type" ->
+          of(
+              kind,
+              "INVALID_FIELD",
+              "{\"impr_id\":{\"kind\":\"wrong-type\"},\"click_id\":[1],\"campaign_id\":\"c\",\"ts\":"
+                  + NOW
+                  + "}");
+      case "missing-id" ->
+          of(
+              kind,
+              "MISSING_FIELD",
+              "{\"kind\":\"missing-id\",\"campaign_id\":\"c\",\"ts\":" + NOW + "}");
+      case "ts-text" ->
+          of(kind, "INVALID_FIELD", "{" + id + ",\"campaign_id\":\"c\",\"ts\":\"yesterday\"}");
       case "ts-past" -> of(kind, "TS_OUT_OF_RANGE", "{" + id + ",\"campaign_id\":\"c\",\"ts\":42}");
-      case "ts-future" -> of(kind, "TS_OUT_OF_RANGE", "{" + id + ",\"campaign_id\":\"c\",\"ts\":" + (NOW + 3_650L * 86_400_000) + "}");
+      case "ts-future" ->
+          of(
+              kind,
+              "TS_OUT_OF_RANGE",
+              "{" + id + ",\"campaign_id\":\"c\",\"ts\":" + (NOW + 3_650L * 86_400_000) + "}");
       case "empty" -> new BadRecord(kind, "MALFORMED_JSON", new byte[0]);
-      case "not-utf8" -> new BadRecord(kind, "MALFORMED_JSON", new byte[] {(byte) 0xff, (byte) 0xfe, '{', (byte) 0xc3, '}'});
+      case "not-utf8" ->
+          new BadRecord(
+              kind, "MALFORMED_JSON", new byte[] {(byte) 0xff, (byte) 0xfe, '{', (byte) 0xc3, '}'});
       default -> throw new IllegalArgumentException(kind);
     };
   }
 
   /** A JSON object of 1 MiB whose ts is text. */
   private static BadRecord oneMiB() {
-    String head = "{\"impr_id\":\"one-mib\",\"click_id\":\"one-mib\",\"campaign_id\":\"c\",\"ts\":\"";
+    String head =
+        "{\"impr_id\":\"one-mib\",\"click_id\":\"one-mib\",\"campaign_id\":\"c\",\"ts\":\"";
     return of("one-mib", "INVALID_FIELD", head + "x".repeat((1 << 20) - head.length() - 2) + "\"}");
   }
 
@@ -83,7 +110,9 @@ record BadRecord(String kind, String reason, byte[] payload) {
       return "not-utf8";
     }
     for (String kind : new String[] {"one-mib", "deep", "wide", "wrong-type", "missing-id"}) {
-      if (payload.contains("\"" + kind + "\"") || payload.contains("\"kind\":\"" + kind + "\"") || payload.startsWith("{\"" + kind)) {
+      if (payload.contains("\"" + kind + "\"")
+          || payload.contains("\"kind\":\"" + kind + "\"")
+          || payload.startsWith("{\"" + kind)) {
         return kind;
       }
     }

@@ -20,8 +20,8 @@ import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
- * The job jar on the Flink session cluster, reading Kafka, writing Redis: real processes, started by
- * {@code deploy/stack.sh}, submitted by {@code deploy/submit.sh}, fed by the producer. Failures
+ * The job jar on the Flink session cluster, reading Kafka, writing Redis: real processes, started
+ * by {@code deploy/stack.sh}, submitted by {@code deploy/submit.sh}, fed by the producer. Failures
  * (TaskManager kills, broker and Redis outages, savepoints) are {@link FaultDrillsIT}'s.
  */
 public class ClusterEndToEndIT {
@@ -41,8 +41,13 @@ public class ClusterEndToEndIT {
   @Test
   public void avazuThroughKafkaEqualsTheRecomputation() throws Exception {
     JobRun run = JobRun.named("avazu");
-    ReferenceCtr ref = replayThenRun(run, Samples.AVAZU_IMPRESSIONS,
-        Samples.AVAZU_CLICKS, Duration.ofSeconds(60), Duration.ofSeconds(15));
+    ReferenceCtr ref =
+        replayThenRun(
+            run,
+            Samples.AVAZU_IMPRESSIONS,
+            Samples.AVAZU_CLICKS,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(15));
 
     awaitCounter("clicks_unattributed", ref.unattributedClicks);
     awaitCounter("impressions_counted", 8087);
@@ -53,8 +58,13 @@ public class ClusterEndToEndIT {
   @Test
   public void ipinyouAllRealClicksUnmatchedOnesCountAsUnattributed() throws Exception {
     JobRun run = JobRun.named("ipinyou");
-    ReferenceCtr ref = replayThenRun(run, Samples.IPINYOU_IMPRESSIONS,
-        Samples.IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30));
+    ReferenceCtr ref =
+        replayThenRun(
+            run,
+            Samples.IPINYOU_IMPRESSIONS,
+            Samples.IPINYOU_CLICKS,
+            Duration.ofHours(1),
+            Duration.ofMinutes(30));
 
     assertThat(ref.attributedClicks + ref.unattributedClicks, equalTo(9978L));
     awaitCounter("clicks_unattributed", ref.unattributedClicks);
@@ -71,14 +81,25 @@ public class ClusterEndToEndIT {
     String[][] injected = {
       {run.impressions(), "{\"impr_id\":\"x1\",\"campaign_id\":\"c9\"", "MALFORMED_JSON"},
       {run.impressions(), "{\"campaign_id\":\"c9\",\"ts\":1709294401000}", "MISSING_FIELD"},
-      {run.impressions(), "{\"impr_id\":\"x2\",\"campaign_id\":[1],\"ts\":1709294401000}", "INVALID_FIELD"},
-      {run.impressions(), "{\"impr_id\":\"x3\",\"campaign_id\":\"c9\",\"ts\":42}", "TS_OUT_OF_RANGE"},
+      {
+        run.impressions(),
+        "{\"impr_id\":\"x2\",\"campaign_id\":[1],\"ts\":1709294401000}",
+        "INVALID_FIELD"
+      },
+      {
+        run.impressions(),
+        "{\"impr_id\":\"x3\",\"campaign_id\":\"c9\",\"ts\":42}",
+        "TS_OUT_OF_RANGE"
+      },
       {run.clicks(), "", "MALFORMED_JSON"},
       {run.clicks(), "{\"click_id\":\"y1\",\"ts\":1709294401000}", "MISSING_FIELD"},
       {run.clicks(), "{\"click_id\":\"y2\",\"impr_id\":\"i01\",\"ts\":\"later\"}", "INVALID_FIELD"},
     };
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", LocalStack.BOOTSTRAP), new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", LocalStack.BOOTSTRAP),
+            new StringSerializer(),
+            new StringSerializer())) {
       for (String[] bad : injected) {
         producer.send(new ProducerRecord<>(bad[0], bad[1])).get();
       }
@@ -86,12 +107,14 @@ public class ClusterEndToEndIT {
     run.replay(testdata.resolve("impressions.jsonl"), testdata.resolve("clicks.jsonl"));
     jobId = STACK.submit(run.name(), run.jobFlags());
 
-    List<ConsumerRecord<String, String>> letters = STACK.read(run.deadLetters(), injected.length + 3, Duration.ofMinutes(2));
+    List<ConsumerRecord<String, String>> letters =
+        STACK.read(run.deadLetters(), injected.length + 3, Duration.ofMinutes(2));
     Map<String, Integer> byTopicAndReason = new TreeMap<>();
     for (ConsumerRecord<String, String> r : letters) {
       JsonNode d = JSON.readTree(r.value());
       assertThat(r.key(), equalTo(d.get("source").asText()));
-      byTopicAndReason.merge(d.get("source").asText() + " " + d.get("reason").asText(), 1, Integer::sum);
+      byTopicAndReason.merge(
+          d.get("source").asText() + " " + d.get("reason").asText(), 1, Integer::sum);
     }
     Map<String, Integer> expected = new TreeMap<>();
     for (String[] bad : injected) {
@@ -104,7 +127,12 @@ public class ClusterEndToEndIT {
     awaitCounter("dead_letters", 10);
     assertThat(STACK.jobState(jobId), equalTo("RUNNING"));
     // and the good records of the same topics still give the hand-checked results
-    ReferenceCtr ref = ReferenceCtr.compute(testdata.resolve("impressions.jsonl"), testdata.resolve("clicks.jsonl"), 30_000, 15_000);
+    ReferenceCtr ref =
+        ReferenceCtr.compute(
+            testdata.resolve("impressions.jsonl"),
+            testdata.resolve("clicks.jsonl"),
+            30_000,
+            15_000);
     RedisResults redis = new RedisResults(STACK, run.prefix());
     redis.awaitFinal(ref, Duration.ofMinutes(2));
     redis.assertEquals(ref);
@@ -116,11 +144,16 @@ public class ClusterEndToEndIT {
    * Replays the files into fresh topics, then starts the job on them, waits until every window is
    * final in Redis and checks every window against the recomputation.
    */
-  private ReferenceCtr replayThenRun(JobRun run, Path imp, Path clk, Duration window, Duration attribution) throws Exception {
+  private ReferenceCtr replayThenRun(
+      JobRun run, Path imp, Path clk, Duration window, Duration attribution) throws Exception {
     STACK.createTopics(run.impressions(), run.clicks(), run.deadLetters());
     run.replay(imp, clk);
-    jobId = STACK.submit(run.name(), run.jobFlags("--windowSize=" + window.getSeconds() + "s",
-        "--attributionWindow=" + attribution.getSeconds() + "s"));
+    jobId =
+        STACK.submit(
+            run.name(),
+            run.jobFlags(
+                "--windowSize=" + window.getSeconds() + "s",
+                "--attributionWindow=" + attribution.getSeconds() + "s"));
     ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());
     RedisResults redis = new RedisResults(STACK, run.prefix());
     redis.awaitFinal(ref, Duration.ofMinutes(4));
@@ -128,13 +161,19 @@ public class ClusterEndToEndIT {
     return ref;
   }
 
-  /** Flink's REST API serves metrics from a cache refreshed every few seconds: wait for the value. */
+  /**
+   * Flink's REST API serves metrics from a cache refreshed every few seconds: wait for the value.
+   */
   private void awaitCounter(String name, long expected) {
     long[] last = {-1};
     try {
-      Await.until("counter " + name + " = " + expected, Duration.ofMinutes(1), () -> (last[0] = STACK.counter(jobId, name)) == expected);
+      Await.until(
+          "counter " + name + " = " + expected,
+          Duration.ofMinutes(1),
+          () -> (last[0] = STACK.counter(jobId, name)) == expected);
     } catch (AssertionError e) {
-      throw new AssertionError("counter " + name + ": expected " + expected + " but was " + last[0], e);
+      throw new AssertionError(
+          "counter " + name + ": expected " + expected + " but was " + last[0], e);
     }
   }
 }

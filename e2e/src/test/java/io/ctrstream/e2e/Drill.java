@@ -28,6 +28,7 @@ final class Drill {
   final Duration window;
   final Duration attribution;
   private final LocalStack stack;
+
   /** The Flink job being drilled; replaced when a drill resubmits it (savepoint). */
   String jobId;
 
@@ -41,16 +42,30 @@ final class Drill {
   }
 
   /** Creates the topics and submits the job; returns when it has completed its first checkpoint. */
-  static Drill start(LocalStack stack, String name, Duration window, Duration attribution) throws Exception {
+  static Drill start(LocalStack stack, String name, Duration window, Duration attribution)
+      throws Exception {
     return start(stack, name, window, attribution, Map.of());
   }
 
-  static Drill start(LocalStack stack, String name, Duration window, Duration attribution,
-      Map<String, String> topicConfigs) throws Exception {
+  static Drill start(
+      LocalStack stack,
+      String name,
+      Duration window,
+      Duration attribution,
+      Map<String, String> topicConfigs)
+      throws Exception {
     Drill drill = new Drill(stack, JobRun.named(name), window, attribution);
-    stack.createTopics(topicConfigs, drill.run.impressions(), drill.run.clicks(), drill.run.deadLetters(), drill.resultsTopic);
+    stack.createTopics(
+        topicConfigs,
+        drill.run.impressions(),
+        drill.run.clicks(),
+        drill.run.deadLetters(),
+        drill.resultsTopic);
     drill.jobId = stack.submit(drill.run.name(), drill.jobFlags());
-    Await.until("first checkpoint", Duration.ofMinutes(1), () -> stack.completedCheckpoints(drill.jobId) >= 1);
+    Await.until(
+        "first checkpoint",
+        Duration.ofMinutes(1),
+        () -> stack.completedCheckpoints(drill.jobId) >= 1);
     return drill;
   }
 
@@ -70,15 +85,23 @@ final class Drill {
     long killed = System.nanoTime();
     stack.killTaskManager(n);
     stack.startTaskManager(n);
-    Await.until("a restart after killing TaskManager " + n, Duration.ofMinutes(2), () -> stack.restarts(jobId) > restartsBefore);
-    Await.until("every task running again", Duration.ofMinutes(2), () -> stack.allTasksRunning(jobId));
+    Await.until(
+        "a restart after killing TaskManager " + n,
+        Duration.ofMinutes(2),
+        () -> stack.restarts(jobId) > restartsBefore);
+    Await.until(
+        "every task running again", Duration.ofMinutes(2), () -> stack.allTasksRunning(jobId));
     return (System.nanoTime() - killed) / 1_000_000;
   }
 
   String[] jobFlags(String... more) {
-    List<String> flags = new ArrayList<>(List.of("--windowSize=" + window.getSeconds() + "s",
-        "--attributionWindow=" + attribution.getSeconds() + "s", "--idlePartitionTimeout=10m",
-        "--resultsTopic=" + resultsTopic));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--windowSize=" + window.getSeconds() + "s",
+                "--attributionWindow=" + attribution.getSeconds() + "s",
+                "--idlePartitionTimeout=10m",
+                "--resultsTopic=" + resultsTopic));
     flags.addAll(List.of(more));
     return run.jobFlags(flags.toArray(String[]::new));
   }
@@ -93,40 +116,66 @@ final class Drill {
    * outage, while {@code replay} goes on, and starts it again on its old storage; returns the
    * milliseconds from its start until new results are in Redis.
    */
-  long outageOf(String service, Duration length, CompletableFuture<String> replay) throws Exception {
+  long outageOf(String service, Duration length, CompletableFuture<String> replay)
+      throws Exception {
     long windowsBefore = redis.windowCount();
     stack.stopService(service);
-    Thread.sleep(length.toMillis()); // the outage's length: what the drill injects, not a wait for a condition
-    assertThat("the replay is still running when " + service + " comes back", replay.isDone(), equalTo(false));
+    Thread.sleep(
+        length
+            .toMillis()); // the outage's length: what the drill injects, not a wait for a condition
+    assertThat(
+        "the replay is still running when " + service + " comes back",
+        replay.isDone(),
+        equalTo(false));
     try {
-      windowsBefore = redis.windowCount(); // what the job wrote meanwhile from records it had already read
+      windowsBefore =
+          redis.windowCount(); // what the job wrote meanwhile from records it had already read
     } catch (RuntimeException redisDown) {
       // Redis is the service that was stopped: nothing was written meanwhile
     }
     long started = System.nanoTime();
     stack.startService(service);
     long before = windowsBefore;
-    Await.until("new results in Redis after " + service + " is back", Duration.ofMinutes(3),
+    Await.until(
+        "new results in Redis after " + service + " is back",
+        Duration.ofMinutes(3),
         () -> redis.windowCount() > before);
     return (System.nanoTime() - started) / 1_000_000;
   }
 
-  /** Waits for a checkpoint completed with more windows in Redis than now: the failure then costs state. */
+  /**
+   * Waits for a checkpoint completed with more windows in Redis than now: the failure then costs
+   * state.
+   */
   void awaitCheckpointWithMoreCounted(String before) {
     long checkpoints = stack.completedCheckpoints(jobId);
     long windows = redis.windowCount();
-    Await.until(before + ": a checkpoint completed with more of the replay counted", Duration.ofMinutes(2),
+    Await.until(
+        before + ": a checkpoint completed with more of the replay counted",
+        Duration.ofMinutes(2),
         () -> stack.completedCheckpoints(jobId) > checkpoints && redis.windowCount() > windows);
   }
 
-  /** Waits for every final window, prints the report line, asserts the exact numbers and no regression. */
-  void finish(Path imp, Path clk, LatestWatcher latest, String injected, String recovery) throws Exception {
+  /**
+   * Waits for every final window, prints the report line, asserts the exact numbers and no
+   * regression.
+   */
+  void finish(Path imp, Path clk, LatestWatcher latest, String injected, String recovery)
+      throws Exception {
     ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());
     redis.awaitFinal(ref, Duration.ofMinutes(3));
     RedisResults.Tally tally = RedisResults.Tally.of(ref, redis.counts());
-    System.out.printf("drill %s: %s; numRestarts %d, failures in the job's exception history %d; %s; %s; "
-            + "ctr:latest read %d times, went backwards %d times%n", run.name(), injected, stack.restarts(jobId),
-        stack.failures(jobId).size(), recovery, tally, latest.reads(), latest.regressions().size());
+    System.out.printf(
+        "drill %s: %s; numRestarts %d, failures in the job's exception history %d; %s; %s; "
+            + "ctr:latest read %d times, went backwards %d times%n",
+        run.name(),
+        injected,
+        stack.restarts(jobId),
+        stack.failures(jobId).size(),
+        recovery,
+        tally,
+        latest.reads(),
+        latest.regressions().size());
     if (tally.lost() + tally.countedTwice() > 0) {
       printPaneHistory(ref);
     }
@@ -139,22 +188,33 @@ final class Drill {
   private void printPaneHistory(ReferenceCtr ref) throws Exception {
     Map<String, List<Long>> actual = redis.counts();
     List<String> wrong = new ArrayList<>();
-    ref.counts.forEach((k, v) -> {
-      if (!v.equals(actual.get(k)) && wrong.size() < 5) {
-        wrong.add(k);
-      }
-    });
+    ref.counts.forEach(
+        (k, v) -> {
+          if (!v.equals(actual.get(k)) && wrong.size() < 5) {
+            wrong.add(k);
+          }
+        });
     ObjectMapper json = new ObjectMapper();
-    List<ConsumerRecord<String, String>> panes = stack.readUntil(resultsTopic, r -> false, Duration.ofSeconds(20));
+    List<ConsumerRecord<String, String>> panes =
+        stack.readUntil(resultsTopic, r -> false, Duration.ofSeconds(20));
     for (String key : wrong) {
-      System.out.println("window " + key + ": expected " + ref.counts.get(key) + ", Redis " + actual.get(key) + "; panes:");
+      System.out.println(
+          "window "
+              + key
+              + ": expected "
+              + ref.counts.get(key)
+              + ", Redis "
+              + actual.get(key)
+              + "; panes:");
       String campaign = key.substring(0, key.lastIndexOf('|'));
       long start = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
       for (ConsumerRecord<String, String> r : panes) {
         JsonNode n = json.readTree(r.value());
-        if ("campaign".equals(n.path("dimension").asText()) && campaign.equals(n.path("key").asText())
+        if ("campaign".equals(n.path("dimension").asText())
+            && campaign.equals(n.path("key").asText())
             && n.path("window_start").asLong() == start) {
-          System.out.println("  partition " + r.partition() + " offset " + r.offset() + ": " + r.value());
+          System.out.println(
+              "  partition " + r.partition() + " offset " + r.offset() + ": " + r.value());
         }
       }
     }

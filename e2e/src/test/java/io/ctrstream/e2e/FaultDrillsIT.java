@@ -26,9 +26,9 @@ import org.junit.Test;
  * gone backwards while it happened. Each drill prints one {@code drill …} line: what was injected,
  * restarts, recovery time and the records tally (the README's Reliability table).
  *
- * <p>The job runs with 2 s checkpoints (as every end-to-end test), a long idle timeout (the replay's
- * heartbeats, not the wall clock, close the windows) and a results topic whose panes are printed for
- * the first wrong windows when a drill fails.
+ * <p>The job runs with 2 s checkpoints (as every end-to-end test), a long idle timeout (the
+ * replay's heartbeats, not the wall clock, close the windows) and a results topic whose panes are
+ * printed for the first wrong windows when a drill fails.
  */
 public class FaultDrillsIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();
@@ -47,19 +47,32 @@ public class FaultDrillsIT {
 
   @Test
   public void avazuSurvivesThreeTaskManagerKills() throws Exception {
-    threeTaskManagerKills("avazu-kill3", Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, AVAZU_WINDOW, AVAZU_ATTRIBUTION, 100);
+    threeTaskManagerKills(
+        "avazu-kill3",
+        Samples.AVAZU_IMPRESSIONS,
+        Samples.AVAZU_CLICKS,
+        AVAZU_WINDOW,
+        AVAZU_ATTRIBUTION,
+        100);
   }
 
   @Test
   public void ipinyouSurvivesThreeTaskManagerKills() throws Exception {
-    threeTaskManagerKills("ipinyou-kill3", Samples.IPINYOU_IMPRESSIONS, Samples.IPINYOU_CLICKS, Duration.ofHours(1), Duration.ofMinutes(30), 1000);
+    threeTaskManagerKills(
+        "ipinyou-kill3",
+        Samples.IPINYOU_IMPRESSIONS,
+        Samples.IPINYOU_CLICKS,
+        Duration.ofHours(1),
+        Duration.ofMinutes(30),
+        1000);
   }
 
   /**
    * {@code kill -9} of the only TaskManager, three times during one replay, each after a checkpoint
    * completed since the job last (re)started; the TaskManager is started again at once each time.
    */
-  private void threeTaskManagerKills(String name, Path imp, Path clk, Duration window, Duration attribution, int rate)
+  private void threeTaskManagerKills(
+      String name, Path imp, Path clk, Duration window, Duration attribution, int rate)
       throws Exception {
     drill = Drill.start(STACK, name, window, attribution);
     long[] recoveryMillis = new long[3];
@@ -71,7 +84,11 @@ public class FaultDrillsIT {
         recoveryMillis[kill - 1] = drill.killTaskManagerAndAwaitRecovery(1);
       }
       replay.get(); // rethrows the replay's failure, with its output
-      drill.finish(imp, clk, latest, "TaskManager kill -9 x3, restarted at once",
+      drill.finish(
+          imp,
+          clk,
+          latest,
+          "TaskManager kill -9 x3, restarted at once",
           "kill to every task running: " + Arrays.toString(recoveryMillis) + " ms");
       assertThat(STACK.restarts(drill.jobId), greaterThanOrEqualTo(3L));
     }
@@ -85,13 +102,20 @@ public class FaultDrillsIT {
   public void avazuSurvivesAKafkaBrokerRestart() throws Exception {
     drill = Drill.start(STACK, "avazu-kafka", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
+      CompletableFuture<String> replay =
+          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the broker stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
       long recovery = drill.outageOf("kafka", Duration.ofSeconds(20), replay);
       replay.get();
-      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "Kafka broker stopped 20 s, restarted on its log",
-          "broker start to new results in Redis: " + recovery + " ms; failures "
+      drill.finish(
+          Samples.AVAZU_IMPRESSIONS,
+          Samples.AVAZU_CLICKS,
+          latest,
+          "Kafka broker stopped 20 s, restarted on its log",
+          "broker start to new results in Redis: "
+              + recovery
+              + " ms; failures "
               + (STACK.failures(drill.jobId).size() - failuresBefore));
     }
   }
@@ -106,19 +130,31 @@ public class FaultDrillsIT {
   public void avazuSurvivesARedisOutage() throws Exception {
     drill = Drill.start(STACK, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
+      CompletableFuture<String> replay =
+          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
       drill.awaitCheckpointWithMoreCounted("the Redis stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
       long recovery = drill.outageOf("redis", Duration.ofSeconds(30), replay);
       replay.get();
       List<String> failures = STACK.failures(drill.jobId);
       List<String> causes = failures.subList(failuresBefore, failures.size());
-      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "Redis stopped 30 s, restarted from its AOF",
-          "Redis start to new results in Redis: " + recovery + " ms; failures " + causes.size() + ", causes "
+      drill.finish(
+          Samples.AVAZU_IMPRESSIONS,
+          Samples.AVAZU_CLICKS,
+          latest,
+          "Redis stopped 30 s, restarted from its AOF",
+          "Redis start to new results in Redis: "
+              + recovery
+              + " ms; failures "
+              + causes.size()
+              + ", causes "
               + causes.stream().map(LocalStack::rootCause).distinct().toList());
       assertThat("the failed writes restarted the job", causes.isEmpty(), equalTo(false));
       for (String cause : causes) {
-        assertThat(cause, org.hamcrest.Matchers.containsString("Redis at 127.0.0.1:" + LocalStack.REDIS_PORT + " failed"));
+        assertThat(
+            cause,
+            org.hamcrest.Matchers.containsString(
+                "Redis at 127.0.0.1:" + LocalStack.REDIS_PORT + " failed"));
       }
     }
   }
@@ -132,38 +168,60 @@ public class FaultDrillsIT {
   public void avazuSurvivesAnUpgradeFromASavepoint() throws Exception {
     drill = Drill.start(STACK, "avazu-savepoint", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
+      CompletableFuture<String> replay =
+          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 150);
       drill.awaitCheckpointWithMoreCounted("the savepoint");
       long stopped = System.nanoTime();
       String savepoint = STACK.stopWithSavepoint(drill.jobId);
       assertThat(STACK.jobState(drill.jobId), equalTo("FINISHED"));
       assertThat("the replay is still running when the job stops", replay.isDone(), equalTo(false));
-      drill.jobId = STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
+      drill.jobId =
+          STACK.submit(drill.run.name() + "-2", drill.jobFlags("--fromSavepoint=" + savepoint));
       long recovery = (System.nanoTime() - stopped) / 1_000_000;
       replay.get();
-      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "stop with savepoint, same jar submitted from it",
+      drill.finish(
+          Samples.AVAZU_IMPRESSIONS,
+          Samples.AVAZU_CLICKS,
+          latest,
+          "stop with savepoint, same jar submitted from it",
           "stop to the new job running: " + recovery + " ms");
     }
   }
 
   /**
-   * 10,000 bad records of 11 kinds sent into both topics while the sample is replayed at full speed:
-   * every one ends in the dead-letter topic with its reason, the counter says 10,000, the job never
-   * fails, and the good records still give the exact numbers.
+   * 10,000 bad records of 11 kinds sent into both topics while the sample is replayed at full
+   * speed: every one ends in the dead-letter topic with its reason, the counter says 10,000, the
+   * job never fails, and the good records still give the exact numbers.
    */
   @Test
   public void avazuSurvivesAMalformedFlood() throws Exception {
     // topics that take a 1 MiB record, as a producer with a raised limit may send one
-    drill = Drill.start(STACK, "avazu-malformed", AVAZU_WINDOW, AVAZU_ATTRIBUTION, Map.of("max.message.bytes", "4194304"));
+    drill =
+        Drill.start(
+            STACK,
+            "avazu-malformed",
+            AVAZU_WINDOW,
+            AVAZU_ATTRIBUTION,
+            Map.of("max.message.bytes", "4194304"));
     List<BadRecord> bad = BadRecord.flood(10_000, new java.util.Random(7));
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix());
-        org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
-            Map.of("bootstrap.servers", LocalStack.BOOTSTRAP, "max.request.size", "4194304", "enable.idempotence", "true"),
-            new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      CompletableFuture<String> replay = drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 0);
+        org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of(
+                    "bootstrap.servers",
+                    LocalStack.BOOTSTRAP,
+                    "max.request.size",
+                    "4194304",
+                    "enable.idempotence",
+                    "true"),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      CompletableFuture<String> replay =
+          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 0);
       for (int i = 0; i < bad.size(); i++) {
         String topic = i % 2 == 0 ? drill.run.impressions() : drill.run.clicks();
-        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, bad.get(i).payload()));
+        producer.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(topic, bad.get(i).payload()));
       }
       producer.flush();
       replay.get();
@@ -172,21 +230,35 @@ public class FaultDrillsIT {
         expected.merge(b.kind() + " " + b.reason(), 1, Integer::sum);
       }
       Map<String, Integer> byKind = new java.util.TreeMap<>();
-      List<ConsumerRecord<String, String>> letters = STACK.read(drill.run.deadLetters(), bad.size(), Duration.ofMinutes(3));
+      List<ConsumerRecord<String, String>> letters =
+          STACK.read(drill.run.deadLetters(), bad.size(), Duration.ofMinutes(3));
       ObjectMapper json = new ObjectMapper();
       for (ConsumerRecord<String, String> r : letters) {
         JsonNode letter = json.readTree(r.value());
-        byKind.merge(BadRecord.kindOf(letter.path("payload").asText()) + " " + letter.path("reason").asText(), 1, Integer::sum);
+        byKind.merge(
+            BadRecord.kindOf(letter.path("payload").asText())
+                + " "
+                + letter.path("reason").asText(),
+            1,
+            Integer::sum);
       }
-      // Flink's REST API serves metrics from a cache refreshed every second or so: wait for the value
+      // Flink's REST API serves metrics from a cache refreshed every second or so: wait for the
+      // value
       long[] counter = {-1};
       try {
-        Await.until("counter dead_letters = " + bad.size(), Duration.ofMinutes(1),
+        Await.until(
+            "counter dead_letters = " + bad.size(),
+            Duration.ofMinutes(1),
             () -> (counter[0] = STACK.counter(drill.jobId, "dead_letters")) == bad.size());
       } catch (AssertionError e) {
-        throw new AssertionError("counter dead_letters: expected " + bad.size() + " but was " + counter[0], e);
+        throw new AssertionError(
+            "counter dead_letters: expected " + bad.size() + " but was " + counter[0], e);
       }
-      drill.finish(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, latest, "10,000 bad records of 11 kinds in a full-speed replay",
+      drill.finish(
+          Samples.AVAZU_IMPRESSIONS,
+          Samples.AVAZU_CLICKS,
+          latest,
+          "10,000 bad records of 11 kinds in a full-speed replay",
           "dead letters " + letters.size() + " " + byKind + ", counter dead_letters " + counter[0]);
       assertThat(byKind, equalTo(expected));
       assertThat("failures", STACK.failures(drill.jobId), empty());

@@ -19,23 +19,36 @@ record JobRun(String name, String impressions, String clicks, String deadLetters
 
   /** The job flags that point the job at this run's topics, group and prefix, then {@code more}. */
   String[] jobFlags(String... more) {
-    List<String> flags = new ArrayList<>(List.of(
-        "--impressionsTopic=" + impressions, "--clicksTopic=" + clicks, "--deadLetterTopic=" + deadLetters,
-        "--groupId=" + name, "--redisKeyPrefix=" + prefix));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--impressionsTopic=" + impressions,
+                "--clicksTopic=" + clicks,
+                "--deadLetterTopic=" + deadLetters,
+                "--groupId=" + name,
+                "--redisKeyPrefix=" + prefix));
     flags.addAll(List.of(more));
     return flags.toArray(String[]::new);
   }
 
   /**
-   * Replays the files with the producer, ending with a heartbeat a day ahead that closes every window;
-   * returns the producer's output.
+   * Replays the files with the producer, ending with a heartbeat a day ahead that closes every
+   * window; returns the producer's output.
    *
    * @throws AssertionError with the producer's output (its last send error) if it exits non-zero
    */
   String replay(Path impressionFile, Path clickFile, String... more) {
-    List<String> args = new ArrayList<>(List.of("replay", "--bootstrap-servers=" + LocalStack.BOOTSTRAP,
-        "--impressions-topic=" + impressions, "--clicks-topic=" + clicks,
-        "--impressions=" + impressionFile, "--clicks=" + clickFile, "--close-windows-after=1d", "--progress-interval=60"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "replay",
+                "--bootstrap-servers=" + LocalStack.BOOTSTRAP,
+                "--impressions-topic=" + impressions,
+                "--clicks-topic=" + clicks,
+                "--impressions=" + impressionFile,
+                "--clicks=" + clickFile,
+                "--close-windows-after=1d",
+                "--progress-interval=60"));
     args.addAll(List.of(more));
     StringWriter output = new StringWriter();
     int status = ProducerCli.execute(new PrintWriter(output, true), args.toArray(String[]::new));

@@ -58,20 +58,31 @@ final class LatestWatcher implements AutoCloseable {
 
   private synchronized void check(Map<String, String> latest) {
     reads++;
-    latest.forEach((campaign, json) -> {
-      long[] order;
-      try {
-        JsonNode r = JSON.readTree(json);
-        order = new long[] {r.path("window_start").asLong(), r.path("pane_index").asLong()};
-      } catch (IOException e) {
-        regressions.add(campaign + ": unreadable " + json);
-        return;
-      }
-      long[] before = newest.put(campaign, order);
-      if (before != null && (order[0] < before[0] || (order[0] == before[0] && order[1] < before[1]))) {
-        regressions.add(campaign + ": window " + before[0] + " pane " + before[1] + " then window " + order[0] + " pane " + order[1]);
-      }
-    });
+    latest.forEach(
+        (campaign, json) -> {
+          long[] order;
+          try {
+            JsonNode r = JSON.readTree(json);
+            order = new long[] {r.path("window_start").asLong(), r.path("pane_index").asLong()};
+          } catch (IOException e) {
+            regressions.add(campaign + ": unreadable " + json);
+            return;
+          }
+          long[] before = newest.put(campaign, order);
+          if (before != null
+              && (order[0] < before[0] || (order[0] == before[0] && order[1] < before[1]))) {
+            regressions.add(
+                campaign
+                    + ": window "
+                    + before[0]
+                    + " pane "
+                    + before[1]
+                    + " then window "
+                    + order[0]
+                    + " pane "
+                    + order[1]);
+          }
+        });
   }
 
   /** Every regression seen so far, as text; empty when {@code latest} only ever moved forward. */

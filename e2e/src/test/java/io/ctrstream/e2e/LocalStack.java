@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,8 +32,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The real local stack ({@code deploy/stack.sh}) on test-only ports, in {@code e2e/target/stack}:
  * Redis, a KRaft Kafka broker and a Flink session cluster with one TaskManager of 2 slots (or as
- * {@link #withTaskManagers} says). Jobs are submitted
- * with {@code deploy/submit.sh}, exactly as a user does.
+ * {@link #withTaskManagers} says). Jobs are submitted with {@code deploy/submit.sh}, exactly as a
+ * user does.
  */
 public class LocalStack extends ExternalResource {
   static final int REDIS_PORT = 16379;
@@ -44,10 +44,13 @@ public class LocalStack extends ExternalResource {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
 
-  final Path root = Paths.get(System.getProperty("ctrstream.root", "..")).toAbsolutePath().normalize();
+  final Path root =
+      Paths.get(System.getProperty("ctrstream.root", "..")).toAbsolutePath().normalize();
   final Path runDir = root.resolve("e2e/target/stack");
+
   /** Where the Redis password is kept when Redis requires one (mode 600). */
   final Path redisPasswordFile = runDir.resolve("redis-password");
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final String redisPassword;
   private final int taskManagers;
@@ -79,8 +82,10 @@ public class LocalStack extends ExternalResource {
     Files.createDirectories(runDir);
     Files.deleteIfExists(redisPasswordFile);
     if (redisPassword != null) {
-      Files.createFile(redisPasswordFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          redisPasswordFile,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(redisPasswordFile, redisPassword + "\n");
     }
     script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", Integer.toString(taskManagers));
@@ -115,14 +120,18 @@ public class LocalStack extends ExternalResource {
   /** Runs a script of the repository; returns its output; throws with the output if it fails. */
   String script(String logName, String... command) throws IOException {
     Path log = runDir.resolve(logName + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env());
     Process p = pb.start();
     try {
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish in 10 minutes: " + Files.readString(log));
+        throw new IllegalStateException(
+            String.join(" ", command) + " did not finish in 10 minutes: " + Files.readString(log));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -130,15 +139,24 @@ public class LocalStack extends ExternalResource {
     }
     String out = Files.readString(log);
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
+      throw new IllegalStateException(
+          String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
     }
     return out;
   }
 
-  /** Submits the job jar with {@code deploy/submit.sh} and the given flags; returns the Flink job id. */
+  /**
+   * Submits the job jar with {@code deploy/submit.sh} and the given flags; returns the Flink job
+   * id.
+   */
   String submit(String name, String... flags) throws IOException {
-    List<String> command = new ArrayList<>(List.of("deploy/submit.sh",
-        "--bootstrapServers=" + BOOTSTRAP, "--redisHost=127.0.0.1", "--redisPort=" + REDIS_PORT));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "deploy/submit.sh",
+                "--bootstrapServers=" + BOOTSTRAP,
+                "--redisHost=127.0.0.1",
+                "--redisPort=" + REDIS_PORT));
     command.addAll(List.of(flags));
     String out = script("submit-" + name, command.toArray(String[]::new));
     Matcher m = JOB_ID.matcher(out);
@@ -146,15 +164,24 @@ public class LocalStack extends ExternalResource {
       throw new IllegalStateException("no job id in the output of submit.sh:\n" + out);
     }
     String jobId = m.group(1);
-    Await.until("job " + jobId + " running", Duration.ofMinutes(2), () -> "RUNNING".equals(jobState(jobId)));
+    Await.until(
+        "job " + jobId + " running",
+        Duration.ofMinutes(2),
+        () -> "RUNNING".equals(jobState(jobId)));
     return jobId;
   }
 
   /** Cancels a job and waits until its slots are free again. */
   void cancel(String jobId) throws IOException, InterruptedException {
-    http.send(HttpRequest.newBuilder(rest("/jobs/" + jobId + "?mode=cancel"))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-    Await.until("job " + jobId + " cancelled", Duration.ofMinutes(1), () -> "CANCELED".equals(jobState(jobId)));
+    http.send(
+        HttpRequest.newBuilder(rest("/jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.discarding());
+    Await.until(
+        "job " + jobId + " cancelled",
+        Duration.ofMinutes(1),
+        () -> "CANCELED".equals(jobState(jobId)));
   }
 
   String jobState(String jobId) {
@@ -162,18 +189,23 @@ public class LocalStack extends ExternalResource {
   }
 
   /**
-   * The job's failures, oldest first, from Flink's exception history ({@code /jobs/<id>/exceptions}):
-   * each one's stack trace.
+   * The job's failures, oldest first, from Flink's exception history ({@code
+   * /jobs/<id>/exceptions}): each one's stack trace.
    */
   List<String> failures(String jobId) {
     List<String> failures = new ArrayList<>();
-    for (JsonNode entry : get("/jobs/" + jobId + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries")) {
+    for (JsonNode entry :
+        get("/jobs/" + jobId + "/exceptions?maxExceptions=1000")
+            .path("exceptionHistory")
+            .path("entries")) {
       failures.add(0, entry.path("stacktrace").asText(entry.path("exceptionName").asText()));
     }
     return failures;
   }
 
-  /** The innermost cause of a stack trace: its last {@code Caused by:} line, else its first line. */
+  /**
+   * The innermost cause of a stack trace: its last {@code Caused by:} line, else its first line.
+   */
   static String rootCause(String stackTrace) {
     String cause = stackTrace.lines().findFirst().orElse("");
     for (String line : stackTrace.lines().toList()) {
@@ -199,7 +231,10 @@ public class LocalStack extends ExternalResource {
     return true;
   }
 
-  /** The TaskManagers of the cluster with the slots each has free: {@code resource id -> free slots}. */
+  /**
+   * The TaskManagers of the cluster with the slots each has free: {@code resource id -> free
+   * slots}.
+   */
   Map<String, Integer> freeSlots() {
     Map<String, Integer> free = new java.util.TreeMap<>();
     for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
@@ -216,20 +251,23 @@ public class LocalStack extends ExternalResource {
   /**
    * How often the job was restarted after a failure: Flink's {@code numRestarts}, which counts one
    * per failover region restarted (a lost TaskManager restarts two here: the job's and that of
-   * Beam's {@code Impulse} source). It did not always count the restarts of the Redis outage drill (0
-   * after 5 failures in one run), so {@link #failures} is the surer count. While the job restarts the REST API may not report the
-   * metric for a moment: this waits for it.
+   * Beam's {@code Impulse} source). It did not always count the restarts of the Redis outage drill
+   * (0 after 5 failures in one run), so {@link #failures} is the surer count. While the job
+   * restarts the REST API may not report the metric for a moment: this waits for it.
    */
   long restarts(String jobId) {
     long[] value = {-1};
-    Await.until("numRestarts of job " + jobId + " reported", Duration.ofSeconds(30), () -> {
-      JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
-      if (metrics.size() == 0) {
-        return false;
-      }
-      value[0] = metrics.get(0).path("value").asLong();
-      return true;
-    });
+    Await.until(
+        "numRestarts of job " + jobId + " reported",
+        Duration.ofSeconds(30),
+        () -> {
+          JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+          if (metrics.size() == 0) {
+            return false;
+          }
+          value[0] = metrics.get(0).path("value").asLong();
+          return true;
+        });
     return value[0];
   }
 
@@ -237,12 +275,14 @@ public class LocalStack extends ExternalResource {
   long counter(String jobId, String name) {
     long sum = 0;
     for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-      String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+      String base =
+          "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
       for (JsonNode metric : get(base)) {
         String id = metric.path("id").asText();
         // Beam's Flink runner names user counters <step>.<namespace>_<name>
         if (id.endsWith(".ctrstream_" + name)) {
-          JsonNode value = get(base + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=sum");
+          JsonNode value =
+              get(base + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=sum");
           sum += value.get(0).path("sum").asLong();
         }
       }
@@ -258,18 +298,25 @@ public class LocalStack extends ExternalResource {
     script("start-taskmanager-" + n, "deploy/stack.sh", "start-taskmanager", Integer.toString(n));
   }
 
-  /** Stops a service of the stack ({@code redis} or {@code kafka}) the way an operator would (SIGTERM). */
+  /**
+   * Stops a service of the stack ({@code redis} or {@code kafka}) the way an operator would
+   * (SIGTERM).
+   */
   void stopService(String service) throws IOException {
     script("stop-" + service, "deploy/stack.sh", "stop", service);
   }
 
-  /** Starts a stopped service again on its old storage (Redis' append-only file, Kafka's log directory). */
+  /**
+   * Starts a stopped service again on its old storage (Redis' append-only file, Kafka's log
+   * directory).
+   */
   void startService(String service) throws IOException {
     script("start-" + service, "deploy/stack.sh", "start", service);
   }
 
   /**
-   * Stops a job with a savepoint ({@code deploy/stop.sh --savepoint}); returns the savepoint's path.
+   * Stops a job with a savepoint ({@code deploy/stop.sh --savepoint}); returns the savepoint's
+   * path.
    */
   String stopWithSavepoint(String jobId) throws IOException {
     String out = script("stop-" + jobId, "deploy/stop.sh", "--savepoint", jobId).strip();
@@ -287,7 +334,9 @@ public class LocalStack extends ExternalResource {
   /** A REST API answer's body as text. */
   String restBody(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(rest(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return http.send(
+              HttpRequest.newBuilder(rest(path)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
@@ -300,7 +349,9 @@ public class LocalStack extends ExternalResource {
     createTopics(Map.of(), names);
   }
 
-  /** Creates topics of 3 partitions with the given topic configs (e.g. {@code max.message.bytes}). */
+  /**
+   * Creates topics of 3 partitions with the given topic configs (e.g. {@code max.message.bytes}).
+   */
   void createTopics(Map<String, String> configs, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
       List<NewTopic> topics = new ArrayList<>();
@@ -308,22 +359,34 @@ public class LocalStack extends ExternalResource {
         topics.add(new NewTopic(name, 3, (short) 1).configs(configs));
       }
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-      // created on the controller is not yet served by the broker: wait until every partition has a leader
-      Await.until("topics " + String.join(", ", names) + " have leaders", Duration.ofSeconds(30),
+      // created on the controller is not yet served by the broker: wait until every partition has a
+      // leader
+      Await.until(
+          "topics " + String.join(", ", names) + " have leaders",
+          Duration.ofSeconds(30),
           () -> everyPartitionHasALeader(admin, names));
     }
   }
 
   private static boolean everyPartitionHasALeader(Admin admin, String... topics) {
     try {
-      return admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-          .allMatch(t -> !t.partitions().isEmpty()
-              && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      return admin
+          .describeTopics(List.of(topics))
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .values()
+          .stream()
+          .allMatch(
+              t ->
+                  !t.partitions().isEmpty()
+                      && t.partitions().stream()
+                          .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("describeTopics: " + e.getMessage(), e); // not yet: Await polls again
+      throw new IllegalStateException(
+          "describeTopics: " + e.getMessage(), e); // not yet: Await polls again
     }
   }
 
@@ -332,15 +395,21 @@ public class LocalStack extends ExternalResource {
     return readUntil(topic, records -> records.size() >= count, timeout);
   }
 
-  /** Reads a topic from the beginning until {@code done} holds for the records read so far, or the timeout. */
+  /**
+   * Reads a topic from the beginning until {@code done} holds for the records read so far, or the
+   * timeout.
+   */
   List<ConsumerRecord<String, String>> readUntil(
-      String topic, java.util.function.Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
+      String topic,
+      java.util.function.Predicate<List<ConsumerRecord<String, String>>> done,
+      Duration timeout) {
     Properties p = new Properties();
     p.put("bootstrap.servers", BOOTSTRAP);
     p.put("group.id", "e2e-reader-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!done.test(records) && System.nanoTime() < deadline) {

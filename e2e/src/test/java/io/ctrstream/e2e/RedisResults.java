@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import redis.clients.jedis.Jedis;
 
-/** The campaign windows a job wrote to Redis under one prefix, compared with {@link ReferenceCtr}. */
+/**
+ * The campaign windows a job wrote to Redis under one prefix, compared with {@link ReferenceCtr}.
+ */
 final class RedisResults {
   private final LocalStack stack;
   private final String prefix;
@@ -31,28 +33,39 @@ final class RedisResults {
 
   /** Waits until every (campaign, window) of the reference has a final pane in Redis. */
   void awaitFinal(ReferenceCtr ref, Duration timeout) {
-    Await.until(ref.counts.size() + " final windows in Redis under " + prefix, timeout, () -> {
-      try (Jedis jedis = stack.redis()) {
-        for (String key : ref.counts.keySet()) {
-          if (!"true".equals(jedis.hget(windowKey(key), ResultRecord.FINAL))) {
-            return false;
+    Await.until(
+        ref.counts.size() + " final windows in Redis under " + prefix,
+        timeout,
+        () -> {
+          try (Jedis jedis = stack.redis()) {
+            for (String key : ref.counts.keySet()) {
+              if (!"true".equals(jedis.hget(windowKey(key), ResultRecord.FINAL))) {
+                return false;
+              }
+            }
+            return true;
           }
-        }
-        return true;
-      }
-    });
+        });
   }
 
-  /** Every window's (impressions, clicks), keyed like {@link ReferenceCtr#counts} ({@code campaign|window start}). */
+  /**
+   * Every window's (impressions, clicks), keyed like {@link ReferenceCtr#counts} ({@code
+   * campaign|window start}).
+   */
   Map<String, List<Long>> counts() {
     Map<String, List<Long>> counts = new TreeMap<>();
     try (Jedis jedis = stack.redis()) {
       for (String campaign : jedis.smembers(keys.keys(ResultRecord.CAMPAIGN))) {
         for (String start : jedis.zrange(keys.windows(ResultRecord.CAMPAIGN, campaign), 0, -1)) {
-          List<String> v = jedis.hmget(keys.window(ResultRecord.CAMPAIGN, campaign, Long.parseLong(start)),
-              ResultRecord.IMPRESSIONS, ResultRecord.CLICKS);
+          List<String> v =
+              jedis.hmget(
+                  keys.window(ResultRecord.CAMPAIGN, campaign, Long.parseLong(start)),
+                  ResultRecord.IMPRESSIONS,
+                  ResultRecord.CLICKS);
           if (v.get(0) != null) { // a window hash may expire before its index entry
-            counts.put(campaign + "|" + start, List.of(Long.parseLong(v.get(0)), Long.parseLong(v.get(1))));
+            counts.put(
+                campaign + "|" + start,
+                List.of(Long.parseLong(v.get(0)), Long.parseLong(v.get(1))));
           }
         }
       }
@@ -90,13 +103,22 @@ final class RedisResults {
 
     @Override
     public String toString() {
-      return "records expected " + expected + ", counted " + counted + ", lost " + lost + ", counted twice " + countedTwice;
+      return "records expected "
+          + expected
+          + ", counted "
+          + counted
+          + ", lost "
+          + lost
+          + ", counted twice "
+          + countedTwice;
     }
   }
 
   private String windowKey(String campaignAndWindow) {
     int bar = campaignAndWindow.lastIndexOf('|');
-    return keys.window(ResultRecord.CAMPAIGN, campaignAndWindow.substring(0, bar),
+    return keys.window(
+        ResultRecord.CAMPAIGN,
+        campaignAndWindow.substring(0, bar),
         Long.parseLong(campaignAndWindow.substring(bar + 1)));
   }
 }

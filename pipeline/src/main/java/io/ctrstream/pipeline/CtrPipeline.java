@@ -1,24 +1,19 @@
 package io.ctrstream.pipeline;
 
+import io.ctrstream.pipeline.alerts.DetectAnomalies;
 import io.ctrstream.pipeline.io.FileEventSource;
 import io.ctrstream.pipeline.io.KafkaEventSource;
 import io.ctrstream.pipeline.io.OutputFormats;
-import io.ctrstream.pipeline.io.WriteToKafka;
 import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.WriteLines;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
-import io.ctrstream.pipeline.alerts.DetectAnomalies;
+import io.ctrstream.pipeline.io.WriteToKafka;
 import io.ctrstream.pipeline.model.Alert;
+import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
-import io.ctrstream.pipeline.model.DimensionKey;
-import io.ctrstream.pipeline.transforms.CtrWindowing;
-import io.ctrstream.pipeline.transforms.KeyByDimensions;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.values.KV;
 import io.ctrstream.pipeline.model.DeadLetter;
+import io.ctrstream.pipeline.model.DimensionKey;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
@@ -28,25 +23,30 @@ import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
 import io.ctrstream.pipeline.options.FlinkRunnerDefaults;
 import io.ctrstream.pipeline.options.InvalidFlagException;
-import java.io.IOException;
-import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import java.nio.file.Paths;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import io.ctrstream.pipeline.transforms.AttributeClicks;
+import io.ctrstream.pipeline.transforms.CtrWindowing;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
+import io.ctrstream.pipeline.transforms.KeyByDimensions;
 import io.ctrstream.pipeline.transforms.ParseEvents;
 import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
 import io.ctrstream.pipeline.transforms.WindowedCtr;
+import java.io.IOException;
+import java.nio.file.Paths;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import io.ctrstream.pipeline.model.Breakdown;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -80,7 +80,8 @@ public final class CtrPipeline {
    *
    * @param results one element per key (campaign, and breakdown values), fixed window and pane
    * @param latestAndPrevious per key, whenever its newest or previous complete window changes
-   * @param trend one element per campaign, sliding trend window and pane (empty without --trendWindow)
+   * @param trend one element per campaign, sliding trend window and pane (empty without
+   *     --trendWindow)
    * @param alerts SPIKE/DROP alerts and their corrections (empty with --alerts=false)
    * @param deadLetters records that are not valid events
    * @param unattributed clicks that count in no CTR
@@ -95,40 +96,81 @@ public final class CtrPipeline {
 
   /** Applies the computation (everything between source and sinks) to text records (file lines). */
   public static Outputs compute(PCollection<RawEvent> raw, CtrConfig config) {
-    return compute(raw.apply("ParseEvents", ParseEvents.fromText(EventTimeRange.standard())
-        .keeping(Breakdown.fieldsOf(config.breakdowns()))), config);
+    return compute(
+        raw.apply(
+            "ParseEvents",
+            ParseEvents.fromText(EventTimeRange.standard())
+                .keeping(Breakdown.fieldsOf(config.breakdowns()))),
+        config);
   }
 
   /**
    * Applies the computation to records parsed already: Kafka's, parsed in the consumer, each found
    * in its element by {@code record}.
    */
-  public static <T> Outputs computeParsed(PCollection<T> records, SerializableFunction<T, ParsedRecord> record, CtrConfig config) {
-    return compute(records.apply("ParseEvents", ParseEvents.of(record).keeping(Breakdown.fieldsOf(config.breakdowns()))), config);
+  public static <T> Outputs computeParsed(
+      PCollection<T> records, SerializableFunction<T, ParsedRecord> record, CtrConfig config) {
+    return compute(
+        records.apply(
+            "ParseEvents", ParseEvents.of(record).keeping(Breakdown.fieldsOf(config.breakdowns()))),
+        config);
   }
 
   private static Outputs compute(PCollectionTuple events, CtrConfig config) {
     Pipeline pipeline = events.getPipeline();
     PCollectionTuple attributed =
-        events.get(ParseEvents.EVENTS).apply("AttributeClicks", AttributeClicks.forResults(config.attributionWindow(),
-            config.allowedLateness(), config.windowSize(), config.trend() == null ? null : config.trend().size(),
-            config.trend() == null ? null : config.trend().period()));
-    PCollection<KV<DimensionKey, CtrCounts>> changes = attributed
-        .get(AttributeClicks.COUNT_CHANGES)
-        .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));
-    PCollection<CtrResult> results = changes.apply("CtrPerKeyWindow", WindowedCtr.fixed(
-        config.windowSize(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness()));
-    PCollection<LatestAndPrevious> latest = results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
-    PCollection<CtrResult> trend = config.trend() == null
-        ? empty(pipeline, "NoTrend", CtrResult.CtrResultCoder.of())
-        : changes
-            .apply("CampaignChanges", Filter.by((KV<DimensionKey, CtrCounts> c) -> c.getKey().dimension().equals(CtrResult.CAMPAIGN)))
-            .apply("TrendPerCampaign", new WindowedCtr(CtrWindowing.trendWindows(config.trend().size(),
-                config.trend().period(), config.earlyFiringPeriod(), config.attributionWindow(), config.allowedLateness())));
-    PCollection<Alert> alerts = config.alerts() == null
-        ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
-        : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
-    return new Outputs(results, latest, trend, alerts, events.get(ParseEvents.DEAD_LETTERS),
+        events
+            .get(ParseEvents.EVENTS)
+            .apply(
+                "AttributeClicks",
+                AttributeClicks.forResults(
+                    config.attributionWindow(),
+                    config.allowedLateness(),
+                    config.windowSize(),
+                    config.trend() == null ? null : config.trend().size(),
+                    config.trend() == null ? null : config.trend().period()));
+    PCollection<KV<DimensionKey, CtrCounts>> changes =
+        attributed
+            .get(AttributeClicks.COUNT_CHANGES)
+            .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));
+    PCollection<CtrResult> results =
+        changes.apply(
+            "CtrPerKeyWindow",
+            WindowedCtr.fixed(
+                config.windowSize(),
+                config.earlyFiringPeriod(),
+                config.attributionWindow(),
+                config.allowedLateness()));
+    PCollection<LatestAndPrevious> latest =
+        results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
+    PCollection<CtrResult> trend =
+        config.trend() == null
+            ? empty(pipeline, "NoTrend", CtrResult.CtrResultCoder.of())
+            : changes
+                .apply(
+                    "CampaignChanges",
+                    Filter.by(
+                        (KV<DimensionKey, CtrCounts> c) ->
+                            c.getKey().dimension().equals(CtrResult.CAMPAIGN)))
+                .apply(
+                    "TrendPerCampaign",
+                    new WindowedCtr(
+                        CtrWindowing.trendWindows(
+                            config.trend().size(),
+                            config.trend().period(),
+                            config.earlyFiringPeriod(),
+                            config.attributionWindow(),
+                            config.allowedLateness())));
+    PCollection<Alert> alerts =
+        config.alerts() == null
+            ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
+            : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
+    return new Outputs(
+        results,
+        latest,
+        trend,
+        alerts,
+        events.get(ParseEvents.DEAD_LETTERS),
         attributed.get(AttributeClicks.UNATTRIBUTED));
   }
 
@@ -138,49 +180,92 @@ public final class CtrPipeline {
 
   /** Builds the whole job (source, computation, sinks) on {@code pipeline}. */
   public static Outputs build(Pipeline pipeline, CtrConfig config) {
-    Outputs out = config.fromKafka()
-        ? computeParsed(pipeline.apply("ReadEvents", new KafkaEventSource(
-            config.kafka(), config.maxOutOfOrderness(), config.idlePartitionTimeout(), EventTimeRange.standard())),
-            KafkaEventSource.PARSED_RECORD, config)
-        : compute(pipeline.apply("ReadEvents", new FileEventSource(config.impressionsFile(), config.clicksFile())), config);
+    Outputs out =
+        config.fromKafka()
+            ? computeParsed(
+                pipeline.apply(
+                    "ReadEvents",
+                    new KafkaEventSource(
+                        config.kafka(),
+                        config.maxOutOfOrderness(),
+                        config.idlePartitionTimeout(),
+                        EventTimeRange.standard())),
+                KafkaEventSource.PARSED_RECORD,
+                config)
+            : compute(
+                pipeline.apply(
+                    "ReadEvents",
+                    new FileEventSource(config.impressionsFile(), config.clicksFile())),
+                config);
     if (config.redis() != null) {
       out.results().apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.redis()));
-      out.latestAndPrevious().apply("WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.redis()));
+      out.latestAndPrevious()
+          .apply("WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.redis()));
       if (config.trend() != null) {
         RedisConnection trendRedis = config.redis().withKeys(config.redis().keys().trend());
         out.trend().apply("WriteTrendToRedis", WriteResultsToRedis.windows(trendRedis));
-        out.trend().apply("TrendLatestAndPrevious", new TrackLatestAndPrevious())
+        out.trend()
+            .apply("TrendLatestAndPrevious", new TrackLatestAndPrevious())
             .apply("WriteTrendLatestToRedis", WriteResultsToRedis.latestAndPrevious(trendRedis));
       }
-      out.alerts().apply("WriteAlertsToRedis", WriteResultsToRedis.alerts(config.redis(), ALERT_STREAM_LENGTH));
+      out.alerts()
+          .apply(
+              "WriteAlertsToRedis",
+              WriteResultsToRedis.alerts(config.redis(), ALERT_STREAM_LENGTH));
     }
     if (config.alertsTopic() != null) {
-      out.alerts().apply("WriteAlertTopic",
-          new WriteToKafka<Alert>(config.kafka(), config.alertsTopic(), a -> a.dimension() + ":" + a.key(), OutputFormats::alert));
+      out.alerts()
+          .apply(
+              "WriteAlertTopic",
+              new WriteToKafka<Alert>(
+                  config.kafka(),
+                  config.alertsTopic(),
+                  a -> a.dimension() + ":" + a.key(),
+                  OutputFormats::alert));
     }
     if (config.resultsTopic() != null) {
-      out.results().apply("WriteResultTopic",
-          new WriteToKafka<CtrResult>(config.kafka(), config.resultsTopic(), r -> r.dimension() + ":" + r.key(), OutputFormats::result));
+      out.results()
+          .apply(
+              "WriteResultTopic",
+              new WriteToKafka<CtrResult>(
+                  config.kafka(),
+                  config.resultsTopic(),
+                  r -> r.dimension() + ":" + r.key(),
+                  OutputFormats::result));
     }
     if (config.output() != null) {
       boolean csv = config.output().endsWith(".csv");
       out.results()
-          .apply("FormatResults", MapElements.into(TypeDescriptors.strings())
-              .via(csv ? OutputFormats::resultCsv : OutputFormats::result))
-          .apply("WriteResultFile", new WriteLines(config.output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
+          .apply(
+              "FormatResults",
+              MapElements.into(TypeDescriptors.strings())
+                  .via(csv ? OutputFormats::resultCsv : OutputFormats::result))
+          .apply(
+              "WriteResultFile",
+              new WriteLines(config.output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
     }
     if (config.deadLetterOutput() != null) {
       out.deadLetters()
-          .apply("FormatDeadLetters", MapElements.into(TypeDescriptors.strings()).via(OutputFormats::deadLetter))
+          .apply(
+              "FormatDeadLetters",
+              MapElements.into(TypeDescriptors.strings()).via(OutputFormats::deadLetter))
           .apply("WriteDeadLetterFile", new WriteLines(config.deadLetterOutput(), null));
     }
     if (config.fromKafka() && !config.kafka().deadLetterTopic().isBlank()) {
-      out.deadLetters().apply("WriteDeadLetterTopic",
-          new WriteToKafka<DeadLetter>(config.kafka(), config.kafka().deadLetterTopic(), DeadLetter::source, OutputFormats::deadLetter));
+      out.deadLetters()
+          .apply(
+              "WriteDeadLetterTopic",
+              new WriteToKafka<DeadLetter>(
+                  config.kafka(),
+                  config.kafka().deadLetterTopic(),
+                  DeadLetter::source,
+                  OutputFormats::deadLetter));
     }
     if (config.unattributedOutput() != null) {
       out.unattributed()
-          .apply("FormatUnattributed", MapElements.into(TypeDescriptors.strings()).via(OutputFormats::unattributedClick))
+          .apply(
+              "FormatUnattributed",
+              MapElements.into(TypeDescriptors.strings()).via(OutputFormats::unattributedClick))
           .apply("WriteUnattributedFile", new WriteLines(config.unattributedOutput(), null));
     }
     return out;
@@ -196,7 +281,9 @@ public final class CtrPipeline {
     }
     if (!found) {
       throw new InvalidFlagException(
-          flag, spec, "no file matches (relative paths are read from " + Paths.get("").toAbsolutePath() + ")");
+          flag,
+          spec,
+          "no file matches (relative paths are read from " + Paths.get("").toAbsolutePath() + ")");
     }
   }
 
@@ -225,19 +312,25 @@ public final class CtrPipeline {
     FlinkRunnerDefaults.apply(options, args);
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
-        config.source(), Durations.format(config.windowSize()), Durations.format(config.attributionWindow()),
-        Durations.format(config.allowedLateness()), Durations.format(config.earlyFiringPeriod()),
+        config.source(),
+        Durations.format(config.windowSize()),
+        Durations.format(config.attributionWindow()),
+        Durations.format(config.allowedLateness()),
+        Durations.format(config.earlyFiringPeriod()),
         options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config);
     PipelineResult result = pipeline.run();
-    if (result instanceof FlinkDetachedRunnerResult || !options.as(FlinkPipelineOptions.class).getAttachedMode()) {
+    if (result instanceof FlinkDetachedRunnerResult
+        || !options.as(FlinkPipelineOptions.class).getAttachedMode()) {
       // flink run -d, or --attachedMode=false: the job runs on in the cluster; this client is done.
       System.out.println("ctrstream: job submitted (detached); follow it in the Flink UI");
       return;
     }
     if (config.fromKafka()) {
-      LOG.info("ctrstream: streaming from Kafka at {} until the job is cancelled (Ctrl-C)", config.kafka().bootstrapServers());
+      LOG.info(
+          "ctrstream: streaming from Kafka at {} until the job is cancelled (Ctrl-C)",
+          config.kafka().bootstrapServers());
     }
     PipelineResult.State state = result.waitUntilFinish();
     RunSummary.of(result).print(System.out);

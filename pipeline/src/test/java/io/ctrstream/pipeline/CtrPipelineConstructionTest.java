@@ -22,10 +22,16 @@ public class CtrPipelineConstructionTest {
   @Test
   public void kafkaJobHasItsSourceSinksAndCompactCoders() {
     PipelineOptionsFactory.register(CtrOptions.class);
-    CtrOptions options = PipelineOptionsFactory.fromArgs(
-        "--source=kafka", "--output=/tmp/never-written.jsonl", "--unattributedOutput=/tmp/never.jsonl",
-        "--breakdowns=device,campaign_id+region", "--trendWindow=15m", "--trendPeriod=1m", "--resultsTopic=ctr-results")
-        .as(CtrOptions.class);
+    CtrOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--source=kafka",
+                "--output=/tmp/never-written.jsonl",
+                "--unattributedOutput=/tmp/never.jsonl",
+                "--breakdowns=device,campaign_id+region",
+                "--trendWindow=15m",
+                "--trendPeriod=1m",
+                "--resultsTopic=ctr-results")
+            .as(CtrOptions.class);
     Pipeline pipeline = Pipeline.create(options);
     CtrPipeline.Outputs out = CtrPipeline.build(pipeline, CtrConfig.from(options));
 
@@ -33,39 +39,62 @@ public class CtrPipelineConstructionTest {
     List<String> steps = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> javaSerialized = new ArrayList<>();
-    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
-      @Override
-      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
-        names.add(node.getFullName());
-        if (node.getEnclosingNode() != null && node.getEnclosingNode().isRootNode()) {
-          steps.add(node.getFullName());
-        }
-        return CompositeBehavior.ENTER_TRANSFORM;
-      }
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            names.add(node.getFullName());
+            if (node.getEnclosingNode() != null && node.getEnclosingNode().isRootNode()) {
+              steps.add(node.getFullName());
+            }
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
 
-      @Override
-      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
-        names.add(node.getFullName());
-      }
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            names.add(node.getFullName());
+          }
 
-      @Override
-      public void visitValue(org.apache.beam.sdk.values.PValue value, TransformHierarchy.Node producer) {
-        if (value instanceof PCollection<?> pc
-            && pc.getCoder().getClass().getName().contains("SerializableCoder")
-            && producer.getFullName().startsWith("ReadEvents") == false) {
-          javaSerialized.add(producer.getFullName());
-        }
-      }
-    });
-    assertThat(steps, equalTo(List.of(
-        "ReadEvents", "ParseEvents", "AttributeClicks", "KeyByCampaignAndBreakdowns", "CtrPerKeyWindow",
-        "LatestAndPrevious", "CampaignChanges", "TrendPerCampaign", "DetectAnomalies",
-        "WriteWindowsToRedis", "WriteLatestToRedis", "WriteTrendToRedis", "TrendLatestAndPrevious", "WriteTrendLatestToRedis",
-        "WriteAlertsToRedis", "WriteAlertTopic", "WriteResultTopic",
-        "FormatResults", "WriteResultFile", "WriteDeadLetterTopic", "FormatUnattributed", "WriteUnattributedFile")));
+          @Override
+          public void visitValue(
+              org.apache.beam.sdk.values.PValue value, TransformHierarchy.Node producer) {
+            if (value instanceof PCollection<?> pc
+                && pc.getCoder().getClass().getName().contains("SerializableCoder")
+                && producer.getFullName().startsWith("ReadEvents") == false) {
+              javaSerialized.add(producer.getFullName());
+            }
+          }
+        });
+    assertThat(
+        steps,
+        equalTo(
+            List.of(
+                "ReadEvents",
+                "ParseEvents",
+                "AttributeClicks",
+                "KeyByCampaignAndBreakdowns",
+                "CtrPerKeyWindow",
+                "LatestAndPrevious",
+                "CampaignChanges",
+                "TrendPerCampaign",
+                "DetectAnomalies",
+                "WriteWindowsToRedis",
+                "WriteLatestToRedis",
+                "WriteTrendToRedis",
+                "TrendLatestAndPrevious",
+                "WriteTrendLatestToRedis",
+                "WriteAlertsToRedis",
+                "WriteAlertTopic",
+                "WriteResultTopic",
+                "FormatResults",
+                "WriteResultFile",
+                "WriteDeadLetterTopic",
+                "FormatUnattributed",
+                "WriteUnattributedFile")));
     assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
     // Flink operator uids, which savepoints map state by, derive from these names: the Kafka
     // offsets and the join's state restore only while they stay (README, savepoints)
-    assertThat(names, hasItems("ReadEvents/ReadKafka/KafkaIO.Read", "AttributeClicks/JoinOnImprId"));
+    assertThat(
+        names, hasItems("ReadEvents/ReadKafka/KafkaIO.Read", "AttributeClicks/JoinOnImprId"));
   }
 }

@@ -23,13 +23,15 @@ import org.junit.rules.TemporaryFolder;
 import redis.clients.jedis.Jedis;
 
 /**
- * The job on FlinkRunner {@code [local]} over the real ad logs in {@code ../shared/data}: every final
- * (campaign, window) result equals {@link ReferenceCtr}'s recomputation from the files, and every
- * click is either counted or reported unattributed.
+ * The job on FlinkRunner {@code [local]} over the real ad logs in {@code ../shared/data}: every
+ * final (campaign, window) result equals {@link ReferenceCtr}'s recomputation from the files, and
+ * every click is either counted or reported unattributed.
  */
 public class RealSamplesIT {
-  static final Path DATA = Paths.get(System.getProperty("ctrstream.shared", "../../shared"), "data")
-      .toAbsolutePath().normalize();
+  static final Path DATA =
+      Paths.get(System.getProperty("ctrstream.shared", "../../shared"), "data")
+          .toAbsolutePath()
+          .normalize();
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @ClassRule public static final RedisServer REDIS = new RedisServer();
@@ -37,7 +39,8 @@ public class RealSamplesIT {
   @BeforeClass
   public static void dataIsThere() {
     if (!Files.isDirectory(DATA)) {
-      throw new AssertionError("the shared samples are not at " + DATA + " (set -Dctrstream.shared=...)");
+      throw new AssertionError(
+          "the shared samples are not at " + DATA + " (set -Dctrstream.shared=...)");
     }
   }
 
@@ -47,8 +50,17 @@ public class RealSamplesIT {
     Path clicks = DATA.resolve("avazu-sample/clicks.jsonl.gz");
     Path out = tmp.newFolder("avazu").toPath();
 
-    RunSummary run = JobRuns.run("FlinkRunner", impressions, clicks, out, "--windowSize=60s", "--attributionWindow=15s",
-        "--sink=redis", "--redisHost=127.0.0.1", "--redisPort=" + REDIS.port());
+    RunSummary run =
+        JobRuns.run(
+            "FlinkRunner",
+            impressions,
+            clicks,
+            out,
+            "--windowSize=60s",
+            "--attributionWindow=15s",
+            "--sink=redis",
+            "--redisHost=127.0.0.1",
+            "--redisPort=" + REDIS.port());
 
     ReferenceCtr ref = ReferenceCtr.compute(impressions, clicks, 60_000, 15_000);
     assertSameFinals(ResultFiles.finalCounts(out.resolve("results.jsonl")), ref);
@@ -58,7 +70,9 @@ public class RealSamplesIT {
     assertThat(run.get("impressions_counted"), equalTo(ref.impressions));
     assertThat(run.get("clicks_attributed"), equalTo(ref.attributedClicks));
     assertThat(run.get("clicks_unattributed"), equalTo(ref.unattributedClicks));
-    assertThat((long) ResultFiles.jsonLines(out.resolve("unattributed.jsonl")).size(), equalTo(ref.unattributedClicks));
+    assertThat(
+        (long) ResultFiles.jsonLines(out.resolve("unattributed.jsonl")).size(),
+        equalTo(ref.unattributedClicks));
     assertThat(run.get("dead_letters"), equalTo(0L));
     assertThat(run.get(RunSummary.LATE_EVENTS_DROPPED), equalTo(0L));
   }
@@ -69,7 +83,9 @@ public class RealSamplesIT {
     Path clicks = DATA.resolve("ipinyou-s2-sample/clicks_all.jsonl.gz");
     Path out = tmp.newFolder("ipinyou").toPath();
 
-    RunSummary run = JobRuns.run("FlinkRunner", impressions, clicks, out, "--windowSize=1h", "--attributionWindow=30m");
+    RunSummary run =
+        JobRuns.run(
+            "FlinkRunner", impressions, clicks, out, "--windowSize=1h", "--attributionWindow=30m");
 
     ReferenceCtr ref = ReferenceCtr.compute(impressions, clicks, 3_600_000, 1_800_000);
     assertSameFinals(ResultFiles.finalCounts(out.resolve("results.jsonl")), ref);
@@ -81,8 +97,12 @@ public class RealSamplesIT {
     assertThat(run.get("dead_letters"), equalTo(0L));
   }
 
-  /** Every (campaign, window) hash in Redis is final and equals the reference; latest/previous are the last two windows. */
-  private static void assertRedisHoldsTheFinals(ReferenceCtr ref, long windowMillis) throws Exception {
+  /**
+   * Every (campaign, window) hash in Redis is final and equals the reference; latest/previous are
+   * the last two windows.
+   */
+  private static void assertRedisHoldsTheFinals(ReferenceCtr ref, long windowMillis)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     Map<String, Long> lastWindow = new TreeMap<>();
     try (Jedis jedis = REDIS.client()) {
@@ -90,7 +110,9 @@ public class RealSamplesIT {
         String campaign = e.getKey().substring(0, e.getKey().lastIndexOf('|'));
         long start = Long.parseLong(e.getKey().substring(e.getKey().lastIndexOf('|') + 1));
         Map<String, String> hash = jedis.hgetAll("ctr:campaign:" + campaign + ":window:" + start);
-        assertThat(e.getKey(), List.of(Long.parseLong(hash.get("impressions")), Long.parseLong(hash.get("clicks"))),
+        assertThat(
+            e.getKey(),
+            List.of(Long.parseLong(hash.get("impressions")), Long.parseLong(hash.get("clicks"))),
             equalTo(e.getValue()));
         assertThat(e.getKey(), hash.get("final"), equalTo("true"));
         lastWindow.merge(campaign, start, Math::max);
@@ -102,7 +124,8 @@ public class RealSamplesIT {
         List<String> windows = jedis.zrange("ctr:campaign:" + e.getKey() + ":windows", 0, -1);
         if (windows.size() > 1) {
           JsonNode previous = json.readTree(jedis.hget("ctr:previous", e.getKey()));
-          assertThat(previous.get("window_start").asText(), equalTo(windows.get(windows.size() - 2)));
+          assertThat(
+              previous.get("window_start").asText(), equalTo(windows.get(windows.size() - 2)));
         }
       }
     }

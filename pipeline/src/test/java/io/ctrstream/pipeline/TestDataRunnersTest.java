@@ -41,14 +41,17 @@ public class TestDataRunnersTest {
 
   private Path run(String runner) throws IOException {
     Path out = tmp.newFolder(runner).toPath();
-    JobRuns.run(runner, TESTDATA.resolve("impressions.jsonl"), TESTDATA.resolve("clicks.jsonl"), out);
+    JobRuns.run(
+        runner, TESTDATA.resolve("impressions.jsonl"), TESTDATA.resolve("clicks.jsonl"), out);
     return out;
   }
 
   private static void checkRun(Path out) throws IOException {
     Map<String, List<Long>> expected = new TreeMap<>();
     for (String[] row : csv(TESTDATA.resolve("expected/final-results.csv"))) {
-      expected.put(row[0] + "|" + Instant.parse(row[1]).getMillis(), List.of(Long.parseLong(row[2]), Long.parseLong(row[3])));
+      expected.put(
+          row[0] + "|" + Instant.parse(row[1]).getMillis(),
+          List.of(Long.parseLong(row[2]), Long.parseLong(row[3])));
     }
     assertThat(ResultFiles.finalCounts(out.resolve("results.jsonl")), equalTo(expected));
 
@@ -64,7 +67,8 @@ public class TestDataRunnersTest {
 
     List<String> deadLetters = new ArrayList<>();
     for (JsonNode d : ResultFiles.jsonLines(out.resolve("dead-letters.jsonl"))) {
-      deadLetters.add(Paths.get(d.get("source").asText()).getFileName() + "," + d.get("reason").asText());
+      deadLetters.add(
+          Paths.get(d.get("source").asText()).getFileName() + "," + d.get("reason").asText());
     }
     List<String> expectedDeadLetters = new ArrayList<>();
     for (String[] row : csv(TESTDATA.resolve("expected/dead-letters.csv"))) {

@@ -15,11 +15,15 @@ import picocli.CommandLine.Spec;
  * stretch without waiting for its idle timeout.
  */
 final class CloseWindows {
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
-  @Option(names = "--close-windows-after", paramLabel = "DURATION",
-      description = "After the last event, send a watermark heartbeat to every partition with ts = newest ts + DURATION"
-          + " (e.g. 1d), so that a running job closes every window of what was sent.")
+  @Option(
+      names = "--close-windows-after",
+      paramLabel = "DURATION",
+      description =
+          "After the last event, send a watermark heartbeat to every partition with ts = newest ts + DURATION"
+              + " (e.g. 1d), so that a running job closes every window of what was sent.")
   String after;
 
   /**
@@ -48,6 +52,7 @@ final class CloseWindows {
       return;
     }
     publisher.sendHeartbeats(newestTs + offset);
-    out.println(command + ": sent watermark heartbeats at " + Instant.ofEpochMilli(newestTs + offset));
+    out.println(
+        command + ": sent watermark heartbeats at " + Instant.ofEpochMilli(newestTs + offset));
   }
 }

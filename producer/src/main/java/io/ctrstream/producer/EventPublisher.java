@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends events to the impression and click topics with an idempotent producer ({@code
- * enable.idempotence=true}, {@code acks=all}), keyed by {@code impr_id} so that an impression and its
- * clicks share a partition. Counts what was acknowledged and what failed.
+ * enable.idempotence=true}, {@code acks=all}), keyed by {@code impr_id} so that an impression and
+ * its clicks share a partition. Counts what was acknowledged and what failed.
  */
 public final class EventPublisher implements AutoCloseable {
   /** Which topic an event goes to. */
@@ -44,8 +44,9 @@ public final class EventPublisher implements AutoCloseable {
   /**
    * Connects to the broker.
    *
-   * @throws KafkaUnavailableException if the cluster does not answer within {@code timeout}, or does
-   *     not know one of the two topics within the producer's {@code max.block.ms} (60 s by default)
+   * @throws KafkaUnavailableException if the cluster does not answer within {@code timeout}, or
+   *     does not know one of the two topics within the producer's {@code max.block.ms} (60 s by
+   *     default)
    */
   public static EventPublisher connect(KafkaTarget target, Duration timeout) {
     Map<String, Object> admin = new HashMap<>(target.properties);
@@ -78,8 +79,13 @@ public final class EventPublisher implements AutoCloseable {
         producer.partitionsFor(topic);
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         producer.close(Duration.ZERO);
-        throw new KafkaUnavailableException("topic " + topic + " is not known to the broker at "
-            + target.bootstrapServers + " (does it exist? deploy/stack.sh up creates impressions and clicks): " + e.getMessage());
+        throw new KafkaUnavailableException(
+            "topic "
+                + topic
+                + " is not known to the broker at "
+                + target.bootstrapServers
+                + " (does it exist? deploy/stack.sh up creates impressions and clicks): "
+                + e.getMessage());
       }
     }
     return new EventPublisher(producer, target);
@@ -97,14 +103,16 @@ public final class EventPublisher implements AutoCloseable {
   public void send(Stream stream, String key, String json) {
     String topic = stream == Stream.IMPRESSIONS ? impressionsTopic : clicksTopic;
     AtomicLong acked = stream == Stream.IMPRESSIONS ? impressionsAcked : clicksAcked;
-    producer.send(new ProducerRecord<>(topic, key, json), (metadata, error) -> {
-      if (error == null) {
-        acked.incrementAndGet();
-      } else {
-        failed.incrementAndGet();
-        lastError.set(error);
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, key, json),
+        (metadata, error) -> {
+          if (error == null) {
+            acked.incrementAndGet();
+          } else {
+            failed.incrementAndGet();
+            lastError.set(error);
+          }
+        });
   }
 
   /**
@@ -115,12 +123,14 @@ public final class EventPublisher implements AutoCloseable {
     String json = "{\"heartbeat\":true,\"ts\":" + ts + "}";
     for (String topic : new String[] {impressionsTopic, clicksTopic}) {
       for (org.apache.kafka.common.PartitionInfo p : producer.partitionsFor(topic)) {
-        producer.send(new ProducerRecord<>(topic, p.partition(), null, json), (metadata, error) -> {
-          if (error != null) {
-            failed.incrementAndGet();
-            lastError.set(error);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, p.partition(), null, json),
+            (metadata, error) -> {
+              if (error != null) {
+                failed.incrementAndGet();
+                lastError.set(error);
+              }
+            });
       }
     }
   }
@@ -156,11 +166,18 @@ public final class EventPublisher implements AutoCloseable {
     producer.close(Duration.ofSeconds(30));
   }
 
-  /** The broker did not answer, or does not know a topic: a user error, reported without a stack trace. */
+  /**
+   * The broker did not answer, or does not know a topic: a user error, reported without a stack
+   * trace.
+   */
   public static final class KafkaUnavailableException extends RuntimeException {
     KafkaUnavailableException(String servers, Duration timeout) {
-      super("no Kafka broker answered at " + servers + " within " + timeout.toSeconds()
-          + " s (is it running? deploy/stack.sh up starts one)");
+      super(
+          "no Kafka broker answered at "
+              + servers
+              + " within "
+              + timeout.toSeconds()
+              + " s (is it running? deploy/stack.sh up starts one)");
     }
 
     KafkaUnavailableException(String message) {

@@ -9,82 +9,145 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Sends a seeded synthetic stream (see {@link SyntheticStream}) with event times starting now, or
  * at {@code --start}.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Generate a synthetic impression/click stream into Kafka; runs until Ctrl-C, --duration or --count.")
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Generate a synthetic impression/click stream into Kafka; runs until Ctrl-C, --duration or --count.")
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin KafkaTarget kafka;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--rate", defaultValue = "1000", paramLabel = "IMPRESSIONS_PER_S",
-      description = "Impressions per second of event time (default: ${DEFAULT-VALUE}); clicks follow by CTR.")
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      paramLabel = "IMPRESSIONS_PER_S",
+      description =
+          "Impressions per second of event time (default: ${DEFAULT-VALUE}); clicks follow by CTR.")
   double rate;
 
-  @Option(names = "--max-speed", description = "Send as fast as the broker takes it; event times stay spaced by --rate.")
+  @Option(
+      names = "--max-speed",
+      description = "Send as fast as the broker takes it; event times stay spaced by --rate.")
   boolean maxSpeed;
 
-  @Option(names = "--campaigns", defaultValue = "20", description = "Number of campaigns (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--campaigns",
+      defaultValue = "20",
+      description = "Number of campaigns (default: ${DEFAULT-VALUE}).")
   int campaigns;
 
-  @Option(names = "--zipf", defaultValue = "1.1", description = "Zipf exponent of campaign popularity (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zipf",
+      defaultValue = "1.1",
+      description = "Zipf exponent of campaign popularity (default: ${DEFAULT-VALUE}).")
   double zipf;
 
-  @Option(names = "--ctr", defaultValue = "0.05", description = "Base CTR; each campaign gets it times a lognormal factor (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ctr",
+      defaultValue = "0.05",
+      description =
+          "Base CTR; each campaign gets it times a lognormal factor (default: ${DEFAULT-VALUE}).")
   double ctr;
 
-  @Option(names = "--click-delay-median", defaultValue = "3s",
-      description = "Median click delay, lognormal (default: ${DEFAULT-VALUE}, as the Avazu sample; iPinYou's real delays: 21s).")
+  @Option(
+      names = "--click-delay-median",
+      defaultValue = "3s",
+      description =
+          "Median click delay, lognormal (default: ${DEFAULT-VALUE}, as the Avazu sample; iPinYou's real delays: 21s).")
   String clickDelayMedian;
 
-  @Option(names = "--click-delay-sigma", defaultValue = "1.0", description = "Sigma of the log click delay (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--click-delay-sigma",
+      defaultValue = "1.0",
+      description = "Sigma of the log click delay (default: ${DEFAULT-VALUE}).")
   double clickDelaySigma;
 
-  @Option(names = "--click-delay-max", defaultValue = "60s", description = "Longest click delay (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--click-delay-max",
+      defaultValue = "60s",
+      description = "Longest click delay (default: ${DEFAULT-VALUE}).")
   String clickDelayMax;
 
-  @Option(names = "--jitter", defaultValue = "0s", description = "Send each event up to this long after its ts: out-of-order arrival (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jitter",
+      defaultValue = "0s",
+      description =
+          "Send each event up to this long after its ts: out-of-order arrival (default: ${DEFAULT-VALUE}).")
   String jitter;
 
-  @Option(names = "--duplicates", defaultValue = "0", description = "Fraction of events sent twice (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duplicates",
+      defaultValue = "0",
+      description = "Fraction of events sent twice (default: ${DEFAULT-VALUE}).")
   double duplicates;
 
-  @Option(names = "--malformed", defaultValue = "0", description = "Fraction of records replaced by malformed ones (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--malformed",
+      defaultValue = "0",
+      description = "Fraction of records replaced by malformed ones (default: ${DEFAULT-VALUE}).")
   double malformed;
 
-  @Option(names = "--orphans", defaultValue = "0", description = "Clicks on no impression, per impression (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--orphans",
+      defaultValue = "0",
+      description = "Clicks on no impression, per impression (default: ${DEFAULT-VALUE}).")
   double orphans;
 
-  @Option(names = "--conflicting", defaultValue = "0",
-      description = "Fraction of impressions also sent as a copy that disagrees: another campaign, ts up to 2 s off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--conflicting",
+      defaultValue = "0",
+      description =
+          "Fraction of impressions also sent as a copy that disagrees: another campaign, ts up to 2 s off (default: ${DEFAULT-VALUE}).")
   double conflicting;
 
-  @Option(names = "--skewed-clicks", defaultValue = "0",
-      description = "Fraction of clicks stamped up to 2 s before their impression, as from a skewed clock (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--skewed-clicks",
+      defaultValue = "0",
+      description =
+          "Fraction of clicks stamped up to 2 s before their impression, as from a skewed clock (default: ${DEFAULT-VALUE}).")
   double skewedClicks;
 
-  @Option(names = "--repeat-clicks", defaultValue = "0",
-      description = "Fraction of clicked impressions clicked a second time, with another click id (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat-clicks",
+      defaultValue = "0",
+      description =
+          "Fraction of clicked impressions clicked a second time, with another click id (default: ${DEFAULT-VALUE}).")
   double repeatClicks;
 
-  @Option(names = "--phase", paramLabel = "SPEC",
-      description = "Move a campaign's CTR over time, repeating, e.g. c1:normal=2m,low=1m,high=1m; repeatable.")
+  @Option(
+      names = "--phase",
+      paramLabel = "SPEC",
+      description =
+          "Move a campaign's CTR over time, repeating, e.g. c1:normal=2m,low=1m,high=1m; repeatable.")
   List<String> phaseSpecs = new ArrayList<>();
 
-  @Option(names = "--low-factor", defaultValue = "0.3", description = "CTR factor of a low phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--low-factor",
+      defaultValue = "0.3",
+      description = "CTR factor of a low phase (default: ${DEFAULT-VALUE}).")
   double lowFactor;
 
-  @Option(names = "--high-factor", defaultValue = "3", description = "CTR factor of a high phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--high-factor",
+      defaultValue = "3",
+      description = "CTR factor of a high phase (default: ${DEFAULT-VALUE}).")
   double highFactor;
 
   @Option(names = "--duration", description = "Stop after this much event time, e.g. 10m.")
@@ -93,9 +156,12 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--count", description = "Stop after this many impressions.")
   Long count;
 
-  @Option(names = "--start", paramLabel = "TIME",
-      description = "Event time of the first impression: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms (default: now). "
-          + "With --max-speed, a past start sends a finished stretch of event time at once, e.g. for a test.")
+  @Option(
+      names = "--start",
+      paramLabel = "TIME",
+      description =
+          "Event time of the first impression: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms (default: now). "
+              + "With --max-speed, a past start sends a finished stretch of event time at once, e.g. for a test.")
   String startTime;
 
   @Mixin CloseWindows closeWindows;
@@ -110,12 +176,19 @@ final class GenerateCommand implements Callable<Integer> {
     try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout())) {
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
-      Progress progress = new Progress("generate", publisher,
-          () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()), kafka.progressSeconds, spec.commandLine().getOut());
+      Progress progress =
+          new Progress(
+              "generate",
+              publisher,
+              () -> "event time " + Instant.ofEpochMilli(stream.nextImpressionTs()),
+              kafka.progressSeconds,
+              spec.commandLine().getOut());
       Stopper stopper = Stopper.onCtrlC();
       long newestTs = Long.MIN_VALUE;
       try (progress) {
-        while (!stopper.stopped() && stream.impressions() < limitCount && stream.nextImpressionTs() - start < limitMillis) {
+        while (!stopper.stopped()
+            && stream.impressions() < limitCount
+            && stream.nextImpressionTs() - start < limitMillis) {
           if (!maxSpeed) {
             long due = startNanos + (stream.nextImpressionTs() - start) * 1_000_000;
             long wait = due - System.nanoTime();
@@ -138,7 +211,9 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  /** Sends the events; returns the newest event time among them ({@code Long.MIN_VALUE} for none). */
+  /**
+   * Sends the events; returns the newest event time among them ({@code Long.MIN_VALUE} for none).
+   */
   private static long send(EventPublisher publisher, Progress progress, List<Event> events) {
     long newest = Long.MIN_VALUE;
     for (Event e : events) {
@@ -156,9 +231,13 @@ final class GenerateCommand implements Callable<Integer> {
     if (campaigns < 1) {
       throw new ParameterException(spec.commandLine(), "--campaigns must be at least 1");
     }
-    for (double f : new double[] {duplicates, malformed, orphans, ctr, conflicting, skewedClicks, repeatClicks}) {
+    for (double f :
+        new double[] {
+          duplicates, malformed, orphans, ctr, conflicting, skewedClicks, repeatClicks
+        }) {
       if (f < 0 || f > 1) {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+            spec.commandLine(),
             "--ctr, --duplicates, --malformed, --orphans, --conflicting, --skewed-clicks and --repeat-clicks are fractions from 0 to 1");
       }
     }
@@ -170,18 +249,38 @@ final class GenerateCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--phase: " + e.getMessage());
       }
     }
-    return new SyntheticStream.Settings(seed, rate, campaigns, zipf, ctr,
-        parse("--click-delay-median", clickDelayMedian).toMillis(), clickDelaySigma,
-        parse("--click-delay-max", clickDelayMax).toMillis(), parse("--jitter", jitter).toMillis(),
-        duplicates, malformed, orphans, phases, lowFactor, highFactor, conflicting, skewedClicks, repeatClicks);
+    return new SyntheticStream.Settings(
+        seed,
+        rate,
+        campaigns,
+        zipf,
+        ctr,
+        parse("--click-delay-median", clickDelayMedian).toMillis(),
+        clickDelaySigma,
+        parse("--click-delay-max", clickDelayMax).toMillis(),
+        parse("--jitter", jitter).toMillis(),
+        duplicates,
+        malformed,
+        orphans,
+        phases,
+        lowFactor,
+        highFactor,
+        conflicting,
+        skewedClicks,
+        repeatClicks);
   }
 
   private long startMillis() {
     try {
-      return startTime.chars().allMatch(Character::isDigit) ? Long.parseLong(startTime) : Instant.parse(startTime).toEpochMilli();
+      return startTime.chars().allMatch(Character::isDigit)
+          ? Long.parseLong(startTime)
+          : Instant.parse(startTime).toEpochMilli();
     } catch (RuntimeException e) {
-      throw new ParameterException(spec.commandLine(),
-          "--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not '" + startTime + "'");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not '"
+              + startTime
+              + "'");
     }
   }
 

@@ -13,7 +13,10 @@ final class Pacer {
   private long firstEventMillis = Long.MIN_VALUE;
   private long count;
 
-  /** @param speedup event time compressed this many times, 0 for none; @param rate events/s, 0 for none */
+  /**
+   * @param speedup event time compressed this many times, 0 for none; @param rate events/s, 0 for
+   *     none
+   */
   Pacer(double speedup, double rate) {
     this.speedup = speedup;
     this.rate = rate;
@@ -34,7 +37,8 @@ final class Pacer {
     }
     count++;
     long wait;
-    while ((wait = dueNanos - System.nanoTime()) > 200_000 && !Thread.currentThread().isInterrupted()) {
+    while ((wait = dueNanos - System.nanoTime()) > 200_000
+        && !Thread.currentThread().isInterrupted()) {
       LockSupport.parkNanos(wait);
     }
   }

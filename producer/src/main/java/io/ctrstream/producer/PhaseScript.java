@@ -25,18 +25,24 @@ final class PhaseScript {
     this.cycleMillis = steps.stream().mapToLong(s -> s.length.toMillis()).sum();
   }
 
-  /** @throws IllegalArgumentException with what is wrong in {@code spec} */
+  /**
+   * @throws IllegalArgumentException with what is wrong in {@code spec}
+   */
   static PhaseScript parse(String spec) {
     int colon = spec.indexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("expected <campaign>:<phase>=<duration>,..., e.g. c1:normal=2m,low=1m,high=1m; got '" + spec + "'");
+      throw new IllegalArgumentException(
+          "expected <campaign>:<phase>=<duration>,..., e.g. c1:normal=2m,low=1m,high=1m; got '"
+              + spec
+              + "'");
     }
     List<Step> steps = new ArrayList<>();
     for (String part : spec.substring(colon + 1).split(",")) {
       String[] kv = part.split("=", 2);
       String phase = kv[0].trim().toLowerCase(Locale.ROOT);
       if (!List.of("normal", "low", "high").contains(phase) || kv.length != 2) {
-        throw new IllegalArgumentException("phase '" + part + "' is not normal=, low= or high=<duration>");
+        throw new IllegalArgumentException(
+            "phase '" + part + "' is not normal=, low= or high=<duration>");
       }
       steps.add(new Step(phase, duration(kv[1].trim())));
     }
@@ -70,7 +76,8 @@ final class PhaseScript {
         default -> throw new IllegalArgumentException();
       };
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + s + "' is not a duration such as 500ms, 30s, 2m, 1h");
+      throw new IllegalArgumentException(
+          "'" + s + "' is not a duration such as 500ms, 30s, 2m, 1h");
     }
   }
 }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit status: 0 done, 1 the broker was unreachable or sends failed, 2 a usage error.
  */
-@Command(name = "ctr-producer", mixinStandardHelpOptions = true, version = "ctrstream producer 0.1.0",
+@Command(
+    name = "ctr-producer",
+    mixinStandardHelpOptions = true,
+    version = "ctrstream producer 0.1.0",
     subcommands = {ReplayCommand.class, GenerateCommand.class},
     description = "Feed ctrstream's Kafka topics: replay ad logs, or generate a synthetic stream.")
 public final class ProducerCli implements Runnable {
@@ -37,13 +40,14 @@ public final class ProducerCli implements Runnable {
   public static int execute(PrintWriter out, String... args) {
     CommandLine cli = new CommandLine(new ProducerCli());
     cli.setOut(out);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof EventPublisher.KafkaUnavailableException) {
-        commandLine.getErr().println("ctr-producer: " + e.getMessage());
-        return 1;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof EventPublisher.KafkaUnavailableException) {
+            commandLine.getErr().println("ctr-producer: " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
     return cli.execute(args);
   }
 }

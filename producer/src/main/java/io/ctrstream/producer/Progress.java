@@ -15,17 +15,24 @@ final class Progress implements AutoCloseable {
   private final EventPublisher publisher;
   private final Supplier<String> position;
   private final PrintWriter out;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "progress");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "progress");
+            t.setDaemon(true);
+            return t;
+          });
   private final long startNanos = System.nanoTime();
   private volatile long sent;
   private long lastAcked;
   private long lastNanos = startNanos;
 
-  Progress(String name, EventPublisher publisher, Supplier<String> position, int seconds, PrintWriter out) {
+  Progress(
+      String name,
+      EventPublisher publisher,
+      Supplier<String> position,
+      int seconds,
+      PrintWriter out) {
     this.name = name;
     this.publisher = publisher;
     this.position = position;
@@ -44,17 +51,32 @@ final class Progress implements AutoCloseable {
     double rate = (acked - lastAcked) / ((now - lastNanos) / 1e9);
     lastAcked = acked;
     lastNanos = now;
-    out.printf("%s: sent %d, acked %d (impressions %d, clicks %d), %.0f events/s, errors %d, %s%n",
-        name, sent, acked, publisher.impressionsAcked(), publisher.clicksAcked(), rate, publisher.failed(), position.get());
+    out.printf(
+        "%s: sent %d, acked %d (impressions %d, clicks %d), %.0f events/s, errors %d, %s%n",
+        name,
+        sent,
+        acked,
+        publisher.impressionsAcked(),
+        publisher.clicksAcked(),
+        rate,
+        publisher.failed(),
+        position.get());
     out.flush();
   }
 
   /** The final line: totals and the mean rate over the whole run. */
   synchronized void printFinal() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    out.printf("%s: done: sent %d, acked %d (impressions %d, clicks %d), errors %d, %.1f s, %.0f events/s%n",
-        name, sent, publisher.acked(), publisher.impressionsAcked(), publisher.clicksAcked(), publisher.failed(),
-        seconds, publisher.acked() / Math.max(seconds, 1e-9));
+    out.printf(
+        "%s: done: sent %d, acked %d (impressions %d, clicks %d), errors %d, %.1f s, %.0f events/s%n",
+        name,
+        sent,
+        publisher.acked(),
+        publisher.impressionsAcked(),
+        publisher.clicksAcked(),
+        publisher.failed(),
+        seconds,
+        publisher.acked() / Math.max(seconds, 1e-9));
     if (publisher.lastError() != null) {
       out.printf("%s: last send error: %s%n", name, publisher.lastError());
     }

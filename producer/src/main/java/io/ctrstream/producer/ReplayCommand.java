@@ -8,43 +8,65 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Replays JSON-lines files of impressions and clicks into their topics, merged in event-time order
  * across both files, keyed by {@code impr_id}. A line whose {@code ts} cannot be read is sent as it
  * is, in file order (the pipeline dead-letters it).
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Replay impression and click JSON lines (plain or .gz) into Kafka, merged by event time.")
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Replay impression and click JSON lines (plain or .gz) into Kafka, merged by event time.")
 final class ReplayCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Spec CommandSpec spec;
   @Mixin KafkaTarget kafka;
 
-  @Option(names = "--impressions", required = true, paramLabel = "FILE", description = "Impression JSON lines.")
+  @Option(
+      names = "--impressions",
+      required = true,
+      paramLabel = "FILE",
+      description = "Impression JSON lines.")
   Path impressions;
 
-  @Option(names = "--clicks", required = true, paramLabel = "FILE", description = "Click JSON lines.")
+  @Option(
+      names = "--clicks",
+      required = true,
+      paramLabel = "FILE",
+      description = "Click JSON lines.")
   Path clicks;
 
-  @Option(names = "--speedup", defaultValue = "0", paramLabel = "N",
-      description = "Replay event time N times faster than it happened (0: no pacing by event time).")
+  @Option(
+      names = "--speedup",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Replay event time N times faster than it happened (0: no pacing by event time).")
   double speedup;
 
-  @Option(names = "--rate", defaultValue = "0", paramLabel = "EVENTS_PER_S", description = "Send at most this many events/s (0: no limit).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      paramLabel = "EVENTS_PER_S",
+      description = "Send at most this many events/s (0: no limit).")
   double rate;
 
-  @Option(names = "--rebase-time", description = "Shift event times so that the first event is now (and compress them by --speedup), for live demos.")
+  @Option(
+      names = "--rebase-time",
+      description =
+          "Shift event times so that the first event is now (and compress them by --speedup), for live demos.")
   boolean rebaseTime;
 
   @Mixin CloseWindows closeWindows;
@@ -65,8 +87,16 @@ final class ReplayCommand implements Callable<Integer> {
         Source clk = new Source(clicks, Stream.CLICKS)) {
       Pacer pacer = new Pacer(speedup, rate);
       long[] position = {Long.MIN_VALUE};
-      Progress progress = new Progress("replay", publisher,
-          () -> position[0] == Long.MIN_VALUE ? "" : "event time " + Instant.ofEpochMilli(position[0]), kafka.progressSeconds, spec.commandLine().getOut());
+      Progress progress =
+          new Progress(
+              "replay",
+              publisher,
+              () ->
+                  position[0] == Long.MIN_VALUE
+                      ? ""
+                      : "event time " + Instant.ofEpochMilli(position[0]),
+              kafka.progressSeconds,
+              spec.commandLine().getOut());
       Stopper stopper = Stopper.onCtrlC();
       long[] rebaseFrom = null; // {first event's ts, wall-clock ms when it was sent}
       long lastTs = Long.MIN_VALUE;
@@ -115,7 +145,9 @@ final class ReplayCommand implements Callable<Integer> {
     return nowMillis + (long) ((ts - firstTs) / (speedup > 0 ? speedup : 1));
   }
 
-  /** One input file, read one line ahead; {@code ts} of an unreadable line is the previous one's. */
+  /**
+   * One input file, read one line ahead; {@code ts} of an unreadable line is the previous one's.
+   */
   private static final class Source implements AutoCloseable {
     final Stream stream;
     final BufferedReader reader;

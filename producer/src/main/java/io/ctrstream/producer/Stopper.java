@@ -4,8 +4,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C (SIGINT/SIGTERM) asks the send loop to stop; the JVM then waits until the loop has
- * flushed and printed its final count.
+ * Ctrl-C (SIGINT/SIGTERM) asks the send loop to stop; the JVM then waits until the loop has flushed
+ * and printed its final count.
  */
 final class Stopper {
   private volatile boolean stopped;
@@ -13,14 +13,18 @@ final class Stopper {
 
   static Stopper onCtrlC() {
     Stopper s = new Stopper();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      s.stopped = true;
-      try {
-        s.done.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "stop-on-ctrl-c"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  s.stopped = true;
+                  try {
+                    s.done.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "stop-on-ctrl-c"));
     return s;
   }
 

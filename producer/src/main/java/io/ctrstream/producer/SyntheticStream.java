@@ -15,15 +15,17 @@ import org.apache.commons.math3.random.Well19937c;
 /**
  * A seeded synthetic impression/click stream. Impressions come at a fixed rate of event time,
  * campaigns drawn from a Zipf distribution; each impression is clicked with its campaign's CTR
- * (base CTR times a per-campaign lognormal factor, times the phase factor of a {@link PhaseScript}),
- * after a lognormal click delay. Optional disorder, duplicates, malformed records and orphan clicks,
- * and the hard cases of a join: copies of an impression that disagree in {@code ts} and campaign,
- * clicks stamped before their impression (clock skew), and several clicks on one impression. The
- * same seed and settings give the same events, apart from the start time.
+ * (base CTR times a per-campaign lognormal factor, times the phase factor of a {@link
+ * PhaseScript}), after a lognormal click delay. Optional disorder, duplicates, malformed records
+ * and orphan clicks, and the hard cases of a join: copies of an impression that disagree in {@code
+ * ts} and campaign, clicks stamped before their impression (clock skew), and several clicks on one
+ * impression. The same seed and settings give the same events, apart from the start time.
  */
 final class SyntheticStream {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String[] DEVICES = {"mobile", "mobile", "mobile", "desktop", "desktop", "tablet"};
+  private static final String[] DEVICES = {
+    "mobile", "mobile", "mobile", "desktop", "desktop", "tablet"
+  };
   private static final String[] REGIONS = {"eu", "eu", "us", "us", "us", "apac"};
 
   /** What to generate. Times in milliseconds. */
@@ -48,13 +50,41 @@ final class SyntheticStream {
       double repeatClickFraction) {
 
     /** Settings without disagreeing copies, skewed or repeated clicks. */
-    Settings(long seed, double impressionsPerSecond, int campaigns, double zipfExponent, double baseCtr,
-        double clickDelayMedianMs, double clickDelaySigma, long clickDelayMaxMs, long jitterMs,
-        double duplicateFraction, double malformedFraction, double orphanFraction, List<PhaseScript> phases,
-        double lowFactor, double highFactor) {
-      this(seed, impressionsPerSecond, campaigns, zipfExponent, baseCtr, clickDelayMedianMs, clickDelaySigma,
-          clickDelayMaxMs, jitterMs, duplicateFraction, malformedFraction, orphanFraction, phases, lowFactor,
-          highFactor, 0, 0, 0);
+    Settings(
+        long seed,
+        double impressionsPerSecond,
+        int campaigns,
+        double zipfExponent,
+        double baseCtr,
+        double clickDelayMedianMs,
+        double clickDelaySigma,
+        long clickDelayMaxMs,
+        long jitterMs,
+        double duplicateFraction,
+        double malformedFraction,
+        double orphanFraction,
+        List<PhaseScript> phases,
+        double lowFactor,
+        double highFactor) {
+      this(
+          seed,
+          impressionsPerSecond,
+          campaigns,
+          zipfExponent,
+          baseCtr,
+          clickDelayMedianMs,
+          clickDelaySigma,
+          clickDelayMaxMs,
+          jitterMs,
+          duplicateFraction,
+          malformedFraction,
+          orphanFraction,
+          phases,
+          lowFactor,
+          highFactor,
+          0,
+          0,
+          0);
     }
   }
 
@@ -74,9 +104,12 @@ final class SyntheticStream {
   private final ZipfDistribution campaignRank;
   private final LogNormalDistribution clickDelay;
   private final double[] campaignCtr;
-  private final PriorityQueue<PendingClick> pending = new PriorityQueue<>((a, b) -> Long.compare(a.ts, b.ts));
+  private final PriorityQueue<PendingClick> pending =
+      new PriorityQueue<>((a, b) -> Long.compare(a.ts, b.ts));
   private final PriorityQueue<Outgoing> outbox =
-      new PriorityQueue<>((a, b) -> a.sendAt != b.sendAt ? Long.compare(a.sendAt, b.sendAt) : Long.compare(a.seq, b.seq));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.sendAt != b.sendAt ? Long.compare(a.sendAt, b.sendAt) : Long.compare(a.seq, b.seq));
   private final List<Event> ready = new ArrayList<>();
   private long seq;
   private final long startMillis;
@@ -90,7 +123,9 @@ final class SyntheticStream {
     this.random = new Well19937c(settings.seed());
     this.campaignRank = new ZipfDistribution(random, settings.campaigns(), settings.zipfExponent());
     // lognormal with the given median: scale = ln(median)
-    this.clickDelay = new LogNormalDistribution(random, Math.log(settings.clickDelayMedianMs()), settings.clickDelaySigma());
+    this.clickDelay =
+        new LogNormalDistribution(
+            random, Math.log(settings.clickDelayMedianMs()), settings.clickDelaySigma());
     LogNormalDistribution spread = new LogNormalDistribution(random, 0, 0.5);
     this.campaignCtr = new double[settings.campaigns() + 1];
     for (int c = 1; c <= settings.campaigns(); c++) {
@@ -147,7 +182,8 @@ final class SyntheticStream {
     emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, campaign, ts), ts);
     if (s.conflictingFraction() > 0 && random.nextDouble() < s.conflictingFraction()) {
       // a copy from another server: another campaign, a ts up to SKEW_MS off either way
-      long offset = 1 + (long) (random.nextDouble() * SKEW_MS); // never 0: the earliest copy is unique
+      long offset =
+          1 + (long) (random.nextDouble() * SKEW_MS); // never 0: the earliest copy is unique
       long copyTs = random.nextBoolean() ? ts + offset : ts - offset;
       String other = campaignId(campaignRank.sample());
       emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, other, copyTs), copyTs);
@@ -160,7 +196,8 @@ final class SyntheticStream {
     }
     if (random.nextDouble() < s.orphanFraction()) {
       clicks++;
-      pending.add(new PendingClick(ts + 1, "k" + s.seed() + "-" + clicks, "orphan-" + imprId, userId));
+      pending.add(
+          new PendingClick(ts + 1, "k" + s.seed() + "-" + clicks, "orphan-" + imprId, userId));
     }
     while (!outbox.isEmpty() && outbox.peek().sendAt <= ts) {
       ready.add(outbox.poll().event);
@@ -168,7 +205,9 @@ final class SyntheticStream {
     return ready;
   }
 
-  /** A click on the impression at {@code ts}: after a lognormal delay, or before it (clock skew). */
+  /**
+   * A click on the impression at {@code ts}: after a lognormal delay, or before it (clock skew).
+   */
   private void addClick(long ts, String imprId, String userId) {
     long delay = Math.max(1, Math.min(s.clickDelayMaxMs(), Math.round(clickDelay.sample())));
     if (s.skewedClickFraction() > 0 && random.nextDouble() < s.skewedClickFraction()) {
@@ -178,7 +217,9 @@ final class SyntheticStream {
     pending.add(new PendingClick(ts + delay, "k" + s.seed() + "-" + clicks, imprId, userId));
   }
 
-  /** Everything still waiting (clicks not yet due, jittered events), for the end of a bounded run. */
+  /**
+   * Everything still waiting (clicks not yet due, jittered events), for the end of a bounded run.
+   */
   List<Event> drain() {
     ready.clear();
     while (!pending.isEmpty()) {

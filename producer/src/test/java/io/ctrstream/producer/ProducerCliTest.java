@@ -28,18 +28,31 @@ public class ProducerCliTest {
   public void badFlagsAreNamed() {
     String[] r = run("generate", "--phase", "c1:sometimes=2m");
     assertThat(r[0], equalTo("2"));
-    assertThat(r[1], containsString("--phase: phase 'sometimes=2m' is not normal=, low= or high=<duration>"));
+    assertThat(
+        r[1],
+        containsString("--phase: phase 'sometimes=2m' is not normal=, low= or high=<duration>"));
     r = run("generate", "--duplicates", "1.5");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("are fractions from 0 to 1"));
     r = run("generate", "--start", "yesterday");
     assertThat(r[0], equalTo("2"));
-    assertThat(r[1], containsString("--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not 'yesterday'"));
+    assertThat(
+        r[1],
+        containsString(
+            "--start must be an ISO-8601 instant (2024-03-01T12:00:00Z) or epoch milliseconds, not 'yesterday'"));
     // before anything is read or sent
     r = run("generate", "--close-windows-after", "soon", "--bootstrap-servers", "127.0.0.1:1");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("--close-windows-after: "));
-    r = run("replay", "--close-windows-after", "soon", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
+    r =
+        run(
+            "replay",
+            "--close-windows-after",
+            "soon",
+            "--impressions",
+            "/nonexistent.jsonl",
+            "--clicks",
+            "/nonexistent.jsonl");
     assertThat(r[0], equalTo("2"));
     assertThat(r[1], containsString("--close-windows-after: "));
     r = run("replay", "--impressions", "/nonexistent.jsonl", "--clicks", "/nonexistent.jsonl");
@@ -49,10 +62,20 @@ public class ProducerCliTest {
 
   @Test
   public void unreachableBrokerIsOneClearLine() {
-    String[] r = run("generate", "--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "2s", "--count", "1");
+    String[] r =
+        run(
+            "generate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--connect-timeout",
+            "2s",
+            "--count",
+            "1");
     assertThat(r[0], equalTo("1"));
-    assertThat(r[1].trim(), equalTo(
-        "ctr-producer: no Kafka broker answered at 127.0.0.1:1 within 2 s (is it running? deploy/stack.sh up starts one)"));
+    assertThat(
+        r[1].trim(),
+        equalTo(
+            "ctr-producer: no Kafka broker answered at 127.0.0.1:1 within 2 s (is it running? deploy/stack.sh up starts one)"));
   }
 
   @Test

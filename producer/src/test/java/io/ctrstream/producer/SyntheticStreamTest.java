@@ -22,9 +22,24 @@ public class SyntheticStreamTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long START = 1_700_000_000_000L;
 
-  private static SyntheticStream.Settings settings(double duplicates, double malformed, long jitterMs, List<PhaseScript> phases) {
-    return new SyntheticStream.Settings(7, 1000, 10, 1.1, 0.05, 3000, 1.0, 60_000, jitterMs,
-        duplicates, malformed, 0.0, phases, 0.3, 3.0);
+  private static SyntheticStream.Settings settings(
+      double duplicates, double malformed, long jitterMs, List<PhaseScript> phases) {
+    return new SyntheticStream.Settings(
+        7,
+        1000,
+        10,
+        1.1,
+        0.05,
+        3000,
+        1.0,
+        60_000,
+        jitterMs,
+        duplicates,
+        malformed,
+        0.0,
+        phases,
+        0.3,
+        3.0);
   }
 
   private static List<Event> generate(SyntheticStream.Settings s, int impressions) {
@@ -84,7 +99,9 @@ public class SyntheticStreamTest {
     assertThat(stream.ctrOf("c1", START + 15_000), closeTo(normal * 0.3, 1e-12));
     assertThat(stream.ctrOf("c1", START + 25_000), closeTo(Math.min(1, normal * 3), 1e-12));
     assertThat(stream.ctrOf("c1", START + 35_000), closeTo(normal, 1e-12)); // the script repeats
-    assertThat(stream.ctrOf("c2", START + 15_000), equalTo(new SyntheticStream(settings(0, 0, 0, List.of()), START).ctrOf("c2", START)));
+    assertThat(
+        stream.ctrOf("c2", START + 15_000),
+        equalTo(new SyntheticStream(settings(0, 0, 0, List.of()), START).ctrOf("c2", START)));
   }
 
   @Test

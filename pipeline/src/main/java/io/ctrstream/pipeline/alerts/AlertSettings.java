@@ -28,7 +28,8 @@ public record AlertSettings(
     double criticalRelativeChange,
     long minImpressions,
     Duration cooldown,
-    Set<String> dimensions) implements Serializable {
+    Set<String> dimensions)
+    implements Serializable {
 
   public static final String PREVIOUS = "previous";
   public static final String EWMA = "ewma";

@@ -59,7 +59,8 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
   public PCollection<Alert> expand(PCollection<CtrResult> results) {
     Set<String> watched = settings.dimensions();
     return results
-        .apply("CompleteWatchedPanes", new CompletePanesPerKey(r -> watched.contains(r.dimension())))
+        .apply(
+            "CompleteWatchedPanes", new CompletePanesPerKey(r -> watched.contains(r.dimension())))
         .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings)))
         .setCoder(Alert.AlertCoder.of());
   }
@@ -95,7 +96,8 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
         @StateId("verdicts") ValueState<Map<Long, String>> verdictsState,
         OutputReceiver<Alert> out) {
       CtrResult r = element.getValue();
-      List<CtrResult> history = historyState.read() == null ? new ArrayList<>() : new ArrayList<>(historyState.read());
+      List<CtrResult> history =
+          historyState.read() == null ? new ArrayList<>() : new ArrayList<>(historyState.read());
       history.removeIf(h -> h.windowStart() == r.windowStart());
       history.add(r);
       history.sort(Comparator.comparingLong(CtrResult::windowStart));
@@ -104,7 +106,8 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       }
       historyState.write(history);
 
-      TreeMap<Long, String> verdicts = verdictsState.read() == null ? new TreeMap<>() : new TreeMap<>(verdictsState.read());
+      TreeMap<Long, String> verdicts =
+          verdictsState.read() == null ? new TreeMap<>() : new TreeMap<>(verdictsState.read());
       verdicts.headMap(history.get(0).windowStart()).clear();
       try {
         judge(r, history, verdicts, out);
@@ -113,8 +116,13 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       }
     }
 
-    private void judge(CtrResult r, List<CtrResult> history, TreeMap<Long, String> verdicts, OutputReceiver<Alert> out) {
-      List<CtrResult> earlier = history.stream().filter(h -> h.windowStart() < r.windowStart()).toList();
+    private void judge(
+        CtrResult r,
+        List<CtrResult> history,
+        TreeMap<Long, String> verdicts,
+        OutputReceiver<Alert> out) {
+      List<CtrResult> earlier =
+          history.stream().filter(h -> h.windowStart() < r.windowStart()).toList();
       Baseline baseline = Baseline.of(earlier, settings.baseline(), settings.ewmaAlpha());
       if (baseline == null) {
         return;
@@ -156,7 +164,8 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
     /** Whether a published alert of the same kind is less than the cooldown before this window. */
     private boolean inCooldown(long windowStart, Alert.Kind kind, TreeMap<Long, String> verdicts) {
       long since = windowStart - settings.cooldown().getMillis();
-      for (Map.Entry<Long, String> e : verdicts.subMap(since, false, windowStart, false).entrySet()) {
+      for (Map.Entry<Long, String> e :
+          verdicts.subMap(since, false, windowStart, false).entrySet()) {
         if (e.getValue().startsWith(kind + ":")) {
           return true;
         }
@@ -164,9 +173,23 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       return false;
     }
 
-    private Alert alert(CtrResult r, Baseline b, Verdict v, Alert.Kind kind, Severity severity, Status status) {
-      return new Alert(r.dimension(), r.key(), r.windowStart(), r.windowEnd(), kind, severity, status,
-          settings.baseline(), r.impressions(), r.clicks(), b.impressions(), b.clicks(), v.z(), v.pValue(),
+    private Alert alert(
+        CtrResult r, Baseline b, Verdict v, Alert.Kind kind, Severity severity, Status status) {
+      return new Alert(
+          r.dimension(),
+          r.key(),
+          r.windowStart(),
+          r.windowEnd(),
+          kind,
+          severity,
+          status,
+          settings.baseline(),
+          r.impressions(),
+          r.clicks(),
+          b.impressions(),
+          b.clicks(),
+          v.z(),
+          v.pValue(),
           v.relativeChange());
     }
   }

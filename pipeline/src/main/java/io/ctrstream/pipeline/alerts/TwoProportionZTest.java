@@ -14,9 +14,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *
  * <p>Source: NIST/SEMATECH e-Handbook of Statistical Methods, §7.3.3 "How can we determine whether
  * two processes produce the same proportion of defectives?"; also Agresti, <i>Categorical Data
- * Analysis</i>, §3.1.3. The normal approximation needs enough events in both samples, which is
- * why alerts also require {@code --minImpressions}. {@code z} is 0 when both proportions are 0 or
- * both are 1 (no variance, no evidence of a change).
+ * Analysis</i>, §3.1.3. The normal approximation needs enough events in both samples, which is why
+ * alerts also require {@code --minImpressions}. {@code z} is 0 when both proportions are 0 or both
+ * are 1 (no variance, no evidence of a change).
  */
 public final class TwoProportionZTest {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
@@ -48,7 +48,10 @@ public final class TwoProportionZTest {
     return 2 * STANDARD_NORMAL.cumulativeProbability(-Math.abs(z));
   }
 
-  /** The |z| above which a two-sided test at significance {@code alpha} rejects: {@code Φ⁻¹(1 - alpha/2)}. */
+  /**
+   * The |z| above which a two-sided test at significance {@code alpha} rejects: {@code Φ⁻¹(1 -
+   * alpha/2)}.
+   */
   public static double criticalZ(double alpha) {
     return STANDARD_NORMAL.inverseCumulativeProbability(1 - alpha / 2);
   }

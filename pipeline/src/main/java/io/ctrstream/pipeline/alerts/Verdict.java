@@ -12,7 +12,8 @@ import io.ctrstream.pipeline.model.Alert.Severity;
  * @param kind SPIKE or DROP by the sign of {@code z}; meaningful only when significant
  * @param severity NONE (not significant, or too little volume), WARNING or CRITICAL
  */
-public record Verdict(double z, double pValue, double relativeChange, Kind kind, Severity severity) {
+public record Verdict(
+    double z, double pValue, double relativeChange, Kind kind, Severity severity) {
 
   public boolean significant() {
     return severity != Severity.NONE;
@@ -35,8 +36,9 @@ public record Verdict(double z, double pValue, double relativeChange, Kind kind,
     Kind kind = z >= 0 ? Kind.SPIKE : Kind.DROP;
     Severity severity = Severity.NONE;
     if (Math.abs(z) >= s.warningZ()) {
-      boolean critical = Math.abs(z) >= s.criticalZ()
-          || (!Double.isNaN(relative) && Math.abs(relative) >= s.criticalRelativeChange());
+      boolean critical =
+          Math.abs(z) >= s.criticalZ()
+              || (!Double.isNaN(relative) && Math.abs(relative) >= s.criticalRelativeChange());
       severity = critical ? Severity.CRITICAL : Severity.WARNING;
     }
     return new Verdict(z, TwoProportionZTest.pValue(z), relative, kind, severity);

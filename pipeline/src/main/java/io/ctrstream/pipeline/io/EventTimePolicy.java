@@ -13,8 +13,8 @@ import org.joda.time.Instant;
 
 /**
  * Kafka event time from the records' {@code ts} (epoch milliseconds; parsed once already, by {@link
- * ParsedRecordDeserializer}), with a bounded
- * out-of-orderness watermark per partition: {@code watermark = max ts seen - maxOutOfOrderness}.
+ * ParsedRecordDeserializer}), with a bounded out-of-orderness watermark per partition: {@code
+ * watermark = max ts seen - maxOutOfOrderness}.
  *
  * <p>Modelled on Beam's {@code CustomTimestampPolicyWithLimitedDelay}, with two changes:
  *
@@ -22,11 +22,12 @@ import org.joda.time.Instant;
  *   <li>Idle partitions: a partition with no backlog that has read nothing for {@code
  *       idlePartitionTimeout} of processing time advances its watermark to {@code now -
  *       maxOutOfOrderness}, including a partition that never received a record. Beam's policy
- *       leaves such a partition's watermark at the minimum forever, which stalls every window
- *       (Beam issue 20908).
+ *       leaves such a partition's watermark at the minimum forever, which stalls every window (Beam
+ *       issue 20908).
  *   <li>A record whose {@code ts} is missing, malformed or outside {@link EventTimeRange} gets the
- *       partition's current maximum event time instead: it will go to the dead letters, and a corrupt
- *       timestamp must not drag the watermark (a year-2100 ts would make all later data late).
+ *       partition's current maximum event time instead: it will go to the dead letters, and a
+ *       corrupt timestamp must not drag the watermark (a year-2100 ts would make all later data
+ *       late).
  * </ul>
  *
  * <p>The watermark never moves backwards.
@@ -66,8 +67,8 @@ public class EventTimePolicy extends TimestampPolicy<byte[], ParsedRecord> {
   /**
    * The factory to pass to {@code KafkaIO.Read#withTimestampPolicyFactory}.
    *
-   * @param maxOutOfOrderness how far behind the newest {@code ts} of a partition a record may be and
-   *     still be on time
+   * @param maxOutOfOrderness how far behind the newest {@code ts} of a partition a record may be
+   *     and still be on time
    * @param idlePartitionTimeout processing time without records after which a caught-up partition
    *     follows the wall clock
    */
@@ -77,13 +78,18 @@ public class EventTimePolicy extends TimestampPolicy<byte[], ParsedRecord> {
   }
 
   static TimestampPolicyFactory<byte[], ParsedRecord> factory(
-      Duration maxOutOfOrderness, Duration idlePartitionTimeout, EventTimeRange range, ClockSource clock) {
+      Duration maxOutOfOrderness,
+      Duration idlePartitionTimeout,
+      EventTimeRange range,
+      ClockSource clock) {
     return (TopicPartition tp, Optional<Instant> previousWatermark) ->
-        new EventTimePolicy(maxOutOfOrderness, idlePartitionTimeout, range, clock, previousWatermark);
+        new EventTimePolicy(
+            maxOutOfOrderness, idlePartitionTimeout, range, clock, previousWatermark);
   }
 
   @Override
-  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], ParsedRecord> record) {
+  public Instant getTimestampForRecord(
+      PartitionContext ctx, KafkaRecord<byte[], ParsedRecord> record) {
     Instant now = clock.now();
     lastRecordAt = now;
     Long ts = record.getKV().getValue() == null ? null : record.getKV().getValue().eventTime();

@@ -19,7 +19,10 @@ public class FileEventSource extends PTransform<PBegin, PCollection<RawEvent>> {
   private final String impressionsFile;
   private final String clicksFile;
 
-  /** @param impressionsFile path or glob of the impression lines; @param clicksFile the same for clicks */
+  /**
+   * @param impressionsFile path or glob of the impression lines; @param clicksFile the same for
+   *     clicks
+   */
   public FileEventSource(String impressionsFile, String clicksFile) {
     this.impressionsFile = impressionsFile;
     this.clicksFile = clicksFile;
@@ -32,13 +35,19 @@ public class FileEventSource extends PTransform<PBegin, PCollection<RawEvent>> {
     PCollection<RawEvent> impressionLines =
         begin
             .apply("ReadImpressionLines", TextIO.read().from(impressions))
-            .apply("AsImpressions", MapElements.into(TypeDescriptor.of(RawEvent.class))
-                .via(line -> RawEvent.impression(impressions, line)));
+            .apply(
+                "AsImpressions",
+                MapElements.into(TypeDescriptor.of(RawEvent.class))
+                    .via(line -> RawEvent.impression(impressions, line)));
     PCollection<RawEvent> clickLines =
         begin
             .apply("ReadClickLines", TextIO.read().from(clicks))
-            .apply("AsClicks", MapElements.into(TypeDescriptor.of(RawEvent.class))
-                .via(line -> RawEvent.click(clicks, line)));
-    return PCollectionList.of(impressionLines).and(clickLines).apply("BothStreams", Flatten.pCollections());
+            .apply(
+                "AsClicks",
+                MapElements.into(TypeDescriptor.of(RawEvent.class))
+                    .via(line -> RawEvent.click(clicks, line)));
+    return PCollectionList.of(impressionLines)
+        .and(clickLines)
+        .apply("BothStreams", Flatten.pCollections());
   }
 }

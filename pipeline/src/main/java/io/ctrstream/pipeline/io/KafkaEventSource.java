@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,29 +17,30 @@ import org.joda.time.Duration;
 
 /**
  * Reads the impression and click topics with one Kafka consumer, each record parsed once in the
- * consumer ({@link ParsedRecordDeserializer}): bytes in, Kafka records carrying {@link ParsedRecord}s
- * out ({@link #PARSED_RECORD} takes it out). They are not unwrapped here: each {@code DoFn} between the
- * source and the join's shuffle holds the watermark back on Flink (README, Latency), so the
- * pipeline's first {@code DoFn} unwraps, splits and keys them in one step. Event time and watermark come from
- * {@link EventTimePolicy}; offsets are committed to the consumer group only when a checkpoint is
- * finalized ({@code commitOffsetsInFinalize}), so a restart resumes from the checkpoint and nothing
- * is lost or read twice into the results.
+ * consumer ({@link ParsedRecordDeserializer}): bytes in, Kafka records carrying {@link
+ * ParsedRecord}s out ({@link #PARSED_RECORD} takes it out). They are not unwrapped here: each
+ * {@code DoFn} between the source and the join's shuffle holds the watermark back on Flink (README,
+ * Latency), so the pipeline's first {@code DoFn} unwraps, splits and keys them in one step. Event
+ * time and watermark come from {@link EventTimePolicy}; offsets are committed to the consumer group
+ * only when a checkpoint is finalized ({@code commitOffsetsInFinalize}), so a restart resumes from
+ * the checkpoint and nothing is lost or read twice into the results.
  */
-public class KafkaEventSource extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
+public class KafkaEventSource
+    extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
   /** The {@link ParsedRecord} of a record this source reads. */
-  public static final SerializableFunction<KafkaRecord<byte[], ParsedRecord>, ParsedRecord> PARSED_RECORD =
-      r -> r.getKV().getValue();
+  public static final SerializableFunction<KafkaRecord<byte[], ParsedRecord>, ParsedRecord>
+      PARSED_RECORD = r -> r.getKV().getValue();
 
   /**
    * The consumer fetches in batches, at most {@value #FETCH_MAX_WAIT_MS} ms apart below the job's
    * capacity ({@code fetch.min.bytes} 1 MiB, {@code fetch.max.wait.ms} 100; Kafka's defaults are 1
    * byte and 500 ms), so that the reader runs dry between batches. This is what lets the watermark
    * through at moderate rates: Beam's Flink runner forwards a watermark past a {@code DoFn} chained
-   * to the source only between bundles, and a bundle finished by time ({@code --maxBundleTimeMills})
-   * releases the watermark only if no record arrives first; with a record every few milliseconds
-   * (Kafka's defaults) one always does, and the watermark then advances only every {@code
-   * --maxBundleSize} records (the README's Latency section has the measurements). A property given in
-   * {@code --kafkaProperties} wins.
+   * to the source only between bundles, and a bundle finished by time ({@code
+   * --maxBundleTimeMills}) releases the watermark only if no record arrives first; with a record
+   * every few milliseconds (Kafka's defaults) one always does, and the watermark then advances only
+   * every {@code --maxBundleSize} records (the README's Latency section has the measurements). A
+   * property given in {@code --kafkaProperties} wins.
    */
   static final int FETCH_MIN_BYTES = 1 << 20;
 
@@ -51,7 +52,10 @@ public class KafkaEventSource extends PTransform<PBegin, PCollection<KafkaRecord
   private final EventTimeRange range;
 
   public KafkaEventSource(
-      KafkaSettings kafka, Duration maxOutOfOrderness, Duration idlePartitionTimeout, EventTimeRange range) {
+      KafkaSettings kafka,
+      Duration maxOutOfOrderness,
+      Duration idlePartitionTimeout,
+      EventTimeRange range) {
     this.kafka = kafka;
     this.maxOutOfOrderness = maxOutOfOrderness;
     this.idlePartitionTimeout = idlePartitionTimeout;
@@ -66,24 +70,28 @@ public class KafkaEventSource extends PTransform<PBegin, PCollection<KafkaRecord
     consumer.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
     consumer.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     consumer.put(ParsedRecordDeserializer.IMPRESSIONS_TOPIC, kafka.impressionsTopic());
-    KafkaIO.Read<byte[], ParsedRecord> read = KafkaIO.<byte[], ParsedRecord>read()
-        .withBootstrapServers(kafka.bootstrapServers())
-        .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
-        .withKeyDeserializer(ByteArrayDeserializer.class)
-        .withValueDeserializerAndCoder(ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
-        .withConsumerConfigUpdates(consumer)
-        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
-        .commitOffsetsInFinalize();
+    KafkaIO.Read<byte[], ParsedRecord> read =
+        KafkaIO.<byte[], ParsedRecord>read()
+            .withBootstrapServers(kafka.bootstrapServers())
+            .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
+            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withValueDeserializerAndCoder(
+                ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
+            .withConsumerConfigUpdates(consumer)
+            .withTimestampPolicyFactory(
+                EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
+            .commitOffsetsInFinalize();
     return begin.apply("ReadKafka", new Nested(read));
   }
 
   /**
    * Applies the read one level down, so that the source's full name, from which Beam derives the
-   * Flink operator's uid that savepoints map state by, stays {@code ReadEvents/ReadKafka/KafkaIO.Read/…}
-   * as under {@code withoutMetadata()}, which this source used before: a savepoint of that version
-   * restores the Kafka offsets.
+   * Flink operator's uid that savepoints map state by, stays {@code
+   * ReadEvents/ReadKafka/KafkaIO.Read/…} as under {@code withoutMetadata()}, which this source used
+   * before: a savepoint of that version restores the Kafka offsets.
    */
-  private static final class Nested extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
+  private static final class Nested
+      extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
     private final KafkaIO.Read<byte[], ParsedRecord> read;
 
     Nested(KafkaIO.Read<byte[], ParsedRecord> read) {

@@ -27,18 +27,34 @@ public record KafkaSettings(
     clientProperties = Map.copyOf(clientProperties);
   }
 
-  /** Whether a client property carries a secret: {@code sasl.jaas.config} or a key naming a password. */
+  /**
+   * Whether a client property carries a secret: {@code sasl.jaas.config} or a key naming a
+   * password.
+   */
   public static boolean isSecret(String key) {
-    return key.equals("sasl.jaas.config") || key.toLowerCase(java.util.Locale.ROOT).contains("password");
+    return key.equals("sasl.jaas.config")
+        || key.toLowerCase(java.util.Locale.ROOT).contains("password");
   }
 
-  /** As the record's, with the values of secret properties masked, so that logging it leaks nothing. */
+  /**
+   * As the record's, with the values of secret properties masked, so that logging it leaks nothing.
+   */
   @Override
   public String toString() {
     Map<String, String> shown = new java.util.TreeMap<>();
     clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "******" : v));
-    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", impressionsTopic=" + impressionsTopic
-        + ", clicksTopic=" + clicksTopic + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId
-        + ", clientProperties=" + shown + "]";
+    return "KafkaSettings[bootstrapServers="
+        + bootstrapServers
+        + ", impressionsTopic="
+        + impressionsTopic
+        + ", clicksTopic="
+        + clicksTopic
+        + ", deadLetterTopic="
+        + deadLetterTopic
+        + ", groupId="
+        + groupId
+        + ", clientProperties="
+        + shown
+        + "]";
   }
 }

@@ -13,9 +13,9 @@ import java.io.UncheckedIOException;
 import org.joda.time.Instant;
 
 /**
- * The JSON (and CSV) every output uses: results (in {@code --output}, {@code ctr:latest}/{@code ctr:previous}),
- * dead letters and unattributed clicks. Times are epoch milliseconds, with ISO-8601 UTC twins
- * ({@code *_iso}) for people.
+ * The JSON (and CSV) every output uses: results (in {@code --output}, {@code ctr:latest}/{@code
+ * ctr:previous}), dead letters and unattributed clicks. Times are epoch milliseconds, with ISO-8601
+ * UTC twins ({@code *_iso}) for people.
  */
 public final class OutputFormats {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,16 +35,30 @@ public final class OutputFormats {
   public static final String RESULT_CSV_HEADER =
       "dimension,key,window_start,window_end,window_start_iso,impressions,clicks,ctr,timing,pane_index,final";
 
-  /** A result as one CSV line (RFC 4180 quoting of the key), columns as in {@link #RESULT_CSV_HEADER}. */
+  /**
+   * A result as one CSV line (RFC 4180 quoting of the key), columns as in {@link
+   * #RESULT_CSV_HEADER}.
+   */
   public static String resultCsv(CtrResult r) {
-    return String.join(",",
-        csv(r.dimension()), csv(r.key()), Long.toString(r.windowStart()), Long.toString(r.windowEnd()),
-        new Instant(r.windowStart()).toString(), Long.toString(r.impressions()), Long.toString(r.clicks()),
-        Double.toString(r.ctr()), r.timing().name(), Long.toString(r.paneIndex()), Boolean.toString(r.isFinal()));
+    return String.join(
+        ",",
+        csv(r.dimension()),
+        csv(r.key()),
+        Long.toString(r.windowStart()),
+        Long.toString(r.windowEnd()),
+        new Instant(r.windowStart()).toString(),
+        Long.toString(r.impressions()),
+        Long.toString(r.clicks()),
+        Double.toString(r.ctr()),
+        r.timing().name(),
+        Long.toString(r.paneIndex()),
+        Boolean.toString(r.isFinal()));
   }
 
   private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 
   /** An alert as JSON ({@link AlertRecord#toJson}). */
@@ -62,7 +76,9 @@ public final class OutputFormats {
     return write(o);
   }
 
-  /** An unattributed click as JSON: {@code click_id, impr_id, user_id, ts, reason, impression_ts}. */
+  /**
+   * An unattributed click as JSON: {@code click_id, impr_id, user_id, ts, reason, impression_ts}.
+   */
   public static String unattributedClick(UnattributedClick u) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("click_id", u.click().clickId());

@@ -26,14 +26,16 @@ public class ParsedRecordDeserializer implements Deserializer<ParsedRecord> {
   public void configure(Map<String, ?> configs, boolean isKey) {
     Object topic = configs.get(IMPRESSIONS_TOPIC);
     if (topic == null) {
-      throw new IllegalArgumentException("ParsedRecordDeserializer needs the consumer property " + IMPRESSIONS_TOPIC);
+      throw new IllegalArgumentException(
+          "ParsedRecordDeserializer needs the consumer property " + IMPRESSIONS_TOPIC);
     }
     impressionsTopic = topic.toString();
   }
 
   @Override
   public ParsedRecord deserialize(String topic, byte[] data) {
-    RawEvent.Kind kind = topic.equals(impressionsTopic) ? RawEvent.Kind.IMPRESSION : RawEvent.Kind.CLICK;
+    RawEvent.Kind kind =
+        topic.equals(impressionsTopic) ? RawEvent.Kind.IMPRESSION : RawEvent.Kind.CLICK;
     return parser.parse(kind, topic, data, System.currentTimeMillis());
   }
 }

@@ -18,14 +18,18 @@ import redis.clients.jedis.Jedis;
  * @param host Redis host
  * @param port Redis port
  * @param passwordFile a file holding the password (AUTH), read on the worker at each connect, or
- *     {@code null}: then the worker's environment variable {@value #PASSWORD_ENV}, if set, else no AUTH
+ *     {@code null}: then the worker's environment variable {@value #PASSWORD_ENV}, if set, else no
+ *     AUTH
  * @param keys the key layout
  * @param resultTtl how long a window's hash and index live after their last write
  */
-public record RedisConnection(String host, int port, String passwordFile, RedisKeys keys, Duration resultTtl)
+public record RedisConnection(
+    String host, int port, String passwordFile, RedisKeys keys, Duration resultTtl)
     implements Serializable {
 
-  /** The environment variable a worker takes the Redis password from when no password file is given. */
+  /**
+   * The environment variable a worker takes the Redis password from when no password file is given.
+   */
   public static final String PASSWORD_ENV = "CTR_REDIS_PASSWORD";
 
   /** The same server with another key layout (e.g. {@link RedisKeys#trend()}). */
@@ -44,7 +48,8 @@ public record RedisConnection(String host, int port, String passwordFile, RedisK
       try {
         return Files.readString(Paths.get(passwordFile)).strip();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the Redis password file " + passwordFile + " (--redisPasswordFile)", e);
+        throw new UncheckedIOException(
+            "cannot read the Redis password file " + passwordFile + " (--redisPasswordFile)", e);
       }
     }
     String env = System.getenv(PASSWORD_ENV);
@@ -54,7 +59,9 @@ public record RedisConnection(String host, int port, String passwordFile, RedisK
   /** Opens a connection; the caller closes it. */
   public Jedis connect() {
     DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder().connectionTimeoutMillis(5_000).socketTimeoutMillis(10_000);
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(5_000)
+            .socketTimeoutMillis(10_000);
     String password = password();
     if (password != null) {
       config.password(password);

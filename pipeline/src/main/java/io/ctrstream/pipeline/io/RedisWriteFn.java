@@ -90,7 +90,15 @@ abstract class RedisWriteFn<T> extends DoFn<T, Void> {
         closeQuietly();
         if (!BackOffUtils.next(Sleeper.DEFAULT, backoff)) {
           throw new IOException(
-              "Redis at " + redis.host() + ":" + redis.port() + " failed " + batch.size() + " writes: " + e.getMessage(), e);
+              "Redis at "
+                  + redis.host()
+                  + ":"
+                  + redis.port()
+                  + " failed "
+                  + batch.size()
+                  + " writes: "
+                  + e.getMessage(),
+              e);
         }
         LOG.warn("Redis write failed ({}); retrying", e.getMessage());
       }

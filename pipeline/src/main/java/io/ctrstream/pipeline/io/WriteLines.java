@@ -13,7 +13,8 @@ import org.joda.time.Duration;
 
 /**
  * Writes lines (JSON or CSV) for inspection. A bounded run writes exactly one file at {@code path};
- * an unbounded run writes one file per 10 s of processing time, named {@code path-<window>-<pane>-…}.
+ * an unbounded run writes one file per 10 s of processing time, named {@code
+ * path-<window>-<pane>-…}.
  */
 public class WriteLines extends PTransform<PCollection<String>, PDone> {
   private static final Duration STREAMING_FLUSH = Duration.standardSeconds(10);
@@ -21,7 +22,9 @@ public class WriteLines extends PTransform<PCollection<String>, PDone> {
   private final String path;
   private final String header;
 
-  /** @param path the output file; @param header a first line, or {@code null} for none */
+  /**
+   * @param path the output file; @param header a first line, or {@code null} for none
+   */
   public WriteLines(String path, String header) {
     this.path = path;
     this.header = header;
@@ -39,8 +42,10 @@ public class WriteLines extends PTransform<PCollection<String>, PDone> {
                     .withAllowedLateness(Duration.ZERO)
                     .discardingFiredPanes()
                 : Window.<String>into(new GlobalWindows())
-                    .triggering(Repeatedly.forever(
-                        AfterProcessingTime.pastFirstElementInPane().plusDelayOf(STREAMING_FLUSH)))
+                    .triggering(
+                        Repeatedly.forever(
+                            AfterProcessingTime.pastFirstElementInPane()
+                                .plusDelayOf(STREAMING_FLUSH)))
                     .withAllowedLateness(Duration.ZERO)
                     .discardingFiredPanes());
     TextIO.Write write = TextIO.write().to(path);

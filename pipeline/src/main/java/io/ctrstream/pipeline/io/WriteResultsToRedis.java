@@ -5,23 +5,21 @@ import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.joda.time.Instant;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.XAddParams;
 
 /**
  * Stores results in Redis in the layout of {@link RedisKeys}. Each pane overwrites its window's
- * hash (panes accumulate, so the newest pane holds the full count) unless a newer pane of that window
- * is already stored ({@link NewerPanesOnly}), and refreshes the TTL of the hash and of the window
- * index; replaying panes after a failure rewrites the same values.
+ * hash (panes accumulate, so the newest pane holds the full count) unless a newer pane of that
+ * window is already stored ({@link NewerPanesOnly}), and refreshes the TTL of the hash and of the
+ * window index; replaying panes after a failure rewrites the same values.
  *
  * <p>Window hash fields: {@link io.ctrstream.contract.ResultRecord#toHash}, with {@code updated_at}
  * (epoch ms of the write) and {@code on_time_at} (epoch ms when the ON_TIME pane was written; later
@@ -45,7 +43,8 @@ public final class WriteResultsToRedis {
    * Writes latest and previous per key to the {@code latest} and {@code previous} hashes, unless a
    * newer pair is already stored ({@link NewerPanesOnly}).
    */
-  public static PTransform<PCollection<LatestAndPrevious>, PDone> latestAndPrevious(RedisConnection redis) {
+  public static PTransform<PCollection<LatestAndPrevious>, PDone> latestAndPrevious(
+      RedisConnection redis) {
     return new PTransform<>() {
       @Override
       public PDone expand(PCollection<LatestAndPrevious> latest) {
@@ -57,12 +56,14 @@ public final class WriteResultsToRedis {
 
   /**
    * Appends alerts to the Redis stream {@code <prefix>:alerts} (XADD, capped at about {@code
-   * maxLength} entries; fields as {@link io.ctrstream.contract.AlertRecord#toFields}) and keeps each key's newest alert in
-   * the hash {@code <prefix>:alerts:latest} (field {@code <dimension>:<key>}, value JSON). A replay
-   * after a failure may append an alert again: the stream is at-least-once, and {@code alert_id}
-   * ({@code <dimension>:<key>:<window_start>:<status>}) tells copies apart.
+   * maxLength} entries; fields as {@link io.ctrstream.contract.AlertRecord#toFields}) and keeps
+   * each key's newest alert in the hash {@code <prefix>:alerts:latest} (field {@code
+   * <dimension>:<key>}, value JSON). A replay after a failure may append an alert again: the stream
+   * is at-least-once, and {@code alert_id} ({@code <dimension>:<key>:<window_start>:<status>})
+   * tells copies apart.
    */
-  public static PTransform<PCollection<Alert>, PDone> alerts(RedisConnection redis, long maxLength) {
+  public static PTransform<PCollection<Alert>, PDone> alerts(
+      RedisConnection redis, long maxLength) {
     return new PTransform<>() {
       @Override
       public PDone expand(PCollection<Alert> alerts) {
@@ -90,7 +91,8 @@ public final class WriteResultsToRedis {
       String index = keys.windows(r.dimension(), r.key());
       long now = System.currentTimeMillis();
       // on_time_at is kept by later panes (NewerPanesOnly): the window's freshness
-      Map<String, String> fields = r.toRecord().written(now, r.timing() == PaneInfo.Timing.ON_TIME ? now : null).toHash();
+      Map<String, String> fields =
+          r.toRecord().written(now, r.timing() == PaneInfo.Timing.ON_TIME ? now : null).toHash();
       NewerPanesOnly.windowHash(p, hash, r.paneIndex(), fields);
       p.expire(hash, ttlSeconds);
       p.zadd(index, r.windowStart(), Long.toString(r.windowStart()));
@@ -110,7 +112,9 @@ public final class WriteResultsToRedis {
 
     @Override
     protected void write(Pipeline p, Alert a) {
-      p.xadd(redis.keys().alerts(), XAddParams.xAddParams().maxLen(maxLength).approximateTrimming(),
+      p.xadd(
+          redis.keys().alerts(),
+          XAddParams.xAddParams().maxLen(maxLength).approximateTrimming(),
           a.toRecord().toFields());
       p.hset(redis.keys().latestAlerts(), a.dimension() + ":" + a.key(), OutputFormats.alert(a));
     }
@@ -129,8 +133,12 @@ public final class WriteResultsToRedis {
     @Override
     protected void write(Pipeline p, LatestAndPrevious lp) {
       CtrResult latest = lp.latest();
-      NewerPanesOnly.latestAndPrevious(p, redis.keys().latest(latest.dimension()),
-          redis.keys().previous(latest.dimension()), latest.key(), OutputFormats.result(latest),
+      NewerPanesOnly.latestAndPrevious(
+          p,
+          redis.keys().latest(latest.dimension()),
+          redis.keys().previous(latest.dimension()),
+          latest.key(),
+          OutputFormats.result(latest),
           lp.previous() == null ? null : OutputFormats.result(lp.previous()));
     }
   }

@@ -31,7 +31,10 @@ public class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
    * @param key the record key of an element (records of one key keep their order in a partition)
    * @param json the record value
    */
-  public WriteToKafka(KafkaSettings kafka, String topic, SerializableFunction<T, String> key,
+  public WriteToKafka(
+      KafkaSettings kafka,
+      String topic,
+      SerializableFunction<T, String> key,
       SerializableFunction<T, String> json) {
     this.kafka = kafka;
     this.topic = topic;
@@ -45,14 +48,19 @@ public class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     producer.put("enable.idempotence", true);
     producer.put("acks", "all");
     return elements
-        .apply("AsKafkaRecords", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via((T e) -> KV.of(key.apply(e), json.apply(e))))
+        .apply(
+            "AsKafkaRecords",
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                .via((T e) -> KV.of(key.apply(e), json.apply(e))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("WriteTopic", KafkaIO.<String, String>write()
-            .withBootstrapServers(kafka.bootstrapServers())
-            .withTopic(topic)
-            .withKeySerializer(StringSerializer.class)
-            .withValueSerializer(StringSerializer.class)
-            .withProducerConfigUpdates(producer));
+        .apply(
+            "WriteTopic",
+            KafkaIO.<String, String>write()
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopic(topic)
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withProducerConfigUpdates(producer));
   }
 }

@@ -14,8 +14,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
- * A statistically significant change of one key's CTR in one complete window against its
- * baseline, or a correction of such a verdict after a late pane.
+ * A statistically significant change of one key's CTR in one complete window against its baseline,
+ * or a correction of such a verdict after a late pane.
  *
  * @param dimension {@code campaign} or a breakdown's name
  * @param key the campaign id or breakdown value
@@ -32,7 +32,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * @param baselineClicks the baseline's clicks
  * @param z the two-proportion z statistic (positive: CTR above the baseline)
  * @param pValue two-sided p-value of {@code z}
- * @param relativeChange {@code (ctr - baselineCtr) / baselineCtr}, a fraction; NaN if the baseline CTR is 0
+ * @param relativeChange {@code (ctr - baselineCtr) / baselineCtr}, a fraction; NaN if the baseline
+ *     CTR is 0
  */
 @DefaultCoder(Alert.AlertCoder.class)
 public record Alert(
@@ -53,13 +54,24 @@ public record Alert(
     double relativeChange) {
 
   /** Direction of the change. */
-  public enum Kind { SPIKE, DROP }
+  public enum Kind {
+    SPIKE,
+    DROP
+  }
 
   /** How strong the change is; NONE for a retraction. */
-  public enum Severity { NONE, WARNING, CRITICAL }
+  public enum Severity {
+    NONE,
+    WARNING,
+    CRITICAL
+  }
 
   /** First verdict, changed verdict, or withdrawn verdict. */
-  public enum Status { RAISED, CORRECTED, RETRACTED }
+  public enum Status {
+    RAISED,
+    CORRECTED,
+    RETRACTED
+  }
 
   public double ctr() {
     return impressions == 0 ? 0 : (double) clicks / impressions;
@@ -71,8 +83,24 @@ public record Alert(
 
   /** This alert as it is stored and read ({@link AlertRecord}). */
   public AlertRecord toRecord() {
-    return new AlertRecord(dimension, key, windowStart, windowEnd, kind.name(), severity.name(), status.name(), baseline,
-        impressions, clicks, ctr(), baselineImpressions, baselineClicks, baselineCtr(), z, pValue, relativeChange);
+    return new AlertRecord(
+        dimension,
+        key,
+        windowStart,
+        windowEnd,
+        kind.name(),
+        severity.name(),
+        status.name(),
+        baseline,
+        impressions,
+        clicks,
+        ctr(),
+        baselineImpressions,
+        baselineClicks,
+        baselineCtr(),
+        z,
+        pValue,
+        relativeChange);
   }
 
   /** Identifies the alerted window: {@code dimension:key:windowStart}. */
@@ -117,9 +145,22 @@ public record Alert(
 
     @Override
     public Alert decode(InputStream in) throws IOException {
-      return new Alert(S.decode(in), S.decode(in), L.decode(in), L.decode(in), Kind.valueOf(S.decode(in)),
-          Severity.valueOf(S.decode(in)), Status.valueOf(S.decode(in)), S.decode(in), L.decode(in), L.decode(in),
-          D.decode(in), D.decode(in), D.decode(in), D.decode(in), D.decode(in));
+      return new Alert(
+          S.decode(in),
+          S.decode(in),
+          L.decode(in),
+          L.decode(in),
+          Kind.valueOf(S.decode(in)),
+          Severity.valueOf(S.decode(in)),
+          Status.valueOf(S.decode(in)),
+          S.decode(in),
+          L.decode(in),
+          L.decode(in),
+          D.decode(in),
+          D.decode(in),
+          D.decode(in),
+          D.decode(in),
+          D.decode(in));
     }
 
     @Override

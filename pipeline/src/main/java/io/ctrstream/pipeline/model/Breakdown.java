@@ -21,7 +21,9 @@ public record Breakdown(String name, List<String> fields) implements Serializabl
 
   private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_.-]+");
 
-  /** The impression fields that {@code breakdowns} read (dimension names, {@code user_id}), sorted. */
+  /**
+   * The impression fields that {@code breakdowns} read (dimension names, {@code user_id}), sorted.
+   */
   public static java.util.SortedSet<String> fieldsOf(java.util.List<Breakdown> breakdowns) {
     java.util.TreeSet<String> fields = new java.util.TreeSet<>();
     breakdowns.forEach(b -> fields.addAll(b.fields()));
@@ -32,14 +34,16 @@ public record Breakdown(String name, List<String> fields) implements Serializabl
    * Parses {@code device} or {@code campaign_id+device}.
    *
    * @throws IllegalArgumentException for an empty spec, an empty field, a field with other
-   *     characters than letters, digits, {@code _ . -}, a repeated field, or the name {@code campaign}
+   *     characters than letters, digits, {@code _ . -}, a repeated field, or the name {@code
+   *     campaign}
    */
   public static Breakdown parse(String spec) {
     String name = spec.trim();
     List<String> fields = new ArrayList<>();
     for (String f : name.split("\\+", -1)) {
       if (!FIELD.matcher(f).matches()) {
-        throw new IllegalArgumentException("'" + spec + "' is not a field or field+field (letters, digits, _ . -)");
+        throw new IllegalArgumentException(
+            "'" + spec + "' is not a field or field+field (letters, digits, _ . -)");
       }
       if (fields.contains(f)) {
         throw new IllegalArgumentException("'" + spec + "' names " + f + " twice");
@@ -47,7 +51,8 @@ public record Breakdown(String name, List<String> fields) implements Serializabl
       fields.add(f);
     }
     if (name.equals(CtrResult.CAMPAIGN)) {
-      throw new IllegalArgumentException("'campaign' is the per-campaign result itself; use campaign_id+<field> for pairs");
+      throw new IllegalArgumentException(
+          "'campaign' is the per-campaign result itself; use campaign_id+<field> for pairs");
     }
     return new Breakdown(name, List.copyOf(fields));
   }
@@ -65,11 +70,12 @@ public record Breakdown(String name, List<String> fields) implements Serializabl
   }
 
   private static String fieldValue(Impression impression, String field) {
-    String v = switch (field) {
-      case "campaign_id" -> impression.campaignId();
-      case "user_id" -> impression.userId();
-      default -> impression.dimensions().get(field);
-    };
+    String v =
+        switch (field) {
+          case "campaign_id" -> impression.campaignId();
+          case "user_id" -> impression.userId();
+          default -> impression.dimensions().get(field);
+        };
     return v == null || v.isEmpty() ? UNKNOWN : v;
   }
 }

@@ -58,7 +58,8 @@ public record Click(String clickId, String imprId, String userId, long ts) {
 
     @Override
     public Click decode(InputStream in) throws IOException {
-      return new Click(STRING.decode(in), STRING.decode(in), STRING.decode(in), VarLongCoder.of().decode(in));
+      return new Click(
+          STRING.decode(in), STRING.decode(in), STRING.decode(in), VarLongCoder.of().decode(in));
     }
 
     @Override

@@ -25,7 +25,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * @param windowStart window start, epoch milliseconds, inclusive
  * @param windowEnd window end, epoch milliseconds, exclusive
  * @param counts impressions and clicks so far (panes accumulate)
- * @param timing EARLY (speculative), ON_TIME (watermark passed the window) or LATE (revised by late data)
+ * @param timing EARLY (speculative), ON_TIME (watermark passed the window) or LATE (revised by late
+ *     data)
  * @param paneIndex 0 for the window's first pane, then 1, 2, …
  * @param isFinal whether no further pane will follow for this window
  */
@@ -45,8 +46,19 @@ public record CtrResult(
 
   /** This pane as it is stored and read ({@link ResultRecord}), without write times. */
   public ResultRecord toRecord() {
-    return new ResultRecord(dimension, key, windowStart, windowEnd, impressions(), clicks(), ctr(), timing.name(),
-        paneIndex, isFinal, null, null);
+    return new ResultRecord(
+        dimension,
+        key,
+        windowStart,
+        windowEnd,
+        impressions(),
+        clicks(),
+        ctr(),
+        timing.name(),
+        paneIndex,
+        isFinal,
+        null,
+        null);
   }
 
   public long impressions() {

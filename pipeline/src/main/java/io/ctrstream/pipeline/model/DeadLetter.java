@@ -29,6 +29,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 public record DeadLetter(String source, Reason reason, String detail, String payload) {
   /** The most characters of the explanation a dead letter keeps. */
   public static final int MAX_DETAIL = 1_000;
+
   /** The most characters of the raw record a dead letter keeps. */
   public static final int MAX_PAYLOAD = 100_000;
 
@@ -39,7 +40,8 @@ public record DeadLetter(String source, Reason reason, String detail, String pay
   public DeadLetter {
     String note = "";
     if (payload != null && payload.length() > MAX_PAYLOAD) {
-      note = " [payload cut to its first " + MAX_PAYLOAD + " of " + payload.length() + " characters]";
+      note =
+          " [payload cut to its first " + MAX_PAYLOAD + " of " + payload.length() + " characters]";
       payload = payload.substring(0, MAX_PAYLOAD);
     }
     if (detail == null) {
@@ -55,11 +57,19 @@ public record DeadLetter(String source, Reason reason, String detail, String pay
   public enum Reason {
     /** Not parseable as a JSON object. */
     MALFORMED_JSON,
-    /** A required field ({@code impr_id}, {@code click_id}, {@code campaign_id}, {@code ts}) is absent, null or blank. */
+    /**
+     * A required field ({@code impr_id}, {@code click_id}, {@code campaign_id}, {@code ts}) is
+     * absent, null or blank.
+     */
     MISSING_FIELD,
-    /** A field has the wrong type, e.g. an id that is an object or a {@code ts} that is not an integer. */
+    /**
+     * A field has the wrong type, e.g. an id that is an object or a {@code ts} that is not an
+     * integer.
+     */
     INVALID_FIELD,
-    /** {@code ts} is before 2000-01-01T00:00:00Z or more than one day after the time it was read. */
+    /**
+     * {@code ts} is before 2000-01-01T00:00:00Z or more than one day after the time it was read.
+     */
     TS_OUT_OF_RANGE
   }
 
@@ -88,7 +98,10 @@ public record DeadLetter(String source, Reason reason, String detail, String pay
     @Override
     public DeadLetter decode(InputStream in) throws IOException {
       return new DeadLetter(
-          STRING.decode(in), Reason.valueOf(STRING.decode(in)), STRING.decode(in), STRING.decode(in));
+          STRING.decode(in),
+          Reason.valueOf(STRING.decode(in)),
+          STRING.decode(in),
+          STRING.decode(in));
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
- * What a CTR is computed per: a dimension and one of its values, e.g. ({@code campaign}, {@code c1})
- * or ({@code device}, {@code mobile}) or ({@code campaign_id+device}, {@code c1|mobile}).
+ * What a CTR is computed per: a dimension and one of its values, e.g. ({@code campaign}, {@code
+ * c1}) or ({@code device}, {@code mobile}) or ({@code campaign_id+device}, {@code c1|mobile}).
  *
  * @param dimension the dimension's name: {@link CtrResult#CAMPAIGN} or a {@link Breakdown}'s name
  * @param value the value, {@link Breakdown#UNKNOWN} where an impression has no such field

@@ -29,17 +29,25 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  */
 @DefaultCoder(Impression.ImpressionCoder.class)
 public record Impression(
-    String imprId, String userId, String campaignId, long ts, SortedMap<String, String> dimensions) {
+    String imprId,
+    String userId,
+    String campaignId,
+    long ts,
+    SortedMap<String, String> dimensions) {
 
   public Impression {
     Objects.requireNonNull(imprId, "imprId");
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(campaignId, "campaignId");
     // most impressions the join keeps have no dimensions: share one empty map (heap state per key)
-    dimensions = dimensions.isEmpty() ? NO_DIMENSIONS : Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
+    dimensions =
+        dimensions.isEmpty()
+            ? NO_DIMENSIONS
+            : Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
   }
 
-  private static final SortedMap<String, String> NO_DIMENSIONS = Collections.unmodifiableSortedMap(new TreeMap<>());
+  private static final SortedMap<String, String> NO_DIMENSIONS =
+      Collections.unmodifiableSortedMap(new TreeMap<>());
 
   /** An impression with no further dimensions. */
   public static Impression of(String imprId, String userId, String campaignId, long ts) {
@@ -52,7 +60,8 @@ public record Impression(
    */
   public Impression keepOnly(java.util.Set<String> fields) {
     if (fields.isEmpty()) {
-      return new Impression(imprId, "", campaignId, ts, NO_DIMENSIONS); // no breakdowns: no copy of the fields
+      return new Impression(
+          imprId, "", campaignId, ts, NO_DIMENSIONS); // no breakdowns: no copy of the fields
     }
     TreeMap<String, String> kept = new TreeMap<>();
     for (Map.Entry<String, String> d : dimensions.entrySet()) {

@@ -23,7 +23,8 @@ public record LatestAndPrevious(CtrResult latest, CtrResult previous) {
   /** Compact deterministic coder. */
   public static final class LatestAndPreviousCoder extends AtomicCoder<LatestAndPrevious> {
     private static final LatestAndPreviousCoder INSTANCE = new LatestAndPreviousCoder();
-    private static final NullableCoder<CtrResult> PREVIOUS = NullableCoder.of(CtrResult.CtrResultCoder.of());
+    private static final NullableCoder<CtrResult> PREVIOUS =
+        NullableCoder.of(CtrResult.CtrResultCoder.of());
 
     public static LatestAndPreviousCoder of() {
       return INSTANCE;

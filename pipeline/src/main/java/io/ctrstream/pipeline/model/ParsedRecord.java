@@ -18,10 +18,11 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param impression a valid impression
  * @param click a valid click
  * @param deadLetter a record that is not a valid event
- * @param heartbeatTs the {@code ts} of a watermark heartbeat (epoch ms), {@code Long.MIN_VALUE} if it
- *     had none; not a heartbeat when {@code null}
+ * @param heartbeatTs the {@code ts} of a watermark heartbeat (epoch ms), {@code Long.MIN_VALUE} if
+ *     it had none; not a heartbeat when {@code null}
  */
-public record ParsedRecord(Impression impression, Click click, DeadLetter deadLetter, Long heartbeatTs) {
+public record ParsedRecord(
+    Impression impression, Click click, DeadLetter deadLetter, Long heartbeatTs) {
 
   public static ParsedRecord of(Impression impression) {
     return new ParsedRecord(impression, null, null, null);
@@ -40,7 +41,10 @@ public record ParsedRecord(Impression impression, Click click, DeadLetter deadLe
     return new ParsedRecord(null, null, null, ts);
   }
 
-  /** The record's event time in epoch ms, or {@code null} for a dead letter or a heartbeat without a ts. */
+  /**
+   * The record's event time in epoch ms, or {@code null} for a dead letter or a heartbeat without a
+   * ts.
+   */
   public Long eventTime() {
     if (impression != null) {
       return impression.ts();

@@ -25,9 +25,14 @@ public record UnattributedClick(Click click, Reason reason, Long impressionTs) {
 
   /** Why a click was not attributed. */
   public enum Reason {
-    /** No impression with the click's {@code impr_id} within the attribution window of the click (an orphan). */
+    /**
+     * No impression with the click's {@code impr_id} within the attribution window of the click (an
+     * orphan).
+     */
     NO_IMPRESSION,
-    /** The click's {@code ts} is before its impression's {@code ts} (clock skew between servers). */
+    /**
+     * The click's {@code ts} is before its impression's {@code ts} (clock skew between servers).
+     */
     BEFORE_IMPRESSION,
     /** The click came more than the attribution window after its impression. */
     OUTSIDE_ATTRIBUTION_WINDOW
@@ -57,7 +62,9 @@ public record UnattributedClick(Click click, Reason reason, Long impressionTs) {
     @Override
     public UnattributedClick decode(InputStream in) throws IOException {
       return new UnattributedClick(
-          Click.ClickCoder.of().decode(in), Reason.valueOf(StringUtf8Coder.of().decode(in)), TS.decode(in));
+          Click.ClickCoder.of().decode(in),
+          Reason.valueOf(StringUtf8Coder.of().decode(in)),
+          TS.decode(in));
     }
 
     @Override

@@ -101,14 +101,19 @@ public record CtrConfig(
       throw new InvalidFlagException("sink", o.getSink(), "expected redis or none");
     }
     if (o.getRedisPort() < 1 || o.getRedisPort() > 65535) {
-      throw new InvalidFlagException("redisPort", Integer.toString(o.getRedisPort()), "expected a port from 1 to 65535");
+      throw new InvalidFlagException(
+          "redisPort", Integer.toString(o.getRedisPort()), "expected a port from 1 to 65535");
     }
     require("redisKeyPrefix", o.getRedisKeyPrefix(), "must not be empty");
     Duration ttl = Durations.parsePositive("resultTtl", o.getResultTtl());
     RedisConnection redis =
         sink.equals("redis")
-            ? new RedisConnection(o.getRedisHost(), o.getRedisPort(), redisPasswordFile(o),
-                new RedisKeys(o.getRedisKeyPrefix()), ttl)
+            ? new RedisConnection(
+                o.getRedisHost(),
+                o.getRedisPort(),
+                redisPasswordFile(o),
+                new RedisKeys(o.getRedisKeyPrefix()),
+                ttl)
             : null;
     KafkaSettings kafka =
         new KafkaSettings(
@@ -167,7 +172,8 @@ public record CtrConfig(
     Duration size = Durations.parsePositive("trendWindow", o.getTrendWindow());
     Duration period = Durations.parsePositive("trendPeriod", o.getTrendPeriod());
     if (size.getMillis() % period.getMillis() != 0) {
-      throw new InvalidFlagException("trendPeriod", o.getTrendPeriod(), "must divide --trendWindow=" + o.getTrendWindow());
+      throw new InvalidFlagException(
+          "trendPeriod", o.getTrendPeriod(), "must divide --trendWindow=" + o.getTrendWindow());
     }
     return new Trend(size, period);
   }
@@ -183,7 +189,8 @@ public record CtrConfig(
     }
     double significance = number("alertSignificance", o.getAlertSignificance());
     if (!(significance > 0 && significance < 1)) {
-      throw new InvalidFlagException("alertSignificance", o.getAlertSignificance(), "expected a number in (0, 1), e.g. 0.001");
+      throw new InvalidFlagException(
+          "alertSignificance", o.getAlertSignificance(), "expected a number in (0, 1), e.g. 0.001");
     }
     double criticalZ = number("criticalZ", o.getCriticalZ());
     if (!(criticalZ > 0)) {
@@ -191,23 +198,37 @@ public record CtrConfig(
     }
     double criticalChange = number("criticalRelativeChange", o.getCriticalRelativeChange());
     if (!(criticalChange > 0)) {
-      throw new InvalidFlagException("criticalRelativeChange", o.getCriticalRelativeChange(), "expected a positive fraction, e.g. 0.5");
+      throw new InvalidFlagException(
+          "criticalRelativeChange",
+          o.getCriticalRelativeChange(),
+          "expected a positive fraction, e.g. 0.5");
     }
     double minImpressions = number("minImpressions", o.getMinImpressions());
     if (!(minImpressions >= 1) || minImpressions != Math.floor(minImpressions)) {
-      throw new InvalidFlagException("minImpressions", o.getMinImpressions(), "expected a whole number of at least 1");
+      throw new InvalidFlagException(
+          "minImpressions", o.getMinImpressions(), "expected a whole number of at least 1");
     }
     Set<String> dimensions = new LinkedHashSet<>();
     for (String d : o.getAlertDimensions().split(",")) {
       String name = d.trim();
-      if (!name.equals(CtrResult.CAMPAIGN) && breakdowns.stream().noneMatch(b -> b.name().equals(name))) {
-        throw new InvalidFlagException("alertDimensions", o.getAlertDimensions(),
+      if (!name.equals(CtrResult.CAMPAIGN)
+          && breakdowns.stream().noneMatch(b -> b.name().equals(name))) {
+        throw new InvalidFlagException(
+            "alertDimensions",
+            o.getAlertDimensions(),
             "'" + name + "' is neither campaign nor one of --breakdowns");
       }
       dimensions.add(name);
     }
-    return new AlertSettings(baseline, alpha, significance, criticalZ, criticalChange, (long) minImpressions,
-        Durations.parse("alertCooldown", o.getAlertCooldown()), Set.copyOf(dimensions));
+    return new AlertSettings(
+        baseline,
+        alpha,
+        significance,
+        criticalZ,
+        criticalChange,
+        (long) minImpressions,
+        Durations.parse("alertCooldown", o.getAlertCooldown()),
+        Set.copyOf(dimensions));
   }
 
   private static double number(String flag, String value) {
@@ -221,14 +242,19 @@ public record CtrConfig(
   /** The Redis password file, or {@code null}; a password given as a flag is refused. */
   static String redisPasswordFile(CtrOptions o) {
     if (o.getRedisPassword() != null && !o.getRedisPassword().isEmpty()) {
-      throw new InvalidFlagException("redisPassword", "******",
+      throw new InvalidFlagException(
+          "redisPassword",
+          "******",
           "passwords are not taken as flags (ps, the Flink UI and logs show flags): use --redisPasswordFile=PATH "
               + "or the TaskManagers' environment variable CTR_REDIS_PASSWORD");
     }
     String file = blankToNull(o.getRedisPasswordFile());
     if (file != null && !Files.isReadable(Paths.get(file))) {
-      // read on the TaskManagers; here only checked where it can be (the same host when run locally)
-      LOG.warn("ctrstream: --redisPasswordFile {} is not readable here; each TaskManager reads it when it connects", file);
+      // read on the TaskManagers; here only checked where it can be (the same host when run
+      // locally)
+      LOG.warn(
+          "ctrstream: --redisPasswordFile {} is not readable here; each TaskManager reads it when it connects",
+          file);
     }
     return file;
   }
@@ -250,13 +276,18 @@ public record CtrConfig(
       } catch (IOException e) {
         throw new InvalidFlagException("kafkaPropertiesFile", file, "cannot be read: " + e);
       }
-      fromFile.stringPropertyNames().stream().sorted().forEach(k -> props.put(k, fromFile.getProperty(k).trim()));
+      fromFile.stringPropertyNames().stream()
+          .sorted()
+          .forEach(k -> props.put(k, fromFile.getProperty(k).trim()));
     }
     Map<String, String> flags = properties("kafkaProperties", o.getKafkaProperties());
     for (String key : flags.keySet()) {
       if (KafkaSettings.isSecret(key)) {
-        throw new InvalidFlagException("kafkaProperties", key + "=******",
-            key + " carries a secret, which flags show to ps, the Flink UI and logs: put it in --kafkaPropertiesFile");
+        throw new InvalidFlagException(
+            "kafkaProperties",
+            key + "=******",
+            key
+                + " carries a secret, which flags show to ps, the Flink UI and logs: put it in --kafkaPropertiesFile");
       }
     }
     props.putAll(flags);
@@ -272,7 +303,8 @@ public record CtrConfig(
     for (String entry : value.split(",")) {
       int eq = entry.indexOf('=');
       if (eq <= 0) {
-        throw new InvalidFlagException(flag, value, "expected key=value[,key=value...], got '" + entry + "'");
+        throw new InvalidFlagException(
+            flag, value, "expected key=value[,key=value...], got '" + entry + "'");
       }
       props.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
     }

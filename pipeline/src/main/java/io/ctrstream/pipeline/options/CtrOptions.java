@@ -6,21 +6,23 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
- * Every ctrstream flag. Durations are written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h},
- * {@code 7d} or ISO-8601 ({@code PT30S}); {@link CtrConfig#from} validates all of them and names
- * the flag of any bad value. Runner flags ({@code --runner}, {@code --flinkMaster}, {@code
+ * Every ctrstream flag. Durations are written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code
+ * 1h}, {@code 7d} or ISO-8601 ({@code PT30S}); {@link CtrConfig#from} validates all of them and
+ * names the flag of any bad value. Runner flags ({@code --runner}, {@code --flinkMaster}, {@code
  * --checkpointingInterval}, {@code --fasterCopy}, …) are Beam's own.
  */
 public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   // ---- source ----
-  @Description("Where events come from: kafka (unbounded, the topics below) or files (bounded replay of JSON lines).")
+  @Description(
+      "Where events come from: kafka (unbounded, the topics below) or files (bounded replay of JSON lines).")
   @Default.String("kafka")
   String getSource();
 
   void setSource(String value);
 
-  @Description("With --source=files: impression JSON lines (path or glob; .gz/.bz2 read as compressed).")
+  @Description(
+      "With --source=files: impression JSON lines (path or glob; .gz/.bz2 read as compressed).")
   String getImpressionsFile();
 
   void setImpressionsFile(String value);
@@ -48,7 +50,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setClicksTopic(String value);
 
-  @Description("Kafka topic the dead letters are published to (with --source=kafka); empty for none.")
+  @Description(
+      "Kafka topic the dead letters are published to (with --source=kafka); empty for none.")
   @Default.String("ctr-dead-letters")
   String getDeadLetterTopic();
 
@@ -60,36 +63,41 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setGroupId(String value);
 
-  @Description("Further Kafka client properties, comma-separated key=value, e.g. "
-      + "security.protocol=SASL_SSL,sasl.mechanism=PLAIN (for consumer and producer). No secrets: "
-      + "sasl.jaas.config and *password* keys belong in --kafkaPropertiesFile.")
+  @Description(
+      "Further Kafka client properties, comma-separated key=value, e.g. "
+          + "security.protocol=SASL_SSL,sasl.mechanism=PLAIN (for consumer and producer). No secrets: "
+          + "sasl.jaas.config and *password* keys belong in --kafkaPropertiesFile.")
   @Default.String("")
   String getKafkaProperties();
 
   void setKafkaProperties(String value);
 
-  @Description("A Kafka client properties file (java.util.Properties format), read where the job is "
-      + "submitted, for settings that carry secrets (sasl.jaas.config, ssl.*.password); --kafkaProperties "
-      + "adds to it and wins on a conflict.")
+  @Description(
+      "A Kafka client properties file (java.util.Properties format), read where the job is "
+          + "submitted, for settings that carry secrets (sasl.jaas.config, ssl.*.password); --kafkaProperties "
+          + "adds to it and wins on a conflict.")
   @Default.String("")
   String getKafkaPropertiesFile();
 
   void setKafkaPropertiesFile(String value);
 
-  @Description("How far behind the newest ts of a Kafka partition an event may arrive and still be on time.")
+  @Description(
+      "How far behind the newest ts of a Kafka partition an event may arrive and still be on time.")
   @Default.String("5s")
   String getMaxOutOfOrderness();
 
   void setMaxOutOfOrderness(String value);
 
-  @Description("Processing time without records after which a caught-up Kafka partition's watermark follows the wall clock.")
+  @Description(
+      "Processing time without records after which a caught-up Kafka partition's watermark follows the wall clock.")
   @Default.String("30s")
   String getIdlePartitionTimeout();
 
   void setIdlePartitionTimeout(String value);
 
   // ---- semantics ----
-  @Description("Attribution window: a click counts iff 0 <= click.ts - impression.ts <= this (inclusive).")
+  @Description(
+      "Attribution window: a click counts iff 0 <= click.ts - impression.ts <= this (inclusive).")
   @Default.String("15s")
   String getAttributionWindow();
 
@@ -107,7 +115,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setEarlyFiringPeriod(String value);
 
-  @Description("How long after its on-time result (window end + attribution window) late data still revises a window.")
+  @Description(
+      "How long after its on-time result (window end + attribution window) late data still revises a window.")
   @Default.String("5m")
   String getAllowedLateness();
 
@@ -132,16 +141,18 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setRedisPort(int value);
 
-  @Description("Not accepted: a password given as a flag shows in ps, the Flink UI and logs. Use "
-      + "--redisPasswordFile or the TaskManagers' environment variable CTR_REDIS_PASSWORD.")
+  @Description(
+      "Not accepted: a password given as a flag shows in ps, the Flink UI and logs. Use "
+          + "--redisPasswordFile or the TaskManagers' environment variable CTR_REDIS_PASSWORD.")
   @Default.String("")
   String getRedisPassword();
 
   void setRedisPassword(String value);
 
-  @Description("File holding the Redis password (AUTH), read by each TaskManager when it connects, so the "
-      + "password never enters the job's flags or graph; it must exist on every TaskManager host. Without it "
-      + "the TaskManagers' environment variable CTR_REDIS_PASSWORD is used, if set.")
+  @Description(
+      "File holding the Redis password (AUTH), read by each TaskManager when it connects, so the "
+          + "password never enters the job's flags or graph; it must exist on every TaskManager host. Without it "
+          + "the TaskManagers' environment variable CTR_REDIS_PASSWORD is used, if set.")
   @Default.String("")
   String getRedisPasswordFile();
 
@@ -159,7 +170,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setResultTtl(String value);
 
-  @Description("Also write every result pane to this file: JSON lines, or CSV if the name ends in .csv.")
+  @Description(
+      "Also write every result pane to this file: JSON lines, or CSV if the name ends in .csv.")
   String getOutput();
 
   void setOutput(String value);
@@ -175,8 +187,9 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
   void setUnattributedOutput(String value);
 
   // ---- breakdowns, trend, alerts ----
-  @Description("Also compute CTR per these impression fields: comma-separated, a field (device) or a pair "
-      + "(campaign_id+device). Impressions without the field count under 'unknown'.")
+  @Description(
+      "Also compute CTR per these impression fields: comma-separated, a field (device) or a pair "
+          + "(campaign_id+device). Impressions without the field count under 'unknown'.")
   @Default.String("")
   String getBreakdowns();
 
@@ -194,13 +207,15 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setTrendPeriod(String value);
 
-  @Description("Raise SPIKE/DROP alerts when a window's CTR differs significantly from its baseline.")
+  @Description(
+      "Raise SPIKE/DROP alerts when a window's CTR differs significantly from its baseline.")
   @Default.Boolean(true)
   boolean getAlerts();
 
   void setAlerts(boolean value);
 
-  @Description("Alert baseline: previous (the complete window before) or ewma (moving average of earlier windows).")
+  @Description(
+      "Alert baseline: previous (the complete window before) or ewma (moving average of earlier windows).")
   @Default.String("previous")
   String getBaseline();
 
@@ -212,7 +227,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setEwmaAlpha(String value);
 
-  @Description("Two-sided significance level of the alerts' two-proportion z-test (0.001: |z| >= 3.29).")
+  @Description(
+      "Two-sided significance level of the alerts' two-proportion z-test (0.001: |z| >= 3.29).")
   @Default.String("0.001")
   String getAlertSignificance();
 
@@ -224,7 +240,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setCriticalZ(String value);
 
-  @Description("|relative change| (a fraction: 0.5 = 50%) from which a significant change is CRITICAL.")
+  @Description(
+      "|relative change| (a fraction: 0.5 = 50%) from which a significant change is CRITICAL.")
   @Default.String("0.5")
   String getCriticalRelativeChange();
 
@@ -236,13 +253,15 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setMinImpressions(String value);
 
-  @Description("After an alert, the same kind for the same key is suppressed for windows starting within this event time.")
+  @Description(
+      "After an alert, the same kind for the same key is suppressed for windows starting within this event time.")
   @Default.String("5m")
   String getAlertCooldown();
 
   void setAlertCooldown(String value);
 
-  @Description("Which dimensions are watched for alerts: comma-separated, campaign and/or breakdown names.")
+  @Description(
+      "Which dimensions are watched for alerts: comma-separated, campaign and/or breakdown names.")
   @Default.String("campaign")
   String getAlertDimensions();
 
@@ -254,7 +273,8 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
 
   void setAlertsTopic(String value);
 
-  @Description("With --source=kafka: publish every result pane (JSON) to this topic; empty for none.")
+  @Description(
+      "With --source=kafka: publish every result pane (JSON) to this topic; empty for none.")
   @Default.String("")
   String getResultsTopic();
 

@@ -25,7 +25,8 @@ public final class Durations {
    */
   public static Duration parse(String flag, String value) {
     if (value == null || value.isBlank()) {
-      throw new InvalidFlagException(flag, value, "a duration is required, e.g. 30s, 15m, 1h or PT30S");
+      throw new InvalidFlagException(
+          flag, value, "a duration is required, e.g. 30s, 15m, 1h or PT30S");
     }
     String v = value.trim().toLowerCase(Locale.ROOT);
     if (v.startsWith("p")) {
@@ -33,11 +34,13 @@ public final class Durations {
         return Period.parse(value.trim().toUpperCase(Locale.ROOT), ISOPeriodFormat.standard())
             .toStandardDuration();
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        throw new InvalidFlagException(flag, value, "not an ISO-8601 duration with fixed units (" + e.getMessage() + ")");
+        throw new InvalidFlagException(
+            flag, value, "not an ISO-8601 duration with fixed units (" + e.getMessage() + ")");
       }
     }
     if (!WHOLE.matcher(v).matches()) {
-      throw new InvalidFlagException(flag, value, "expected a duration such as 500ms, 30s, 15m, 1h, 7d, 1h30m or PT30S");
+      throw new InvalidFlagException(
+          flag, value, "expected a duration such as 500ms, 30s, 15m, 1h, 7d, 1h30m or PT30S");
     }
     long millis = 0;
     Matcher m = PART.matcher(v);

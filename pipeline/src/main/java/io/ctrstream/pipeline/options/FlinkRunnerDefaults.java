@@ -27,27 +27,28 @@ public final class FlinkRunnerDefaults {
    *       events/s against 24,513 with copies.
    *   <li>{@code --fasterCopy} stays {@code false} (Beam's default). It would also skip the copies
    *       Flink's heap state backend makes of a state object that is read while an asynchronous
-   *       snapshot runs, and both Beam's combining state and the join's state are changed in
-   *       place, so a checkpoint could hold changes made after its barrier, which a restart then
-   *       replays a second time: the iPinYou drill counted 623 and 487 impressions twice after three
+   *       snapshot runs, and both Beam's combining state and the join's state are changed in place,
+   *       so a checkpoint could hold changes made after its barrier, which a restart then replays a
+   *       second time: the iPinYou drill counted 623 and 487 impressions twice after three
    *       TaskManager kills. An explicit {@code --fasterCopy=true} is kept with a warning (it is
    *       safe with the RocksDB state backend, which copies by serializing).
    *   <li>{@code --maxBundleSize=10000} instead of 1,000: every bundle end updates every step's
    *       metrics and flushes {@code SumChangesPerBundle}; 27,106 against 24,378 events/s.
-   *   <li>{@code --maxBundleTimeMills=500} instead of 1,000: at live rates a bundle ends by time, and
-   *       each {@code DoFn} passes the watermark on, and the Redis writers flush, only at a bundle's
-   *       end. Window end → ON_TIME at 2,000 impressions/s, p99 over two runs each: 24.9 s at 1,000
-   *       ms, 23.0–23.1 s at 500, 22.0–22.1 s at 250; throughput within the runs' spread at 500
-   *       (28,243 and 41,601 events/s against 34,920 and 37,634), lower at 250 (28,015 and 29,051).
-   *   <li>{@code --finishBundleBeforeCheckpointing=true} instead of {@code false}: a bundle open at a
-   *       checkpoint is finished before the barrier, its outputs sent on at once. With {@code false}
-   *       Beam's {@code DoFnOperator} finishes it while taking the snapshot and keeps its outputs
-   *       (here {@code SumChangesPerBundle}'s sums) in a buffer until the next element or watermark
-   *       arrives, but a watermark released by a bundle-time callback in between overtakes them:
-   *       they reach the CTR windows late, and after a jump of the watermark past the allowed
-   *       lateness they are dropped. The Avazu three-kill drill lost 2 impressions of its last window
-   *       in one run of two with 500 ms bundles, its one pane ON_TIME and final at once; this
-   *       mechanism, read from Beam 2.70's {@code DoFnOperator}, is the one that fits.
+   *   <li>{@code --maxBundleTimeMills=500} instead of 1,000: at live rates a bundle ends by time,
+   *       and each {@code DoFn} passes the watermark on, and the Redis writers flush, only at a
+   *       bundle's end. Window end → ON_TIME at 2,000 impressions/s, p99 over two runs each: 24.9 s
+   *       at 1,000 ms, 23.0–23.1 s at 500, 22.0–22.1 s at 250; throughput within the runs' spread
+   *       at 500 (28,243 and 41,601 events/s against 34,920 and 37,634), lower at 250 (28,015 and
+   *       29,051).
+   *   <li>{@code --finishBundleBeforeCheckpointing=true} instead of {@code false}: a bundle open at
+   *       a checkpoint is finished before the barrier, its outputs sent on at once. With {@code
+   *       false} Beam's {@code DoFnOperator} finishes it while taking the snapshot and keeps its
+   *       outputs (here {@code SumChangesPerBundle}'s sums) in a buffer until the next element or
+   *       watermark arrives, but a watermark released by a bundle-time callback in between
+   *       overtakes them: they reach the CTR windows late, and after a jump of the watermark past
+   *       the allowed lateness they are dropped. The Avazu three-kill drill lost 2 impressions of
+   *       its last window in one run of two with 500 ms bundles, its one pane ON_TIME and final at
+   *       once; this mechanism, read from Beam 2.70's {@code DoFnOperator}, is the one that fits.
    * </ul>
    */
   public static void apply(PipelineOptions options, String... args) {
@@ -66,17 +67,21 @@ public final class FlinkRunnerDefaults {
     }
     if (!Boolean.TRUE.equals(flink.getFasterCopy())) {
       if ("FlinkRunner".equals(options.getRunner().getSimpleName())) {
-        LOG.info("ctrstream: --objectReuse={} and --fasterCopy=false: Beam's advice to set fasterCopy does not "
-            + "hold here (it breaks the heap state backend's checkpoints; README, Reliability)", flink.getObjectReuse());
+        LOG.info(
+            "ctrstream: --objectReuse={} and --fasterCopy=false: Beam's advice to set fasterCopy does not "
+                + "hold here (it breaks the heap state backend's checkpoints; README, Reliability)",
+            flink.getObjectReuse());
       }
     } else {
-      LOG.warn("ctrstream: --fasterCopy=true: with Flink's heap state backend (hashmap) a restart from a "
-          + "checkpoint can count events twice, because state changed in place is not copied for "
-          + "snapshots; use it only with the RocksDB state backend");
+      LOG.warn(
+          "ctrstream: --fasterCopy=true: with Flink's heap state backend (hashmap) a restart from a "
+              + "checkpoint can count events twice, because state changed in place is not copied for "
+              + "snapshots; use it only with the RocksDB state backend");
     }
   }
 
   private static boolean names(String[] args, String flag) {
-    return Arrays.stream(args).anyMatch(a -> a.equals("--" + flag) || a.startsWith("--" + flag + "="));
+    return Arrays.stream(args)
+        .anyMatch(a -> a.equals("--" + flag) || a.startsWith("--" + flag + "="));
   }
 }

@@ -1,6 +1,9 @@
 package io.ctrstream.pipeline.options;
 
-/** A command-line flag has a value the pipeline cannot use; the message names the flag and the value. */
+/**
+ * A command-line flag has a value the pipeline cannot use; the message names the flag and the
+ * value.
+ */
 public class InvalidFlagException extends IllegalArgumentException {
   private final String flag;
 

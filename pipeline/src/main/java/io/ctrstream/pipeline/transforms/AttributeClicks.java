@@ -30,27 +30,35 @@ import org.joda.time.Instant;
  * stamped with its {@code ts}. Output tags:
  *
  * <ul>
- *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted, with only
- *       the fields the results need), each stamped with the impression's {@code ts}; summing them
- *       per fixed window gives the window's distinct impressions and distinct attributed clicks;
+ *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted, with
+ *       only the fields the results need), each stamped with the impression's {@code ts}; summing
+ *       them per fixed window gives the window's distinct impressions and distinct attributed
+ *       clicks;
  *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason.
  * </ul>
  *
- * <p>Both streams come keyed by {@code impr_id} in one {@code PCollection} of {@link ParsedRecord}s,
- * each an impression or a click (one shuffle), and are joined by one stateful {@code DoFn}, {@link
- * JoinClicksToImpressionsFn}, after Beam's Nexmark Query 3. See {@link CtrWindowing} and {@link
- * JoinTiming} for the event-time rules. A bounded input (files mode) is joined by shards of {@code
- * impr_id}s instead, with the same rules and no state or timers ({@link JoinBoundedInputFn}).
+ * <p>Both streams come keyed by {@code impr_id} in one {@code PCollection} of {@link
+ * ParsedRecord}s, each an impression or a click (one shuffle), and are joined by one stateful
+ * {@code DoFn}, {@link JoinClicksToImpressionsFn}, after Beam's Nexmark Query 3. See {@link
+ * CtrWindowing} and {@link JoinTiming} for the event-time rules. A bounded input (files mode) is
+ * joined by shards of {@code impr_id}s instead, with the same rules and no state or timers ({@link
+ * JoinBoundedInputFn}).
  */
-public class AttributeClicks extends PTransform<PCollection<KV<String, ParsedRecord>>, PCollectionTuple> {
+public class AttributeClicks
+    extends PTransform<PCollection<KV<String, ParsedRecord>>, PCollectionTuple> {
   public static final TupleTag<KV<Impression, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
-  /** How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn}). */
+
+  /**
+   * How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn}).
+   */
   static final int SHARDS = 64;
 
   private final JoinTiming timing;
 
-  /** @param timing the join's event-time rules (attribution window, lateness, the result windows) */
+  /**
+   * @param timing the join's event-time rules (attribution window, lateness, the result windows)
+   */
   AttributeClicks(JoinTiming timing) {
     this.timing = timing;
   }
@@ -65,30 +73,44 @@ public class AttributeClicks extends PTransform<PCollection<KV<String, ParsedRec
       org.joda.time.Duration windowSize,
       org.joda.time.Duration trendSize,
       org.joda.time.Duration trendPeriod) {
-    return new AttributeClicks(JoinTiming.of(attributionWindow, allowedLateness, windowSize, trendSize, trendPeriod));
+    return new AttributeClicks(
+        JoinTiming.of(attributionWindow, allowedLateness, windowSize, trendSize, trendPeriod));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<KV<String, ParsedRecord>> both) {
     TypeDescriptor<KV<String, ParsedRecord>> keyed =
         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(ParsedRecord.class));
-    KvCoder<String, ParsedRecord> coder = KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
-    PCollectionTuple changes = both.isBounded() == PCollection.IsBounded.BOUNDED
-        ? both
-            .apply("ShardByImprId", MapElements
-                .into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
-                .via((KV<String, ParsedRecord> e) -> KV.of(Math.floorMod(e.getKey().hashCode(), SHARDS), e)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), coder))
-            // a shard goes out stamped with its earliest event (the default would be the end of the
-            // global window, and all it says would be late for the CTR windows)
-            .apply("EarliestEventOfShard", Window.<KV<Integer, KV<String, ParsedRecord>>>configure()
-                .withTimestampCombiner(TimestampCombiner.EARLIEST))
-            .apply("GroupShards", GroupByKey.create())
-            .apply("JoinOnImprId", ParDo.of(new JoinBoundedInputFn(timing))
-                .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)))
-        : both.apply("JoinOnImprId", ParDo.of(new JoinClicksToImpressionsFn(timing))
-            .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
-    changes.get(COUNT_CHANGES).setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
+    KvCoder<String, ParsedRecord> coder =
+        KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
+    PCollectionTuple changes =
+        both.isBounded() == PCollection.IsBounded.BOUNDED
+            ? both.apply(
+                    "ShardByImprId",
+                    MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
+                        .via(
+                            (KV<String, ParsedRecord> e) ->
+                                KV.of(Math.floorMod(e.getKey().hashCode(), SHARDS), e)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+                // a shard goes out stamped with its earliest event (the default would be the end of
+                // the
+                // global window, and all it says would be late for the CTR windows)
+                .apply(
+                    "EarliestEventOfShard",
+                    Window.<KV<Integer, KV<String, ParsedRecord>>>configure()
+                        .withTimestampCombiner(TimestampCombiner.EARLIEST))
+                .apply("GroupShards", GroupByKey.create())
+                .apply(
+                    "JoinOnImprId",
+                    ParDo.of(new JoinBoundedInputFn(timing))
+                        .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)))
+            : both.apply(
+                "JoinOnImprId",
+                ParDo.of(new JoinClicksToImpressionsFn(timing))
+                    .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
+    changes
+        .get(COUNT_CHANGES)
+        .setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());
     return changes;
   }
@@ -101,7 +123,8 @@ public class AttributeClicks extends PTransform<PCollection<KV<String, ParsedRec
     return new ImpressionJoin.Output() {
       @Override
       public void change(Impression impression, CtrCounts change) {
-        out.get(COUNT_CHANGES).outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
+        out.get(COUNT_CHANGES)
+            .outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
       }
 
       @Override

@@ -14,13 +14,16 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The input of a stateful step that follows each key across windows: the complete panes (ON_TIME
- * or LATE) that pass {@code keep}, keyed by {@code <dimension>:<key>}, in the global window.
+ * The input of a stateful step that follows each key across windows: the complete panes (ON_TIME or
+ * LATE) that pass {@code keep}, keyed by {@code <dimension>:<key>}, in the global window.
  */
-public class CompletePanesPerKey extends PTransform<PCollection<CtrResult>, PCollection<KV<String, CtrResult>>> {
+public class CompletePanesPerKey
+    extends PTransform<PCollection<CtrResult>, PCollection<KV<String, CtrResult>>> {
   private final SerializableFunction<CtrResult, Boolean> keep;
 
-  /** @param keep which complete panes to pass on (e.g. those of watched dimensions) */
+  /**
+   * @param keep which complete panes to pass on (e.g. those of watched dimensions)
+   */
   public CompletePanesPerKey(SerializableFunction<CtrResult, Boolean> keep) {
     this.keep = keep;
   }
@@ -35,8 +38,10 @@ public class CompletePanesPerKey extends PTransform<PCollection<CtrResult>, PCol
     SerializableFunction<CtrResult, Boolean> keepPane = keep;
     return results
         .apply("CompletePanes", Filter.by((CtrResult r) -> r.isComplete() && keepPane.apply(r)))
-        .apply("KeyByDimensionValue", WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
-            .withKeyType(TypeDescriptors.strings()))
+        .apply(
+            "KeyByDimensionValue",
+            WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
+                .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), CtrResult.CtrResultCoder.of()))
         .apply("IntoGlobalWindow", Window.into(new GlobalWindows()));
   }

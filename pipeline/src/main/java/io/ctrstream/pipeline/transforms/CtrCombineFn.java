@@ -13,8 +13,8 @@ import org.apache.beam.sdk.transforms.Combine;
 /**
  * Sums signed {@link CtrCounts} changes into a window's impressions and clicks. Associative and
  * commutative with a two-long accumulator. Runners may lift it before the shuffle, but Beam's Flink
- * runner does so in batch only; in streaming, {@link SumChangesPerBundle} sums each bundle's changes
- * before the shuffle instead.
+ * runner does so in batch only; in streaming, {@link SumChangesPerBundle} sums each bundle's
+ * changes before the shuffle instead.
  */
 public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums, CtrCounts> {
 
@@ -57,7 +57,8 @@ public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums
   }
 
   @Override
-  public Coder<CtrCounts> getDefaultOutputCoder(CoderRegistry registry, Coder<CtrCounts> inputCoder) {
+  public Coder<CtrCounts> getDefaultOutputCoder(
+      CoderRegistry registry, Coder<CtrCounts> inputCoder) {
     return CtrCounts.CtrCountsCoder.of();
   }
 

@@ -18,15 +18,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns JSON payloads into {@link Impression}s and {@link Click}s, or says precisely why not, in one
- * parse ({@link ParsedRecord}).
+ * Turns JSON payloads into {@link Impression}s and {@link Click}s, or says precisely why not, in
+ * one parse ({@link ParsedRecord}).
  *
- * <p>Required: {@code impr_id}, {@code campaign_id}, {@code ts} for an impression; {@code click_id},
- * {@code impr_id}, {@code ts} for a click. Ids are JSON strings or integers (kept as their exact
- * digits: Avazu ids exceed a signed 64-bit long) and must not be blank. {@code ts} is an integer in
- * epoch milliseconds within {@link EventTimeRange}. {@code user_id} is optional. Every further
- * field of an impression is kept as a dimension (scalars as text, nested values as compact JSON);
- * JSON nulls are skipped.
+ * <p>Required: {@code impr_id}, {@code campaign_id}, {@code ts} for an impression; {@code
+ * click_id}, {@code impr_id}, {@code ts} for a click. Ids are JSON strings or integers (kept as
+ * their exact digits: Avazu ids exceed a signed 64-bit long) and must not be blank. {@code ts} is
+ * an integer in epoch milliseconds within {@link EventTimeRange}. {@code user_id} is optional.
+ * Every further field of an impression is kept as a dimension (scalars as text, nested values as
+ * compact JSON); JSON nulls are skipped.
  */
 public final class EventParser implements Serializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -54,25 +54,39 @@ public final class EventParser implements Serializable {
       }
       return parse(kind, object(MAPPER.readTree(payload)), nowMillis);
     } catch (InvalidEventException e) {
-      return deadLetter(source, e, payload == null ? "" : new String(payload, StandardCharsets.UTF_8));
+      return deadLetter(
+          source, e, payload == null ? "" : new String(payload, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return deadLetter(source, malformed(e), new String(payload, StandardCharsets.UTF_8));
     }
   }
 
-  /** As {@link #parse(RawEvent.Kind, String, byte[], long)}, for a record read as text (a file line). */
+  /**
+   * As {@link #parse(RawEvent.Kind, String, byte[], long)}, for a record read as text (a file
+   * line).
+   */
   public ParsedRecord parse(RawEvent raw, long nowMillis) {
-    return parse(raw.kind(), raw.source(),
-        raw.payload() == null ? null : raw.payload().getBytes(StandardCharsets.UTF_8), nowMillis);
+    return parse(
+        raw.kind(),
+        raw.source(),
+        raw.payload() == null ? null : raw.payload().getBytes(StandardCharsets.UTF_8),
+        nowMillis);
   }
 
-  private ParsedRecord parse(RawEvent.Kind kind, ObjectNode o, long nowMillis) throws InvalidEventException {
+  private ParsedRecord parse(RawEvent.Kind kind, ObjectNode o, long nowMillis)
+      throws InvalidEventException {
     if (o.path("heartbeat").asBoolean(false)) {
       JsonNode ts = o.get("ts");
-      boolean valid = ts != null && ts.isIntegralNumber() && ts.canConvertToLong() && range.contains(ts.asLong(), nowMillis);
+      boolean valid =
+          ts != null
+              && ts.isIntegralNumber()
+              && ts.canConvertToLong()
+              && range.contains(ts.asLong(), nowMillis);
       return ParsedRecord.heartbeat(valid ? ts.asLong() : Long.MIN_VALUE);
     }
-    return kind == RawEvent.Kind.IMPRESSION ? ParsedRecord.of(impression(o, nowMillis)) : ParsedRecord.of(click(o, nowMillis));
+    return kind == RawEvent.Kind.IMPRESSION
+        ? ParsedRecord.of(impression(o, nowMillis))
+        : ParsedRecord.of(click(o, nowMillis));
   }
 
   private static ParsedRecord deadLetter(String source, InvalidEventException e, String payload) {
@@ -80,7 +94,8 @@ public final class EventParser implements Serializable {
   }
 
   private static InvalidEventException malformed(IOException e) {
-    String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String detail =
+        e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     return new InvalidEventException(Reason.MALFORMED_JSON, detail);
   }
 
@@ -106,7 +121,8 @@ public final class EventParser implements Serializable {
   }
 
   private Click click(ObjectNode o, long nowMillis) throws InvalidEventException {
-    return new Click(id(o, "click_id"), id(o, "impr_id"), optionalId(o, "user_id"), ts(o, nowMillis));
+    return new Click(
+        id(o, "click_id"), id(o, "impr_id"), optionalId(o, "user_id"), ts(o, nowMillis));
   }
 
   private static ObjectNode object(JsonNode node) throws InvalidEventException {
@@ -114,7 +130,8 @@ public final class EventParser implements Serializable {
       throw new InvalidEventException(Reason.MALFORMED_JSON, "empty record");
     }
     if (!node.isObject()) {
-      throw new InvalidEventException(Reason.MALFORMED_JSON, "expected a JSON object, got " + node.getNodeType());
+      throw new InvalidEventException(
+          Reason.MALFORMED_JSON, "expected a JSON object, got " + node.getNodeType());
     }
     return (ObjectNode) node;
   }
@@ -136,7 +153,8 @@ public final class EventParser implements Serializable {
       return v.asText().strip();
     }
     throw new InvalidEventException(
-        Reason.INVALID_FIELD, field + " must be a string or an integer, got " + v.getNodeType() + " " + v);
+        Reason.INVALID_FIELD,
+        field + " must be a string or an integer, got " + v.getNodeType() + " " + v);
   }
 
   private long ts(ObjectNode o, long nowMillis) throws InvalidEventException {
@@ -146,7 +164,8 @@ public final class EventParser implements Serializable {
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
       throw new InvalidEventException(
-          Reason.INVALID_FIELD, "ts must be an integer in epoch milliseconds, got " + v.getNodeType() + " " + v);
+          Reason.INVALID_FIELD,
+          "ts must be an integer in epoch milliseconds, got " + v.getNodeType() + " " + v);
     }
     long ts = v.asLong();
     String problem = range.check(ts, nowMillis);

@@ -5,9 +5,9 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The event times ctrstream accepts: not before 2000-01-01T00:00:00Z and not more than
- * {@link #maxFutureSkew} after the processing time at which the event is read. Anything outside is
- * treated as a corrupt timestamp: it would otherwise drag a window or the watermark far away.
+ * The event times ctrstream accepts: not before 2000-01-01T00:00:00Z and not more than {@link
+ * #maxFutureSkew} after the processing time at which the event is read. Anything outside is treated
+ * as a corrupt timestamp: it would otherwise drag a window or the watermark far away.
  */
 public final class EventTimeRange implements Serializable {
   /** 2000-01-01T00:00:00Z in epoch milliseconds. */
@@ -34,8 +34,15 @@ public final class EventTimeRange implements Serializable {
       return "ts " + ts + " is before 2000-01-01T00:00:00Z";
     }
     if (ts > nowMillis + maxFutureSkewMillis) {
-      return "ts " + ts + " (" + new Instant(ts) + ") is more than " + Duration.millis(maxFutureSkewMillis).getStandardHours()
-          + "h after the time it was read (" + new Instant(nowMillis) + ")";
+      return "ts "
+          + ts
+          + " ("
+          + new Instant(ts)
+          + ") is more than "
+          + Duration.millis(maxFutureSkewMillis).getStandardHours()
+          + "h after the time it was read ("
+          + new Instant(nowMillis)
+          + ")";
     }
     return null;
   }

@@ -12,20 +12,20 @@ import org.apache.beam.sdk.metrics.Counter;
 /**
  * The join's rules for one {@code impr_id}, applied to its {@link JoinState}, whatever the order in
  * which its events come: deduplication of both streams, attribution, and the verdict on each
- * unattributed click. Used by the streaming join ({@link JoinClicksToImpressionsFn}, which adds
- * the event-time machinery) and by the bounded one ({@link JoinBoundedInputFn}); one set of rules,
- * so files and streams give the same counts.
+ * unattributed click. Used by the streaming join ({@link JoinClicksToImpressionsFn}, which adds the
+ * event-time machinery) and by the bounded one ({@link JoinBoundedInputFn}); one set of rules, so
+ * files and streams give the same counts.
  *
  * <ul>
  *   <li><b>Impressions.</b> The earliest copy wins ({@link Impression#compareCopies}). The first
- *       copy emits {@code (+1, attributed clicks)}; a copy that wins later emits {@code (-1, -c)} for
- *       the old copy and {@code (+1, c')} for itself (it may move the impression to another window
- *       or campaign).
+ *       copy emits {@code (+1, attributed clicks)}; a copy that wins later emits {@code (-1, -c)}
+ *       for the old copy and {@code (+1, c')} for itself (it may move the impression to another
+ *       window or campaign).
  *   <li><b>Clicks.</b> The earliest copy of each {@code click_id} counts. A click is attributed iff
  *       {@link JoinTiming#attributes}; each change of the number of attributed clicks emits {@code
  *       (0, ±n)}. Clicks that come before their impression wait for it in the state.
- *   <li><b>Unattributed clicks</b> are reported once each, with the reason, by {@link #report}. If a
- *       late impression claims one afterwards it is counted, and {@code
+ *   <li><b>Unattributed clicks</b> are reported once each, with the reason, by {@link #report}. If
+ *       a late impression claims one afterwards it is counted, and {@code
  *       unattributed_clicks_claimed_late} says so.
  * </ul>
  */
@@ -50,9 +50,14 @@ final class ImpressionJoin implements Serializable {
     this.timing = timing;
   }
 
-  /** Takes an impression or a click copy of {@code state}'s {@code impr_id}; true if the state changed. */
+  /**
+   * Takes an impression or a click copy of {@code state}'s {@code impr_id}; true if the state
+   * changed.
+   */
   boolean take(JoinState state, ParsedRecord event, Output out) {
-    return event.impression() != null ? impression(state, event.impression(), out) : click(state, event.click(), out);
+    return event.impression() != null
+        ? impression(state, event.impression(), out)
+        : click(state, event.click(), out);
   }
 
   private boolean impression(JoinState state, Impression copy, Output out) {
@@ -91,7 +96,8 @@ final class ImpressionJoin implements Serializable {
     if (known != null) {
       state.clicks.remove(known);
     }
-    state.addClick(new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
+    state.addClick(
+        new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
     if (state.impression != null) {
       int attributed = attributedClicks(state);
       if (attributed != state.countedClicks) {
@@ -148,7 +154,10 @@ final class ImpressionJoin implements Serializable {
     return any;
   }
 
-  /** When the state is dropped: see {@link JoinTiming#impressionExpiry} and {@link JoinTiming#clicksExpiry}. */
+  /**
+   * When the state is dropped: see {@link JoinTiming#impressionExpiry} and {@link
+   * JoinTiming#clicksExpiry}.
+   */
   long expiry(JoinState state) {
     if (state.impression != null) {
       return timing.impressionExpiry(state.impression.ts());

@@ -2,7 +2,10 @@ package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.DeadLetter;
 
-/** A record is not a valid event; carries the dead-letter reason. Thrown by {@link EventParser} only. */
+/**
+ * A record is not a valid event; carries the dead-letter reason. Thrown by {@link EventParser}
+ * only.
+ */
 public class InvalidEventException extends Exception {
   private final DeadLetter.Reason reason;
 

@@ -14,11 +14,11 @@ import org.apache.beam.sdk.values.KV;
  * in memory to one shard of {@code impr_id}s, whose events all come at once from a {@code
  * GroupByKey}.
  *
- * <p>Input {@code KV<shard, Iterable<KV<impr_id, ParsedRecord>>>}, stamped with the shard's earliest
- * event time (so every output, stamped with its own event time, is at or after it); outputs as {@link
- * JoinClicksToImpressionsFn}'s, except that each impression is emitted once, with its net counts
- * {@code (1, attributed clicks)} of the winning copy: the whole input is known, so there is
- * nothing to retract, nothing is late, and every unattributed click's verdict is final.
+ * <p>Input {@code KV<shard, Iterable<KV<impr_id, ParsedRecord>>>}, stamped with the shard's
+ * earliest event time (so every output, stamped with its own event time, is at or after it);
+ * outputs as {@link JoinClicksToImpressionsFn}'s, except that each impression is emitted once, with
+ * its net counts {@code (1, attributed clicks)} of the winning copy: the whole input is known, so
+ * there is nothing to retract, nothing is late, and every unattributed click's verdict is final.
  *
  * <p>Why not the streaming join with its state and timers: runners pay for them per key, and a
  * bounded run has no watermark to wait for. Beam's DirectRunner runs each key's elements and each
@@ -26,7 +26,8 @@ import org.apache.beam.sdk.values.KV;
  * 83,574 {@code impr_id}s took it 5 minutes. Shards bring that to {@link AttributeClicks#SHARDS}
  * bundles; the rules, and so the numbers, are the same.
  */
-class JoinBoundedInputFn extends DoFn<KV<Integer, Iterable<KV<String, ParsedRecord>>>, KV<Impression, CtrCounts>> {
+class JoinBoundedInputFn
+    extends DoFn<KV<Integer, Iterable<KV<String, ParsedRecord>>>, KV<Impression, CtrCounts>> {
   private final ImpressionJoin join;
 
   JoinBoundedInputFn(JoinTiming timing) {
@@ -34,20 +35,26 @@ class JoinBoundedInputFn extends DoFn<KV<Integer, Iterable<KV<String, ParsedReco
   }
 
   @ProcessElement
-  public void process(@Element KV<Integer, Iterable<KV<String, ParsedRecord>>> shard, MultiOutputReceiver out) {
+  public void process(
+      @Element KV<Integer, Iterable<KV<String, ParsedRecord>>> shard, MultiOutputReceiver out) {
     ImpressionJoin.Output results = AttributeClicks.outputs(out);
-    ImpressionJoin.Output unattributedOnly = new ImpressionJoin.Output() {
-      @Override
-      public void change(Impression impression, CtrCounts change) {} // the net counts go out below
+    ImpressionJoin.Output unattributedOnly =
+        new ImpressionJoin.Output() {
+          @Override
+          public void change(
+              Impression impression, CtrCounts change) {} // the net counts go out below
 
-      @Override
-      public void unattributed(UnattributedClick click) {
-        results.unattributed(click);
-      }
-    };
+          @Override
+          public void unattributed(UnattributedClick click) {
+            results.unattributed(click);
+          }
+        };
     Map<String, JoinState> states = new HashMap<>();
     for (KV<String, ParsedRecord> event : shard.getValue()) {
-      join.take(states.computeIfAbsent(event.getKey(), JoinState::new), event.getValue(), unattributedOnly);
+      join.take(
+          states.computeIfAbsent(event.getKey(), JoinState::new),
+          event.getValue(),
+          unattributedOnly);
     }
     for (JoinState state : states.values()) {
       if (state.impression != null) {

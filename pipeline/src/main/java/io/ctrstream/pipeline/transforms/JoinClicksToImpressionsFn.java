@@ -20,35 +20,41 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The impression–click join on a stream: one stateful step per {@code impr_id} (global window)
- * that applies {@link ImpressionJoin}'s rules and emits signed count changes, so that each
- * impression and each attributed click is counted exactly once whatever the arrival order.
+ * The impression–click join on a stream: one stateful step per {@code impr_id} (global window) that
+ * applies {@link ImpressionJoin}'s rules and emits signed count changes, so that each impression
+ * and each attributed click is counted exactly once whatever the arrival order.
  *
- * <p>Input {@code KV<impr_id, ParsedRecord>}, each an impression or a click; outputs {@link AttributeClicks#COUNT_CHANGES} ({@code
- * KV<Impression, CtrCounts>} stamped with the impression's {@code ts}) and {@link
- * AttributeClicks#UNATTRIBUTED}.
+ * <p>Input {@code KV<impr_id, ParsedRecord>}, each an impression or a click; outputs {@link
+ * AttributeClicks#COUNT_CHANGES} ({@code KV<Impression, CtrCounts>} stamped with the impression's
+ * {@code ts}) and {@link AttributeClicks#UNATTRIBUTED}.
  *
- * <p><b>Event time.</b> One timer per key: first at {@link JoinTiming#holdEnd} with output timestamp
- * {@code ts}, which holds the output watermark so that the CTR windows' ON_TIME panes wait for
- * on-time clicks; then (no hold) at any pending report time ({@link JoinTiming#reportAt}); last at
- * the expiry, when the state is dropped. An event that is droppably late ({@link
+ * <p><b>Event time.</b> One timer per key: first at {@link JoinTiming#holdEnd} with output
+ * timestamp {@code ts}, which holds the output watermark so that the CTR windows' ON_TIME panes
+ * wait for on-time clicks; then (no hold) at any pending report time ({@link JoinTiming#reportAt});
+ * last at the expiry, when the state is dropped. An event that is droppably late ({@link
  * JoinTiming#droppablyLate}) by the watermark the step has observed ({@link ObservedWatermark}) is
  * dropped and counted in {@code late_events_dropped}.
  */
 class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impression, CtrCounts>> {
   private final ImpressionJoin join;
   private final JoinTiming timing;
+
   /** Identifies this step for {@link ObservedWatermark}; the same in every deserialized copy. */
   private final String stepId = UUID.randomUUID().toString();
 
   private final Counter lateDropped = CtrMetrics.counter("late_events_dropped");
-  /** Keys ({@code impr_id}s) the join holds state for now: +1 when one is created, -1 when it expires. */
+
+  /**
+   * Keys ({@code impr_id}s) the join holds state for now: +1 when one is created, -1 when it
+   * expires.
+   */
   private final Counter keysLive = CtrMetrics.counter("join_keys_live");
 
   private transient ObservedWatermark watermark;
 
   @StateId("join")
-  private final StateSpec<ValueState<JoinState>> joinSpec = StateSpecs.value(JoinState.JoinStateCoder.INSTANCE);
+  private final StateSpec<ValueState<JoinState>> joinSpec =
+      StateSpecs.value(JoinState.JoinStateCoder.INSTANCE);
 
   @TimerId("join")
   private final TimerSpec joinTimer = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -106,8 +112,11 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
 
   @OnTimer("join")
   public void onTimer(
-      OnTimerContext context, @StateId("join") ValueState<JoinState> stateCell, @TimerId("join") Timer timer,
-      PipelineOptions options, MultiOutputReceiver out) {
+      OnTimerContext context,
+      @StateId("join") ValueState<JoinState> stateCell,
+      @TimerId("join") Timer timer,
+      PipelineOptions options,
+      MultiOutputReceiver out) {
     long firedAt = context.fireTimestamp().getMillis();
     watermark(options).timerFired(firedAt);
     JoinState state = stateCell.read();

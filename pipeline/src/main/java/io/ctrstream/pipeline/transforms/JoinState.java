@@ -42,16 +42,27 @@ final class JoinState {
   }
 
   final String imprId;
+
   /** The winning impression copy (trimmed), or {@code null} while none has arrived. */
   Impression impression;
-  /** Distinct clicks by id, earliest copy each; an immutable empty list until the first (most have none). */
+
+  /**
+   * Distinct clicks by id, earliest copy each; an immutable empty list until the first (most have
+   * none).
+   */
   List<KnownClick> clicks;
+
   /** Attributed clicks as last emitted for {@link #impression} (what the CTR windows hold). */
   int countedClicks;
-  /** The latest time this key's timer fired at (the watermark has passed it), epoch ms; 0 if never. */
+
+  /**
+   * The latest time this key's timer fired at (the watermark has passed it), epoch ms; 0 if never.
+   */
   long firedUpTo;
+
   /** When this key's timer is set for, epoch ms; 0 if it is not set. */
   long timerAt;
+
   /** Whether that timer holds the output watermark at the impression's {@code ts}. */
   boolean timerHolds;
 
@@ -60,7 +71,12 @@ final class JoinState {
   }
 
   private JoinState(
-      String imprId, Impression impression, List<KnownClick> clicks, int countedClicks, long firedUpTo, long timerAt,
+      String imprId,
+      Impression impression,
+      List<KnownClick> clicks,
+      int countedClicks,
+      long firedUpTo,
+      long timerAt,
       boolean timerHolds) {
     this.imprId = imprId;
     this.impression = impression;
@@ -143,9 +159,17 @@ final class JoinState {
       int n = INT.decode(in);
       List<KnownClick> clicks = n == 0 ? List.of() : new ArrayList<>(Math.max(2, n));
       for (int k = 0; k < n; k++) {
-        clicks.add(new KnownClick(STRING.decode(in), STRING.decode(in), LONG.decode(in), in.read() == 1));
+        clicks.add(
+            new KnownClick(STRING.decode(in), STRING.decode(in), LONG.decode(in), in.read() == 1));
       }
-      return new JoinState(imprId, impression, clicks, INT.decode(in), LONG.decode(in), LONG.decode(in), in.read() == 1);
+      return new JoinState(
+          imprId,
+          impression,
+          clicks,
+          INT.decode(in),
+          LONG.decode(in),
+          LONG.decode(in),
+          in.read() == 1);
     }
 
     @Override

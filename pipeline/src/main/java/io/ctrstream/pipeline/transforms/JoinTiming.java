@@ -14,13 +14,25 @@ import org.joda.time.Duration;
  * @param trendPeriodMs the trend windows' period, 0 without a trend
  */
 record JoinTiming(
-    long attributionWindowMs, long allowedLatenessMs, long windowSizeMs, long trendSizeMs, long trendPeriodMs)
+    long attributionWindowMs,
+    long allowedLatenessMs,
+    long windowSizeMs,
+    long trendSizeMs,
+    long trendPeriodMs)
     implements Serializable {
 
-  static JoinTiming of(Duration attributionWindow, Duration allowedLateness, Duration windowSize, Duration trendSize,
+  static JoinTiming of(
+      Duration attributionWindow,
+      Duration allowedLateness,
+      Duration windowSize,
+      Duration trendSize,
       Duration trendPeriod) {
-    return new JoinTiming(attributionWindow.getMillis(), allowedLateness.getMillis(), windowSize.getMillis(),
-        trendSize == null ? 0 : trendSize.getMillis(), trendPeriod == null ? 0 : trendPeriod.getMillis());
+    return new JoinTiming(
+        attributionWindow.getMillis(),
+        allowedLateness.getMillis(),
+        windowSize.getMillis(),
+        trendSize == null ? 0 : trendSize.getMillis(),
+        trendPeriod == null ? 0 : trendPeriod.getMillis());
   }
 
   /** Whether {@code 0 <= clickTs - impressionTs <= attributionWindow}. */
@@ -56,8 +68,8 @@ record JoinTiming(
   /**
    * When the join forgets an impression: when the last CTR or trend window that counts it expires
    * ({@link CtrWindowing#resultLateness} after its end, minus the 1 ms of the window's last
-   * timestamp), so after the impression itself becomes droppably late. Any later copy or click
-   * of it is then droppably late, so it cannot be counted twice.
+   * timestamp), so after the impression itself becomes droppably late. Any later copy or click of
+   * it is then droppably late, so it cannot be counted twice.
    */
   long impressionExpiry(long impressionTs) {
     long end = Math.floorDiv(impressionTs, windowSizeMs) * windowSizeMs + windowSizeMs;

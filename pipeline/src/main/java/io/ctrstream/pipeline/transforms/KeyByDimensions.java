@@ -19,7 +19,8 @@ import org.apache.beam.sdk.values.PCollection;
  * counts the same impressions and clicks: a breakdown's values sum to the campaign totals.
  */
 public class KeyByDimensions
-    extends PTransform<PCollection<KV<Impression, CtrCounts>>, PCollection<KV<DimensionKey, CtrCounts>>> {
+    extends PTransform<
+        PCollection<KV<Impression, CtrCounts>>, PCollection<KV<DimensionKey, CtrCounts>>> {
   private final List<Breakdown> breakdowns;
 
   public KeyByDimensions(List<Breakdown> breakdowns) {
@@ -27,18 +28,24 @@ public class KeyByDimensions
   }
 
   @Override
-  public PCollection<KV<DimensionKey, CtrCounts>> expand(PCollection<KV<Impression, CtrCounts>> changes) {
+  public PCollection<KV<DimensionKey, CtrCounts>> expand(
+      PCollection<KV<Impression, CtrCounts>> changes) {
     return changes
-        .apply(ParDo.of(new DoFn<KV<Impression, CtrCounts>, KV<DimensionKey, CtrCounts>>() {
-          @ProcessElement
-          public void process(@Element KV<Impression, CtrCounts> change, OutputReceiver<KV<DimensionKey, CtrCounts>> out) {
-            Impression impression = change.getKey();
-            out.output(KV.of(DimensionKey.campaign(impression.campaignId()), change.getValue()));
-            for (Breakdown b : breakdowns) {
-              out.output(KV.of(b.keyOf(impression), change.getValue()));
-            }
-          }
-        }))
+        .apply(
+            ParDo.of(
+                new DoFn<KV<Impression, CtrCounts>, KV<DimensionKey, CtrCounts>>() {
+                  @ProcessElement
+                  public void process(
+                      @Element KV<Impression, CtrCounts> change,
+                      OutputReceiver<KV<DimensionKey, CtrCounts>> out) {
+                    Impression impression = change.getKey();
+                    out.output(
+                        KV.of(DimensionKey.campaign(impression.campaignId()), change.getValue()));
+                    for (Breakdown b : breakdowns) {
+                      out.output(KV.of(b.keyOf(impression), change.getValue()));
+                    }
+                  }
+                }))
         .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()));
   }
 }

@@ -9,9 +9,9 @@ import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * A lower bound of a stateful step's input watermark, learned from its event-time timers: a timer
- * that fires at {@code t} proves that the watermark has passed {@code t}. A {@code DoFn} cannot read
- * the watermark itself; this is what lets the join drop droppably late events (and count them) as
- * the former session join's {@code GroupByKey} did.
+ * that fires at {@code t} proves that the watermark has passed {@code t}. A {@code DoFn} cannot
+ * read the watermark itself; this is what lets the join drop droppably late events (and count them)
+ * as the former session join's {@code GroupByKey} did.
  *
  * <p>The bound is shared by the instances of one step in one execution: those that see the same
  * {@link PipelineOptions} object. On Flink that is one operator instance (options are deserialized
@@ -26,7 +26,8 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * the minimum. Nothing is late in a bounded run anyway.
  */
 final class ObservedWatermark {
-  private static final Map<PipelineOptions, Map<String, ObservedWatermark>> BY_EXECUTION = new WeakHashMap<>();
+  private static final Map<PipelineOptions, Map<String, ObservedWatermark>> BY_EXECUTION =
+      new WeakHashMap<>();
 
   private final AtomicLong passed = new AtomicLong(Long.MIN_VALUE);
   private final boolean learns;
@@ -37,18 +38,22 @@ final class ObservedWatermark {
 
   /** The bound of step {@code stepId} in the execution that {@code options} belongs to. */
   static ObservedWatermark of(PipelineOptions options, String stepId) {
-    boolean oneWatermark = options.as(StreamingOptions.class).isStreaming()
-        || "DirectRunner".equals(options.getRunner().getSimpleName());
+    boolean oneWatermark =
+        options.as(StreamingOptions.class).isStreaming()
+            || "DirectRunner".equals(options.getRunner().getSimpleName());
     if (!oneWatermark) {
       return new ObservedWatermark(false);
     }
     synchronized (BY_EXECUTION) {
-      return BY_EXECUTION.computeIfAbsent(options, o -> new ConcurrentHashMap<>())
+      return BY_EXECUTION
+          .computeIfAbsent(options, o -> new ConcurrentHashMap<>())
           .computeIfAbsent(stepId, s -> new ObservedWatermark(true));
     }
   }
 
-  /** Epoch ms the watermark is known to have passed; {@code Long.MIN_VALUE} before any timer fired. */
+  /**
+   * Epoch ms the watermark is known to have passed; {@code Long.MIN_VALUE} before any timer fired.
+   */
   long passed() {
     return passed.get();
   }

@@ -26,17 +26,18 @@ import org.joda.time.Instant;
 
 /**
  * Splits parsed records into the join's input, impressions and clicks keyed by {@code impr_id} and
- * stamped with their event time, and dead letters with their reason and raw payload. Never throws on
- * data. Kafka records arrive already parsed (by {@code io.ctrstream.pipeline.io.ParsedRecordDeserializer},
- * once); {@link #fromText} parses text records (file lines) first.
+ * stamped with their event time, and dead letters with their reason and raw payload. Never throws
+ * on data. Kafka records arrive already parsed (by {@code
+ * io.ctrstream.pipeline.io.ParsedRecordDeserializer}, once); {@link #fromText} parses text records
+ * (file lines) first.
  *
- * <p>Output tags: {@link #EVENTS} ({@code KV<impr_id, ParsedRecord>}, each an impression or a click;
- * an impression keeps only the fields the results need, see {@link #keeping}) and {@link
+ * <p>Output tags: {@link #EVENTS} ({@code KV<impr_id, ParsedRecord>}, each an impression or a
+ * click; an impression keeps only the fields the results need, see {@link #keeping}) and {@link
  * #DEAD_LETTERS}. One {@code DoFn} does it all, so that on Flink a single operator sits between the
  * Kafka source and the join's shuffle: each {@code DoFn} chained to the source holds the watermark
  * back while its bundle is open (README, Latency). Beam counters in namespace {@value
- * CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed}, {@code dead_letters} and
- * {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats} (watermark
+ * CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed}, {@code dead_letters}
+ * and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats} (watermark
  * heartbeats, which are no events).
  *
  * @param <InputT> what carries the {@link ParsedRecord}: itself, or a Kafka record
@@ -48,7 +49,8 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
   private final SerializableFunction<InputT, ParsedRecord> record;
   private final Set<String> impressionFields;
 
-  private ParseEvents(SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
+  private ParseEvents(
+      SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
     this.record = record;
     this.impressionFields = impressionFields;
   }
@@ -98,9 +100,10 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     @Override
     public PCollectionTuple expand(PCollection<RawEvent> raw) {
       EventParser p = parser;
-      return raw
-          .apply("ParseJson", MapElements.into(TypeDescriptor.of(ParsedRecord.class))
-              .via((RawEvent r) -> p.parse(r, System.currentTimeMillis())))
+      return raw.apply(
+              "ParseJson",
+              MapElements.into(TypeDescriptor.of(ParsedRecord.class))
+                  .via((RawEvent r) -> p.parse(r, System.currentTimeMillis())))
           .setCoder(ParsedRecord.ParsedRecordCoder.of())
           .apply("SplitEvents", split);
     }
@@ -111,7 +114,8 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     PCollectionTuple out =
         input.apply(
             "SplitEvents",
-            ParDo.of(new SplitFn<>(record, impressionFields)).withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
+            ParDo.of(new SplitFn<>(record, impressionFields))
+                .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
     out.get(EVENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of()));
     out.get(DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
     return out;
@@ -135,14 +139,26 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element InputT element, @Timestamp Instant timestamp, MultiOutputReceiver out) {
+    public void process(
+        @Element InputT element, @Timestamp Instant timestamp, MultiOutputReceiver out) {
       ParsedRecord parsed = record.apply(element);
       if (parsed.impression() != null) {
-        Impression i = impressionFields == null ? parsed.impression() : parsed.impression().keepOnly(impressionFields);
-        emit(out.get(EVENTS), KV.of(i.imprId(), i == parsed.impression() ? parsed : ParsedRecord.of(i)), i.ts(), timestamp);
+        Impression i =
+            impressionFields == null
+                ? parsed.impression()
+                : parsed.impression().keepOnly(impressionFields);
+        emit(
+            out.get(EVENTS),
+            KV.of(i.imprId(), i == parsed.impression() ? parsed : ParsedRecord.of(i)),
+            i.ts(),
+            timestamp);
         impressions.inc();
       } else if (parsed.click() != null) {
-        emit(out.get(EVENTS), KV.of(parsed.click().imprId(), parsed), parsed.click().ts(), timestamp);
+        emit(
+            out.get(EVENTS),
+            KV.of(parsed.click().imprId(), parsed),
+            parsed.click().ts(),
+            timestamp);
         clicks.inc();
       } else if (parsed.deadLetter() != null) {
         out.get(DEAD_LETTERS).output(parsed.deadLetter());

@@ -15,11 +15,12 @@ import org.joda.time.Instant;
  * hand for streaming, so that a handful of sums cross the CTR shuffle instead of every change.
  *
  * <p>Input and output {@code KV<DimensionKey, CtrCounts>}, already in their CTR windows. A sum is
- * stamped with the earliest timestamp of its changes (within the window). Nothing waits past the end
- * of a bundle, and runners do not advance a step's output watermark within a bundle (Flink's {@code
- * DoFnOperator} holds it back until the bundle finishes, "because it might cause user-buffered data
- * to be emitted past watermark"), so a sum is never later than the changes it holds. A change that
- * sums to zero is still emitted: it may be a window's first element, and the window then fires.
+ * stamped with the earliest timestamp of its changes (within the window). Nothing waits past the
+ * end of a bundle, and runners do not advance a step's output watermark within a bundle (Flink's
+ * {@code DoFnOperator} holds it back until the bundle finishes, "because it might cause
+ * user-buffered data to be emitted past watermark"), so a sum is never later than the changes it
+ * holds. A change that sums to zero is still emitted: it may be a window's first element, and the
+ * window then fires.
  */
 class SumChangesPerBundle extends DoFn<KV<DimensionKey, CtrCounts>, KV<DimensionKey, CtrCounts>> {
   private record KeyAndWindow(DimensionKey key, BoundedWindow window) {}
@@ -39,7 +40,9 @@ class SumChangesPerBundle extends DoFn<KV<DimensionKey, CtrCounts>, KV<Dimension
 
   @ProcessElement
   public void process(
-      @Element KV<DimensionKey, CtrCounts> change, @Timestamp Instant timestamp, BoundedWindow window) {
+      @Element KV<DimensionKey, CtrCounts> change,
+      @Timestamp Instant timestamp,
+      BoundedWindow window) {
     Sum sum = sums.computeIfAbsent(new KeyAndWindow(change.getKey(), window), k -> new Sum());
     sum.impressions += change.getValue().impressions();
     sum.clicks += change.getValue().clicks();

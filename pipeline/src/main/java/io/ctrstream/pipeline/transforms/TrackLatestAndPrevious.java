@@ -15,11 +15,12 @@ import org.apache.beam.sdk.values.PCollection;
  * Keeps, per key, the newest complete window and the complete window before it, and emits both
  * whenever either changes.
  *
- * <p>Only complete panes (ON_TIME or LATE) count. A newer window shifts latest into previous; a late
- * pane of the latest or previous window revises it in place; a late pane of an older window never
- * moves latest backwards (it becomes previous only if it lies between previous and latest).
+ * <p>Only complete panes (ON_TIME or LATE) count. A newer window shifts latest into previous; a
+ * late pane of the latest or previous window revises it in place; a late pane of an older window
+ * never moves latest backwards (it becomes previous only if it lies between previous and latest).
  */
-public class TrackLatestAndPrevious extends PTransform<PCollection<CtrResult>, PCollection<LatestAndPrevious>> {
+public class TrackLatestAndPrevious
+    extends PTransform<PCollection<CtrResult>, PCollection<LatestAndPrevious>> {
 
   @Override
   public PCollection<LatestAndPrevious> expand(PCollection<CtrResult> results) {
@@ -31,10 +32,12 @@ public class TrackLatestAndPrevious extends PTransform<PCollection<CtrResult>, P
 
   static class KeepLatestTwoFn extends DoFn<KV<String, CtrResult>, LatestAndPrevious> {
     @StateId("latest")
-    private final StateSpec<ValueState<CtrResult>> latestSpec = StateSpecs.value(CtrResult.CtrResultCoder.of());
+    private final StateSpec<ValueState<CtrResult>> latestSpec =
+        StateSpecs.value(CtrResult.CtrResultCoder.of());
 
     @StateId("previous")
-    private final StateSpec<ValueState<CtrResult>> previousSpec = StateSpecs.value(CtrResult.CtrResultCoder.of());
+    private final StateSpec<ValueState<CtrResult>> previousSpec =
+        StateSpecs.value(CtrResult.CtrResultCoder.of());
 
     @ProcessElement
     public void process(

@@ -23,10 +23,13 @@ import org.joda.time.Duration;
  *
  * <p>Input {@code KV<DimensionKey, CtrCounts>} stamped with the impression's {@code ts}.
  */
-public class WindowedCtr extends PTransform<PCollection<KV<DimensionKey, CtrCounts>>, PCollection<CtrResult>> {
+public class WindowedCtr
+    extends PTransform<PCollection<KV<DimensionKey, CtrCounts>>, PCollection<CtrResult>> {
   private final Window<KV<DimensionKey, CtrCounts>> windowing;
 
-  /** @param windowing one of {@link CtrWindowing}'s result windowings */
+  /**
+   * @param windowing one of {@link CtrWindowing}'s result windowings
+   */
   public WindowedCtr(Window<KV<DimensionKey, CtrCounts>> windowing) {
     this.windowing = windowing;
   }
@@ -40,15 +43,21 @@ public class WindowedCtr extends PTransform<PCollection<KV<DimensionKey, CtrCoun
    * @param allowedLateness how long after the join session late data is still accepted
    */
   public static WindowedCtr fixed(
-      Duration windowSize, Duration earlyFiringPeriod, Duration attributionWindow, Duration allowedLateness) {
-    return new WindowedCtr(CtrWindowing.resultWindows(windowSize, earlyFiringPeriod, attributionWindow, allowedLateness));
+      Duration windowSize,
+      Duration earlyFiringPeriod,
+      Duration attributionWindow,
+      Duration allowedLateness) {
+    return new WindowedCtr(
+        CtrWindowing.resultWindows(
+            windowSize, earlyFiringPeriod, attributionWindow, allowedLateness));
   }
 
   @Override
   public PCollection<CtrResult> expand(PCollection<KV<DimensionKey, CtrCounts>> changes) {
     return changes
         .apply("Windows", windowing)
-        // Beam's Flink runner lifts combiners in batch only: sum within each bundle before the shuffle
+        // Beam's Flink runner lifts combiners in batch only: sum within each bundle before the
+        // shuffle
         .apply("SumPerBundle", ParDo.of(new SumChangesPerBundle()))
         .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()))
         .apply("SumCounts", Combine.perKey(new CtrCombineFn()))
@@ -69,7 +78,10 @@ public class WindowedCtr extends PTransform<PCollection<KV<DimensionKey, CtrCoun
 
     @ProcessElement
     public void process(
-        @Element KV<DimensionKey, CtrCounts> counts, IntervalWindow window, PaneInfo pane, OutputReceiver<CtrResult> out) {
+        @Element KV<DimensionKey, CtrCounts> counts,
+        IntervalWindow window,
+        PaneInfo pane,
+        OutputReceiver<CtrResult> out) {
       if (pane.getIndex() == 0 && counts.getValue().equals(CtrCounts.ZERO)) {
         // Every impression that reached this window so far moved to an earlier one (an earlier
         // copy won): nothing was ever published for it, so there is nothing to correct yet.

@@ -38,24 +38,38 @@ public class FalseAlertRateTest {
   static final double ALPHA = 0.01;
 
   private double falseAlertRate(String baseline) {
-    BinomialDistribution clicks = new BinomialDistribution(new Well19937c(20261121L), IMPRESSIONS, CTR);
+    BinomialDistribution clicks =
+        new BinomialDistribution(new Well19937c(20261121L), IMPRESSIONS, CTR);
     // one window per step, in order, as complete panes arrive in a stream
-    TestStream.Builder<CtrResult> results = TestStream.create(CtrResult.CtrResultCoder.of()).advanceWatermarkTo(Events.T0);
+    TestStream.Builder<CtrResult> results =
+        TestStream.create(CtrResult.CtrResultCoder.of()).advanceWatermarkTo(Events.T0);
     for (int i = 0; i < WINDOWS; i++) {
       IntervalWindow w = Events.window(30 * i);
-      results = results.addElements(
-          TimestampedValue.of(result("c1", w, IMPRESSIONS, clicks.sample(), Timing.ON_TIME, 0, true), w.maxTimestamp()));
+      results =
+          results.addElements(
+              TimestampedValue.of(
+                  result("c1", w, IMPRESSIONS, clicks.sample(), Timing.ON_TIME, 0, true),
+                  w.maxTimestamp()));
     }
-    AlertSettings settings = new AlertSettings(baseline, 0.3, ALPHA, 6, 1, 100, Duration.ZERO, Set.of("campaign"));
+    AlertSettings settings =
+        new AlertSettings(baseline, 0.3, ALPHA, 6, 1, 100, Duration.ZERO, Set.of("campaign"));
     p.apply(results.advanceWatermarkToInfinity()).apply(new DetectAnomalies(settings));
     PipelineResult run = p.run();
     run.waitUntilFinish();
-    long alerts = RunSummary.of(run).get("alerts_raised") + RunSummary.of(run).get("alerts_suppressed_cooldown");
+    long alerts =
+        RunSummary.of(run).get("alerts_raised")
+            + RunSummary.of(run).get("alerts_suppressed_cooldown");
     long tested = RunSummary.of(run).get("alert_panes_tested");
     assertThat("every window but the first is judged", tested, equalTo(WINDOWS - 1L));
     double rate = (double) alerts / tested;
-    System.out.printf(Locale.ROOT, "false-alert rate, baseline %s, significance %.3f: %d of %d windows = %.4f%n",
-        baseline, ALPHA, alerts, tested, rate);
+    System.out.printf(
+        Locale.ROOT,
+        "false-alert rate, baseline %s, significance %.3f: %d of %d windows = %.4f%n",
+        baseline,
+        ALPHA,
+        alerts,
+        tested,
+        rate);
     return rate;
   }
 

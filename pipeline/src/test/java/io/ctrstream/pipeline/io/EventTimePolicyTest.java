@@ -26,31 +26,43 @@ public class EventTimePolicyTest {
   private Instant now = NOW;
   private long backlog = 100;
 
-  private final TimestampPolicy.PartitionContext ctx = new TimestampPolicy.PartitionContext() {
-    @Override
-    public long getMessageBacklog() {
-      return backlog;
-    }
+  private final TimestampPolicy.PartitionContext ctx =
+      new TimestampPolicy.PartitionContext() {
+        @Override
+        public long getMessageBacklog() {
+          return backlog;
+        }
 
-    @Override
-    public Instant getBacklogCheckTime() {
-      return now;
-    }
-  };
+        @Override
+        public Instant getBacklogCheckTime() {
+          return now;
+        }
+      };
 
   private EventTimePolicy policy() {
     return new EventTimePolicy(OOO, IDLE, EventTimeRange.standard(), () -> now, Optional.empty());
   }
 
-  /** A record of the impression topic, parsed as the consumer parses it ({@link ParsedRecordDeserializer}). */
+  /**
+   * A record of the impression topic, parsed as the consumer parses it ({@link
+   * ParsedRecordDeserializer}).
+   */
   private KafkaRecord<byte[], ParsedRecord> record(String value) {
-    ParsedRecord parsed = new EventParser(EventTimeRange.standard())
-        .parse(RawEvent.Kind.IMPRESSION, "impressions", value.getBytes(StandardCharsets.UTF_8), now.getMillis());
-    return new KafkaRecord<>("impressions", 0, 0, 0, KafkaTimestampType.CREATE_TIME, null, new byte[0], parsed);
+    ParsedRecord parsed =
+        new EventParser(EventTimeRange.standard())
+            .parse(
+                RawEvent.Kind.IMPRESSION,
+                "impressions",
+                value.getBytes(StandardCharsets.UTF_8),
+                now.getMillis());
+    return new KafkaRecord<>(
+        "impressions", 0, 0, 0, KafkaTimestampType.CREATE_TIME, null, new byte[0], parsed);
   }
 
   private static String event(Instant ts) {
-    return "{\"impr_id\":\"i\",\"nested\":{\"ts\":1},\"ts\":" + ts.getMillis() + ",\"campaign_id\":\"c\"}";
+    return "{\"impr_id\":\"i\",\"nested\":{\"ts\":1},\"ts\":"
+        + ts.getMillis()
+        + ",\"campaign_id\":\"c\"}";
   }
 
   @Test
@@ -58,7 +70,8 @@ public class EventTimePolicyTest {
     EventTimePolicy p = policy();
     Instant t = NOW.minus(Duration.standardMinutes(10));
     assertThat(p.getTimestampForRecord(ctx, record(event(t))), equalTo(t));
-    assertThat(p.getTimestampForRecord(ctx, record(event(t.minus(3_000)))), equalTo(t.minus(3_000)));
+    assertThat(
+        p.getTimestampForRecord(ctx, record(event(t.minus(3_000)))), equalTo(t.minus(3_000)));
     assertThat(p.getWatermark(ctx), equalTo(t.minus(OOO)));
   }
 
@@ -98,7 +111,8 @@ public class EventTimePolicyTest {
   @Test
   public void watermarkNeverGoesBackAndResumesFromTheCheckpoint() {
     Instant resumed = NOW.minus(Duration.standardMinutes(2));
-    EventTimePolicy p = new EventTimePolicy(OOO, IDLE, EventTimeRange.standard(), () -> now, Optional.of(resumed));
+    EventTimePolicy p =
+        new EventTimePolicy(OOO, IDLE, EventTimeRange.standard(), () -> now, Optional.of(resumed));
     assertThat(p.getWatermark(ctx), equalTo(resumed));
     p.getTimestampForRecord(ctx, record(event(resumed.minus(60_000))));
     assertThat(p.getWatermark(ctx), equalTo(resumed));
@@ -108,11 +122,18 @@ public class EventTimePolicyTest {
   public void aHeartbeatMovesTheWatermarkAndOnlyTheTopLevelTsCounts() {
     EventTimePolicy p = policy();
     Instant t = NOW.minus(Duration.standardMinutes(1));
-    assertThat(p.getTimestampForRecord(ctx, record("{\"heartbeat\":true,\"ts\":" + t.getMillis() + "}")), equalTo(t));
+    assertThat(
+        p.getTimestampForRecord(ctx, record("{\"heartbeat\":true,\"ts\":" + t.getMillis() + "}")),
+        equalTo(t));
     assertThat(p.getWatermark(ctx), equalTo(t.minus(OOO)));
     Instant later = t.plus(10_000);
-    assertThat(p.getTimestampForRecord(ctx,
-        record("{\"a\":[1,{\"ts\":2}],\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":" + later.getMillis() + "}")),
+    assertThat(
+        p.getTimestampForRecord(
+            ctx,
+            record(
+                "{\"a\":[1,{\"ts\":2}],\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":"
+                    + later.getMillis()
+                    + "}")),
         equalTo(later));
   }
 }

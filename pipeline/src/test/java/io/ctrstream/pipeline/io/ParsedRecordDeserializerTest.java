@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.Test;
 
-/** The consumer's one parse: the topic says the stream, bad bytes become dead letters with the raw payload. */
+/**
+ * The consumer's one parse: the topic says the stream, bad bytes become dead letters with the raw
+ * payload.
+ */
 public class ParsedRecordDeserializerTest {
   private static final long TS = 1_709_294_400_000L;
 
@@ -26,31 +29,42 @@ public class ParsedRecordDeserializerTest {
 
   @Test
   public void theTopicSaysWhetherARecordIsAnImpressionOrAClick() {
-    ParsedRecord impression = deserializer().deserialize("imps", utf8("{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":" + TS + "}"));
+    ParsedRecord impression =
+        deserializer()
+            .deserialize(
+                "imps", utf8("{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":" + TS + "}"));
     assertThat(impression.impression().campaignId(), equalTo("c"));
     assertThat(impression.eventTime(), equalTo(TS));
-    ParsedRecord click = deserializer().deserialize("clks", utf8("{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + TS + "}"));
+    ParsedRecord click =
+        deserializer()
+            .deserialize("clks", utf8("{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + TS + "}"));
     assertThat(click.click(), equalTo(new Click("k", "i", "", TS)));
   }
 
   @Test
   public void badBytesAreDeadLettersWithTheirTopicReasonAndPayload() {
-    ParsedRecord bad = deserializer().deserialize("imps", utf8("{\"impr_id\":\"i\",\"ts\":" + TS + "}"));
+    ParsedRecord bad =
+        deserializer().deserialize("imps", utf8("{\"impr_id\":\"i\",\"ts\":" + TS + "}"));
     assertThat(bad.deadLetter().source(), equalTo("imps"));
     assertThat(bad.deadLetter().reason(), equalTo(DeadLetter.Reason.MISSING_FIELD));
     assertThat(bad.deadLetter().payload(), equalTo("{\"impr_id\":\"i\",\"ts\":" + TS + "}"));
     assertThat(bad.eventTime(), equalTo(null));
-    assertThat(deserializer().deserialize("clks", utf8("{\"click_id\":")).deadLetter().reason(),
+    assertThat(
+        deserializer().deserialize("clks", utf8("{\"click_id\":")).deadLetter().reason(),
         equalTo(DeadLetter.Reason.MALFORMED_JSON));
-    assertThat(deserializer().deserialize("clks", null).deadLetter().detail(), equalTo("empty record"));
+    assertThat(
+        deserializer().deserialize("clks", null).deadLetter().detail(), equalTo("empty record"));
   }
 
   @Test
   public void aHeartbeatCarriesItsTsAndNoEvent() {
-    ParsedRecord beat = deserializer().deserialize("imps", utf8("{\"heartbeat\":true,\"ts\":" + TS + "}"));
+    ParsedRecord beat =
+        deserializer().deserialize("imps", utf8("{\"heartbeat\":true,\"ts\":" + TS + "}"));
     assertThat(beat.heartbeatTs(), equalTo(TS));
     assertThat(beat.impression(), equalTo(null));
-    assertThat(deserializer().deserialize("imps", utf8("{\"heartbeat\":true}")).eventTime(), equalTo(null));
+    assertThat(
+        deserializer().deserialize("imps", utf8("{\"heartbeat\":true}")).eventTime(),
+        equalTo(null));
   }
 
   @Test(expected = IllegalArgumentException.class)

@@ -18,7 +18,8 @@ public class RedisConnectionTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private static RedisConnection withFile(String file) {
-    return new RedisConnection("127.0.0.1", 6379, file, new RedisKeys("ctr"), Duration.standardDays(1));
+    return new RedisConnection(
+        "127.0.0.1", 6379, file, new RedisKeys("ctr"), Duration.standardDays(1));
   }
 
   @Test
@@ -33,8 +34,11 @@ public class RedisConnectionTest {
 
   @Test
   public void anUnreadableFileIsAnErrorNamingItAndTheFlag() {
-    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> withFile("/no/such/file").password());
-    assertThat(e.getMessage(), equalTo("cannot read the Redis password file /no/such/file (--redisPasswordFile)"));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> withFile("/no/such/file").password());
+    assertThat(
+        e.getMessage(),
+        equalTo("cannot read the Redis password file /no/such/file (--redisPasswordFile)"));
   }
 
   @Test
@@ -46,7 +50,11 @@ public class RedisConnectionTest {
       objects.writeObject(withFile(file.toString())); // as the DoFns that hold it are serialized
     }
     byte[] bytes = out.toByteArray();
-    assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("s3cret"), equalTo(false));
-    assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), containsString(file.toString()));
+    assertThat(
+        new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("s3cret"),
+        equalTo(false));
+    assertThat(
+        new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1),
+        containsString(file.toString()));
   }
 }

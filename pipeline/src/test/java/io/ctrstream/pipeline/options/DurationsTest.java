@@ -29,12 +29,14 @@ public class DurationsTest {
   @Test
   public void rejectsBadValuesNamingTheFlag() {
     for (String bad : new String[] {"", "30", "30 s", "-5s", "1y", "P1M", "abc", "5sec"}) {
-      InvalidFlagException e = assertThrows(InvalidFlagException.class, () -> Durations.parse("windowSize", bad));
+      InvalidFlagException e =
+          assertThrows(InvalidFlagException.class, () -> Durations.parse("windowSize", bad));
       assertThat(e.getMessage(), containsString("--windowSize"));
       assertThat(e.flag(), equalTo("windowSize"));
     }
     InvalidFlagException zero =
-        assertThrows(InvalidFlagException.class, () -> Durations.parsePositive("earlyFiringPeriod", "0s"));
+        assertThrows(
+            InvalidFlagException.class, () -> Durations.parsePositive("earlyFiringPeriod", "0s"));
     assertThat(zero.getMessage(), equalTo("--earlyFiringPeriod=0s: must be longer than zero"));
   }
 

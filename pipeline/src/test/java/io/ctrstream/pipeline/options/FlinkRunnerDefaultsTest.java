@@ -9,7 +9,8 @@ import org.junit.Test;
 
 public class FlinkRunnerDefaultsTest {
   private static FlinkPipelineOptions applied(String... args) {
-    FlinkPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
+    FlinkPipelineOptions options =
+        PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
     FlinkRunnerDefaults.apply(options, args);
     return options;
   }
@@ -22,14 +23,19 @@ public class FlinkRunnerDefaultsTest {
     assertThat(options.getFasterCopy(), equalTo(false));
     assertThat(options.getMaxBundleSize(), equalTo(10_000L));
     assertThat(options.getMaxBundleTimeMills(), equalTo(500L));
-    // a bundle's outputs go downstream before the barrier, not into a buffer a watermark can overtake
+    // a bundle's outputs go downstream before the barrier, not into a buffer a watermark can
+    // overtake
     assertThat(options.getFinishBundleBeforeCheckpointing(), equalTo(true));
   }
 
   @Test
   public void flagsOnTheCommandLineWin() {
     FlinkPipelineOptions options =
-        applied("--objectReuse=false", "--maxBundleSize=500", "--maxBundleTimeMills=1000", "--fasterCopy=true",
+        applied(
+            "--objectReuse=false",
+            "--maxBundleSize=500",
+            "--maxBundleTimeMills=1000",
+            "--fasterCopy=true",
             "--finishBundleBeforeCheckpointing=false");
     assertThat(options.getObjectReuse(), equalTo(false));
     assertThat(options.getMaxBundleSize(), equalTo(500L));

@@ -1,10 +1,10 @@
 package io.ctrstream.pipeline.testing;
 
+import io.ctrstream.pipeline.io.KafkaSettings;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.options.CtrConfig;
-import io.ctrstream.pipeline.io.KafkaSettings;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
@@ -24,13 +24,31 @@ public final class Events {
 
   private Events() {}
 
-  /** The settings of the timeline tests: 30 s windows, 15 s attribution, 5 s early panes, 1 min lateness. */
+  /**
+   * The settings of the timeline tests: 30 s windows, 15 s attribution, 5 s early panes, 1 min
+   * lateness.
+   */
   public static CtrConfig config() {
     return new CtrConfig(
-        CtrConfig.SOURCE_FILES, "impressions", "clicks",
+        CtrConfig.SOURCE_FILES,
+        "impressions",
+        "clicks",
         new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of()),
-        Duration.standardSeconds(5), Duration.standardSeconds(30),
-        ATTRIBUTION, WINDOW, EARLY_PERIOD, LATENESS, null, null, null, null, java.util.List.of(), null, null, null, null);
+        Duration.standardSeconds(5),
+        Duration.standardSeconds(30),
+        ATTRIBUTION,
+        WINDOW,
+        EARLY_PERIOD,
+        LATENESS,
+        null,
+        null,
+        null,
+        null,
+        java.util.List.of(),
+        null,
+        null,
+        null,
+        null);
   }
 
   /** {@code T0 + millis}. */
@@ -43,32 +61,55 @@ public final class Events {
     return T0.getMillis() + Math.round(seconds * 1000);
   }
 
-  /** A watermark past the end of {@code w} and of the join sessions of its impressions: its ON_TIME pane fires. */
+  /**
+   * A watermark past the end of {@code w} and of the join sessions of its impressions: its ON_TIME
+   * pane fires.
+   */
   public static Instant onTime(IntervalWindow w) {
     return w.end().plus(ATTRIBUTION).plus(Duration.standardSeconds(1));
   }
 
-  /** A watermark past the expiry of {@code w}: its final pane fires and later data for it is droppable. */
+  /**
+   * A watermark past the expiry of {@code w}: its final pane fires and later data for it is
+   * droppable.
+   */
   public static Instant expired(IntervalWindow w) {
-    return w.end().plus(io.ctrstream.pipeline.transforms.CtrWindowing.resultLateness(ATTRIBUTION, LATENESS))
+    return w.end()
+        .plus(io.ctrstream.pipeline.transforms.CtrWindowing.resultLateness(ATTRIBUTION, LATENESS))
         .plus(Duration.standardSeconds(1));
   }
 
   /** An impression's JSON, stamped with its event time. */
   public static TimestampedValue<RawEvent> impression(String imprId, String campaign, long ts) {
     return TimestampedValue.of(
-        RawEvent.impression("impressions",
-            "{\"impr_id\":\"" + imprId + "\",\"user_id\":\"u-" + imprId + "\",\"campaign_id\":\"" + campaign
-                + "\",\"ts\":" + ts + ",\"device\":\"mobile\"}"),
+        RawEvent.impression(
+            "impressions",
+            "{\"impr_id\":\""
+                + imprId
+                + "\",\"user_id\":\"u-"
+                + imprId
+                + "\",\"campaign_id\":\""
+                + campaign
+                + "\",\"ts\":"
+                + ts
+                + ",\"device\":\"mobile\"}"),
         new Instant(ts));
   }
 
   /** A click's JSON, stamped with its event time. */
   public static TimestampedValue<RawEvent> click(String clickId, String imprId, long ts) {
     return TimestampedValue.of(
-        RawEvent.click("clicks",
-            "{\"click_id\":\"" + clickId + "\",\"impr_id\":\"" + imprId + "\",\"user_id\":\"u-" + imprId
-                + "\",\"ts\":" + ts + "}"),
+        RawEvent.click(
+            "clicks",
+            "{\"click_id\":\""
+                + clickId
+                + "\",\"impr_id\":\""
+                + imprId
+                + "\",\"user_id\":\"u-"
+                + imprId
+                + "\",\"ts\":"
+                + ts
+                + "}"),
         new Instant(ts));
   }
 
@@ -80,14 +121,34 @@ public final class Events {
 
   /** An expected campaign result. */
   public static CtrResult result(
-      String campaign, IntervalWindow w, long impressions, long clicks, Timing timing, long paneIndex, boolean isFinal) {
+      String campaign,
+      IntervalWindow w,
+      long impressions,
+      long clicks,
+      Timing timing,
+      long paneIndex,
+      boolean isFinal) {
     return result(CtrResult.CAMPAIGN, campaign, w, impressions, clicks, timing, paneIndex, isFinal);
   }
 
   /** An expected result of any dimension (a breakdown value such as device {@code mobile}). */
-  public static CtrResult result(String dimension, String key, IntervalWindow w, long impressions, long clicks,
-      Timing timing, long paneIndex, boolean isFinal) {
-    return new CtrResult(dimension, key, w.start().getMillis(), w.end().getMillis(),
-        new CtrCounts(impressions, clicks), timing, paneIndex, isFinal);
+  public static CtrResult result(
+      String dimension,
+      String key,
+      IntervalWindow w,
+      long impressions,
+      long clicks,
+      Timing timing,
+      long paneIndex,
+      boolean isFinal) {
+    return new CtrResult(
+        dimension,
+        key,
+        w.start().getMillis(),
+        w.end().getMillis(),
+        new CtrCounts(impressions, clicks),
+        timing,
+        paneIndex,
+        isFinal);
   }
 }

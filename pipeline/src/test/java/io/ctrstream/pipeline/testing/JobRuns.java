@@ -17,7 +17,10 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-/** Runs the whole job over files, as {@code mvn exec:exec} would, writing every output under one folder. */
+/**
+ * Runs the whole job over files, as {@code mvn exec:exec} would, writing every output under one
+ * folder.
+ */
 public final class JobRuns {
   private JobRuns() {}
 
@@ -25,24 +28,30 @@ public final class JobRuns {
    * Runs {@link CtrPipeline#build} to completion.
    *
    * @param runner {@code DirectRunner} or {@code FlinkRunner} (embedded, parallelism 2)
-   * @param out folder for {@code results.jsonl}, {@code unattributed.jsonl}, {@code dead-letters.jsonl}
-   * @param flags further ctrstream flags, e.g. {@code --windowSize=60s}; {@code --sink=none} unless given
+   * @param out folder for {@code results.jsonl}, {@code unattributed.jsonl}, {@code
+   *     dead-letters.jsonl}
+   * @param flags further ctrstream flags, e.g. {@code --windowSize=60s}; {@code --sink=none} unless
+   *     given
    * @return the run's counters
    */
-  public static RunSummary run(String runner, Path impressions, Path clicks, Path out, String... flags) {
+  public static RunSummary run(
+      String runner, Path impressions, Path clicks, Path out, String... flags) {
     PipelineOptionsFactory.register(CtrOptions.class);
-    List<String> args = new ArrayList<>(List.of(
-        "--source=files",
-        "--impressionsFile=" + impressions,
-        "--clicksFile=" + clicks,
-        "--output=" + out.resolve("results.jsonl"),
-        "--unattributedOutput=" + out.resolve("unattributed.jsonl"),
-        "--deadLetterOutput=" + out.resolve("dead-letters.jsonl")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--source=files",
+                "--impressionsFile=" + impressions,
+                "--clicksFile=" + clicks,
+                "--output=" + out.resolve("results.jsonl"),
+                "--unattributedOutput=" + out.resolve("unattributed.jsonl"),
+                "--deadLetterOutput=" + out.resolve("dead-letters.jsonl")));
     args.addAll(List.of(flags));
     if (args.stream().noneMatch(a -> a.startsWith("--sink="))) {
       args.add("--sink=none");
     }
-    CtrOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(CtrOptions.class);
+    CtrOptions options =
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(CtrOptions.class);
     if (runner.equals("FlinkRunner")) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       flink.setRunner(FlinkRunner.class);

@@ -37,11 +37,20 @@ public class RedisServer extends ExternalResource {
       port = socket.getLocalPort();
     }
     log = Files.createTempFile("redis-test-", ".log");
-    process = new ProcessBuilder(
-            binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    process =
+        new ProcessBuilder(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     awaitPing();
   }
 
@@ -68,7 +77,8 @@ public class RedisServer extends ExternalResource {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited at start-up: " + Files.readString(log));
+        throw new IllegalStateException(
+            "redis-server exited at start-up: " + Files.readString(log));
       }
       try (Jedis jedis = client()) {
         if ("PONG".equals(jedis.ping())) {
@@ -76,7 +86,8 @@ public class RedisServer extends ExternalResource {
         }
       } catch (JedisConnectionException notYet) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("redis-server did not answer PING within " + STARTUP + ": " + Files.readString(log));
+          throw new IllegalStateException(
+              "redis-server did not answer PING within " + STARTUP + ": " + Files.readString(log));
         }
         // wait for the process to exit or the next attempt, whichever comes first
         process.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -23,8 +23,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <ol>
  *   <li>an impression is the earliest-{@code ts} line of each {@code impr_id}; a click the
- *       earliest-{@code ts} line of each {@code click_id}; lines without the required fields (absent,
- *       null or blank) are skipped (the pipeline dead-letters them);
+ *       earliest-{@code ts} line of each {@code click_id}; lines without the required fields
+ *       (absent, null or blank) are skipped (the pipeline dead-letters them);
  *   <li>a click is attributed iff an impression with its {@code impr_id} exists and {@code 0 <=
  *       click.ts - impression.ts <= attributionWindowMillis};
  *   <li>per (campaign, fixed window of the impression's ts): impressions = distinct impressions,
@@ -39,17 +39,24 @@ public final class ReferenceCtr {
 
   /** Per {@code "campaign|window_start_ms"}: [impressions, clicks]. */
   public final Map<String, List<Long>> counts;
+
   /** Number of clicks that are not attributed. */
   public final long unattributedClicks;
+
   /** Per unattributed {@code click_id}: the reason it is not attributed. */
   public final Map<String, String> unattributedReasons;
+
   /** Number of distinct impressions. */
   public final long impressions;
+
   /** Number of distinct attributed clicks. */
   public final long attributedClicks;
 
   private ReferenceCtr(
-      Map<String, List<Long>> counts, Map<String, String> reasons, long impressions, long attributed) {
+      Map<String, List<Long>> counts,
+      Map<String, String> reasons,
+      long impressions,
+      long attributed) {
     this.counts = counts;
     this.unattributedClicks = reasons.size();
     this.unattributedReasons = reasons;
@@ -59,20 +66,34 @@ public final class ReferenceCtr {
 
   /** Recomputes from JSON-lines files (plain or .gz). */
   public static ReferenceCtr compute(
-      Path impressionsFile, Path clicksFile, long windowMillis, long attributionWindowMillis) throws IOException {
+      Path impressionsFile, Path clicksFile, long windowMillis, long attributionWindowMillis)
+      throws IOException {
     Map<String, JsonNode> impressions = new HashMap<>();
-    lines(impressionsFile, json -> {
-      if (present(json, "impr_id") && present(json, "campaign_id") && json.path("ts").isIntegralNumber()) {
-        impressions.merge(json.get("impr_id").asText(), json,
-            (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
-      }
-    });
+    lines(
+        impressionsFile,
+        json -> {
+          if (present(json, "impr_id")
+              && present(json, "campaign_id")
+              && json.path("ts").isIntegralNumber()) {
+            impressions.merge(
+                json.get("impr_id").asText(),
+                json,
+                (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
+          }
+        });
     Map<String, JsonNode> clicks = new HashMap<>();
-    lines(clicksFile, json -> {
-      if (present(json, "click_id") && present(json, "impr_id") && json.path("ts").isIntegralNumber()) {
-        clicks.merge(json.get("click_id").asText(), json, (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
-      }
-    });
+    lines(
+        clicksFile,
+        json -> {
+          if (present(json, "click_id")
+              && present(json, "impr_id")
+              && json.path("ts").isIntegralNumber()) {
+            clicks.merge(
+                json.get("click_id").asText(),
+                json,
+                (a, b) -> b.get("ts").asLong() < a.get("ts").asLong() ? b : a);
+          }
+        });
     Map<String, long[]> perWindow = new TreeMap<>();
     for (JsonNode imp : impressions.values()) {
       perWindow.computeIfAbsent(key(imp, windowMillis), k -> new long[2])[0]++;
@@ -86,8 +107,11 @@ public final class ReferenceCtr {
         perWindow.get(key(imp, windowMillis))[1]++;
         attributed++;
       } else {
-        reasons.put(click.get("click_id").asText(),
-            imp == null ? "NO_IMPRESSION" : delay < 0 ? "BEFORE_IMPRESSION" : "OUTSIDE_ATTRIBUTION_WINDOW");
+        reasons.put(
+            click.get("click_id").asText(),
+            imp == null
+                ? "NO_IMPRESSION"
+                : delay < 0 ? "BEFORE_IMPRESSION" : "OUTSIDE_ATTRIBUTION_WINDOW");
       }
     }
     Map<String, List<Long>> counts = new TreeMap<>();
@@ -102,13 +126,16 @@ public final class ReferenceCtr {
 
   private static String key(JsonNode impression, long windowMillis) {
     long ts = impression.get("ts").asLong();
-    return impression.get("campaign_id").asText() + "|" + Math.floorDiv(ts, windowMillis) * windowMillis;
+    return impression.get("campaign_id").asText()
+        + "|"
+        + Math.floorDiv(ts, windowMillis) * windowMillis;
   }
 
   private static void lines(Path file, Consumer<JsonNode> each) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         try {

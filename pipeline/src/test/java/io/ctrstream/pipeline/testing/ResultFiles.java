@@ -33,7 +33,8 @@ public final class ResultFiles {
   }
 
   /**
-   * The final pane of every (key, window) as {@code "key|window_start_ms" -> [impressions, clicks]}.
+   * The final pane of every (key, window) as {@code "key|window_start_ms" -> [impressions,
+   * clicks]}.
    *
    * @throws AssertionError if a (key, window) has no final pane or more than one
    */

@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ctrstream.pipeline.model.CtrCounts;
 import java.util.List;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.testing.CombineFnTester;
 import org.apache.beam.sdk.testing.CoderProperties;
+import org.apache.beam.sdk.testing.CombineFnTester;
 import org.junit.Test;
 
 public class CtrCombineFnTest {
@@ -17,8 +17,14 @@ public class CtrCombineFnTest {
   @Test
   public void sumsSignedChangesInAnyGroupingAndOrder() {
     // two impressions, one moved away again (-1, -1), three clicks on the others
-    List<CtrCounts> changes = new java.util.ArrayList<>(List.of(
-        new CtrCounts(1, 0), new CtrCounts(1, 1), new CtrCounts(0, 2), new CtrCounts(1, 1), new CtrCounts(-1, -1)));
+    List<CtrCounts> changes =
+        new java.util.ArrayList<>(
+            List.of(
+                new CtrCounts(1, 0),
+                new CtrCounts(1, 1),
+                new CtrCounts(0, 2),
+                new CtrCounts(1, 1),
+                new CtrCounts(-1, -1)));
     CombineFnTester.testCombineFn(fn, changes, new CtrCounts(2, 3));
   }
 
@@ -36,8 +42,10 @@ public class CtrCombineFnTest {
   @Test
   public void accumulatorCoderRoundTrips() throws Exception {
     CtrCombineFn.Sums sums = fn.addInput(fn.createAccumulator(), new CtrCounts(-3, 1L << 40));
-    CtrCombineFn.Sums decoded = org.apache.beam.sdk.util.CoderUtils.clone(
-        fn.getAccumulatorCoder(CoderRegistry.createDefault(), CtrCounts.CtrCountsCoder.of()), sums);
+    CtrCombineFn.Sums decoded =
+        org.apache.beam.sdk.util.CoderUtils.clone(
+            fn.getAccumulatorCoder(CoderRegistry.createDefault(), CtrCounts.CtrCountsCoder.of()),
+            sums);
     assertThat(fn.extractOutput(decoded), equalTo(new CtrCounts(-3, 1L << 40)));
     CoderProperties.coderDecodeEncodeEqual(CtrCounts.CtrCountsCoder.of(), new CtrCounts(-1, 7));
   }

@@ -9,7 +9,12 @@ import org.junit.Test;
 /** The join's event-time rules, in milliseconds: 15 s attribution, 60 s lateness, 10 s windows. */
 public class JoinTimingTest {
   private static final JoinTiming FIXED =
-      JoinTiming.of(Duration.standardSeconds(15), Duration.standardSeconds(60), Duration.standardSeconds(10), null, null);
+      JoinTiming.of(
+          Duration.standardSeconds(15),
+          Duration.standardSeconds(60),
+          Duration.standardSeconds(10),
+          null,
+          null);
 
   @Test
   public void attributionIsInclusiveAtBothEnds() {
@@ -21,7 +26,8 @@ public class JoinTimingTest {
 
   @Test
   public void anImpressionIsKeptUntilItsWindowExpires() {
-    // [0, 10 s) accepts changes until 10 + 15 + 60 s; a timer there fires once the watermark passes it
+    // [0, 10 s) accepts changes until 10 + 15 + 60 s; a timer there fires once the watermark passes
+    // it
     assertThat(FIXED.impressionExpiry(0), equalTo(85_000L));
     assertThat(FIXED.impressionExpiry(9_999), equalTo(85_000L));
     assertThat(FIXED.impressionExpiry(10_000), equalTo(95_000L));
@@ -32,8 +38,13 @@ public class JoinTimingTest {
 
   @Test
   public void theTrendsLastWindowKeepsAnImpressionLonger() {
-    JoinTiming withTrend = JoinTiming.of(Duration.standardSeconds(15), Duration.standardSeconds(60),
-        Duration.standardSeconds(10), Duration.standardMinutes(1), Duration.standardSeconds(20));
+    JoinTiming withTrend =
+        JoinTiming.of(
+            Duration.standardSeconds(15),
+            Duration.standardSeconds(60),
+            Duration.standardSeconds(10),
+            Duration.standardMinutes(1),
+            Duration.standardSeconds(20));
     // the last trend window holding ts 5 s is [0, 60 s)
     assertThat(withTrend.impressionExpiry(5_000), equalTo(135_000L));
   }

@@ -35,63 +35,90 @@ public class ParseEventsTest {
 
   @Test
   public void goodEventsAreParsedHeartbeatsCountedAndBadOnesDeadLetteredWithTheirReason() {
-    String good = "{\"impr_id\":10515169177252822359,\"user_id\":\"u\",\"campaign_id\":\"906\",\"ts\":" + TS
-        + ",\"device\":\"type-1\",\"floor_price\":25,\"extra\":null,\"geo\":{\"city\":1}}";
+    String good =
+        "{\"impr_id\":10515169177252822359,\"user_id\":\"u\",\"campaign_id\":\"906\",\"ts\":"
+            + TS
+            + ",\"device\":\"type-1\",\"floor_price\":25,\"extra\":null,\"geo\":{\"city\":1}}";
     String goodClick = "{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + TS + "}";
     String[][] bad = {
       {"impressions", "{not json", "MALFORMED_JSON"},
       {"impressions", "", "MALFORMED_JSON"},
       {"impressions", "[1,2]", "MALFORMED_JSON"},
       {"impressions", "{\"campaign_id\":\"c\",\"ts\":" + TS + "}", "MISSING_FIELD"},
-      {"impressions", "{\"impr_id\":\"  \",\"campaign_id\":\"c\",\"ts\":" + TS + "}", "MISSING_FIELD"},
+      {
+        "impressions",
+        "{\"impr_id\":\"  \",\"campaign_id\":\"c\",\"ts\":" + TS + "}",
+        "MISSING_FIELD"
+      },
       {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\"}", "MISSING_FIELD"},
-      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":{\"x\":1},\"ts\":" + TS + "}", "INVALID_FIELD"},
-      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":\"yesterday\"}", "INVALID_FIELD"},
+      {
+        "impressions",
+        "{\"impr_id\":\"i\",\"campaign_id\":{\"x\":1},\"ts\":" + TS + "}",
+        "INVALID_FIELD"
+      },
+      {
+        "impressions",
+        "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":\"yesterday\"}",
+        "INVALID_FIELD"
+      },
       {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":1.5e12}", "INVALID_FIELD"},
-      {"impressions", "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":946684799999}", "TS_OUT_OF_RANGE"},
+      {
+        "impressions",
+        "{\"impr_id\":\"i\",\"campaign_id\":\"c\",\"ts\":946684799999}",
+        "TS_OUT_OF_RANGE"
+      },
       {"clicks", "{\"click_id\":\"k\",\"impr_id\":\"i\",\"ts\":" + FUTURE + "}", "TS_OUT_OF_RANGE"},
       {"clicks", "{\"impr_id\":\"i\",\"ts\":" + TS + "}", "MISSING_FIELD"},
       {"clicks", "{\"click_id\":true,\"impr_id\":\"i\",\"ts\":" + TS + "}", "INVALID_FIELD"},
     };
-    java.util.List<RawEvent> all = new java.util.ArrayList<>(java.util.List.of(
-        RawEvent.impression("impressions", good), RawEvent.click("clicks", goodClick),
-        RawEvent.impression("impressions", "{\"heartbeat\":true,\"ts\":" + TS + "}"),
-        RawEvent.click("clicks", "{\"heartbeat\":true,\"ts\":" + TS + "}")));
+    java.util.List<RawEvent> all =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                RawEvent.impression("impressions", good),
+                RawEvent.click("clicks", goodClick),
+                RawEvent.impression("impressions", "{\"heartbeat\":true,\"ts\":" + TS + "}"),
+                RawEvent.click("clicks", "{\"heartbeat\":true,\"ts\":" + TS + "}")));
     java.util.List<Reason> expectedReasons = new java.util.ArrayList<>();
     for (String[] b : bad) {
       all.add(b[0].equals("clicks") ? RawEvent.click(b[0], b[1]) : RawEvent.impression(b[0], b[1]));
       expectedReasons.add(Reason.valueOf(b[2]));
     }
 
-    PCollectionTuple out = p.apply(Create.of(all).withCoder(RawEvent.RawEventCoder.of()))
-        .apply(ParseEvents.fromText(EventTimeRange.standard()));
+    PCollectionTuple out =
+        p.apply(Create.of(all).withCoder(RawEvent.RawEventCoder.of()))
+            .apply(ParseEvents.fromText(EventTimeRange.standard()));
 
     TreeMap<String, String> dims = new TreeMap<>();
     dims.put("device", "type-1");
     dims.put("floor_price", "25");
     dims.put("geo", "{\"city\":1}");
-    PAssert.that(out.get(ParseEvents.EVENTS)).containsInAnyOrder(
-        KV.of("10515169177252822359", ParsedRecord.of(new Impression("10515169177252822359", "u", "906", TS, dims))),
-        KV.of("i", ParsedRecord.of(new Click("k", "i", "", TS))));
-    PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).satisfies(letters -> {
-      java.util.List<Reason> reasons = new java.util.ArrayList<>();
-      java.util.Set<String> payloads = new java.util.HashSet<>();
-      for (DeadLetter d : letters) {
-        reasons.add(d.reason());
-        payloads.add(d.source() + "|" + d.payload());
-        assertThat(d.detail().isBlank(), equalTo(false));
-      }
-      java.util.Collections.sort(reasons);
-      java.util.List<Reason> expected = new java.util.ArrayList<>(expectedReasons);
-      java.util.Collections.sort(expected);
-      assertThat(reasons, equalTo(expected));
-      java.util.Set<String> expectedPayloads = new java.util.HashSet<>();
-      for (String[] b : bad) {
-        expectedPayloads.add(b[0] + "|" + b[1]);
-      }
-      assertThat(payloads, equalTo(expectedPayloads));
-      return null;
-    });
+    PAssert.that(out.get(ParseEvents.EVENTS))
+        .containsInAnyOrder(
+            KV.of(
+                "10515169177252822359",
+                ParsedRecord.of(new Impression("10515169177252822359", "u", "906", TS, dims))),
+            KV.of("i", ParsedRecord.of(new Click("k", "i", "", TS))));
+    PAssert.that(out.get(ParseEvents.DEAD_LETTERS))
+        .satisfies(
+            letters -> {
+              java.util.List<Reason> reasons = new java.util.ArrayList<>();
+              java.util.Set<String> payloads = new java.util.HashSet<>();
+              for (DeadLetter d : letters) {
+                reasons.add(d.reason());
+                payloads.add(d.source() + "|" + d.payload());
+                assertThat(d.detail().isBlank(), equalTo(false));
+              }
+              java.util.Collections.sort(reasons);
+              java.util.List<Reason> expected = new java.util.ArrayList<>(expectedReasons);
+              java.util.Collections.sort(expected);
+              assertThat(reasons, equalTo(expected));
+              java.util.Set<String> expectedPayloads = new java.util.HashSet<>();
+              for (String[] b : bad) {
+                expectedPayloads.add(b[0] + "|" + b[1]);
+              }
+              assertThat(payloads, equalTo(expectedPayloads));
+              return null;
+            });
     PipelineResult result = p.run();
     result.waitUntilFinish();
     RunSummary summary = RunSummary.of(result);
@@ -106,8 +133,8 @@ public class ParseEventsTest {
   }
 
   /**
-   * The Kafka path: records parsed in the consumer ({@code ParsedRecordDeserializer}) come as {@code
-   * KafkaRecord}s; the one step takes the record out, keys it by {@code impr_id}, trims the
+   * The Kafka path: records parsed in the consumer ({@code ParsedRecordDeserializer}) come as
+   * {@code KafkaRecord}s; the one step takes the record out, keys it by {@code impr_id}, trims the
    * impression to the fields asked for, counts and passes dead letters and heartbeats on as parsed.
    */
   @Test
@@ -115,23 +142,31 @@ public class ParseEventsTest {
     TreeMap<String, String> dims = new TreeMap<>();
     dims.put("device", "type-1");
     dims.put("site", "s");
-    DeadLetter bad = new DeadLetter("impressions", Reason.MALFORMED_JSON, "Unexpected character", "{not json");
-    java.util.List<KafkaRecord<byte[], ParsedRecord>> records = java.util.List.of(
-        kafka("impressions", 0, ParsedRecord.of(new Impression("i1", "u", "c1", TS, dims))),
-        kafka("clicks", 1, ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))),
-        kafka("impressions", 2, ParsedRecord.of(bad)),
-        kafka("clicks", 3, ParsedRecord.heartbeat(TS)));
+    DeadLetter bad =
+        new DeadLetter("impressions", Reason.MALFORMED_JSON, "Unexpected character", "{not json");
+    java.util.List<KafkaRecord<byte[], ParsedRecord>> records =
+        java.util.List.of(
+            kafka("impressions", 0, ParsedRecord.of(new Impression("i1", "u", "c1", TS, dims))),
+            kafka("clicks", 1, ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))),
+            kafka("impressions", 2, ParsedRecord.of(bad)),
+            kafka("clicks", 3, ParsedRecord.heartbeat(TS)));
 
-    PCollectionTuple out = p.apply(Create.of(records)
-            .withCoder(KafkaRecordCoder.of(ByteArrayCoder.of(), ParsedRecord.ParsedRecordCoder.of())))
-        .apply(ParseEvents.of(KafkaEventSource.PARSED_RECORD).keeping(java.util.Set.of("device")));
+    PCollectionTuple out =
+        p.apply(
+                Create.of(records)
+                    .withCoder(
+                        KafkaRecordCoder.of(
+                            ByteArrayCoder.of(), ParsedRecord.ParsedRecordCoder.of())))
+            .apply(
+                ParseEvents.of(KafkaEventSource.PARSED_RECORD).keeping(java.util.Set.of("device")));
 
     // user_id and the site go, as no result names them (Impression.keepOnly); clicks stay whole
     TreeMap<String, String> kept = new TreeMap<>();
     kept.put("device", "type-1");
-    PAssert.that(out.get(ParseEvents.EVENTS)).containsInAnyOrder(
-        KV.of("i1", ParsedRecord.of(new Impression("i1", "", "c1", TS, kept))),
-        KV.of("i1", ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))));
+    PAssert.that(out.get(ParseEvents.EVENTS))
+        .containsInAnyOrder(
+            KV.of("i1", ParsedRecord.of(new Impression("i1", "", "c1", TS, kept))),
+            KV.of("i1", ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))));
     PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).containsInAnyOrder(bad);
     RunSummary summary = RunSummary.of(p.run());
     assertThat(summary.get("impressions_parsed"), equalTo(1L));
@@ -140,7 +175,9 @@ public class ParseEventsTest {
     assertThat(summary.get("dead_letters_MALFORMED_JSON"), equalTo(1L));
   }
 
-  private static KafkaRecord<byte[], ParsedRecord> kafka(String topic, long offset, ParsedRecord record) {
-    return new KafkaRecord<>(topic, 0, offset, TS, KafkaTimestampType.CREATE_TIME, null, new byte[0], record);
+  private static KafkaRecord<byte[], ParsedRecord> kafka(
+      String topic, long offset, ParsedRecord record) {
+    return new KafkaRecord<>(
+        topic, 0, offset, TS, KafkaTimestampType.CREATE_TIME, null, new byte[0], record);
   }
 }

@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * The HTTP server of the API and the dashboard, on Javalin (Jetty 12): routes with path parameters,
  * static files from the classpath with caching headers, CORS by Javalin's plugin.
  *
- * <p>Routes ({@link CtrApi} answers each; {@code /openapi.json} describes them, and a test keeps the
- * two equal): {@code /ctr/latest}, {@code /ctr/previous}, {@code /ctr/{campaign}}, {@code
- * /ctr/{campaign}/windows}, {@code /keys/{key}}, {@code /keys/{key}/windows} (any key, also one named
- * {@code latest} or {@code previous}), {@code /campaigns}, {@code /dimensions}, {@code /alerts},
- * {@code /health}. Static: the dashboard ({@code /}, {@code /dashboard.js}, {@code /dashboard.css};
- * {@code Cache-Control: no-cache}, so a browser revalidates with {@code ETag}), Chart.js from its
- * WebJar ({@code /vendor/chart.umd.js}; cached for a day) and {@code /openapi.json}.
+ * <p>Routes ({@link CtrApi} answers each; {@code /openapi.json} describes them, and a test keeps
+ * the two equal): {@code /ctr/latest}, {@code /ctr/previous}, {@code /ctr/{campaign}}, {@code
+ * /ctr/{campaign}/windows}, {@code /keys/{key}}, {@code /keys/{key}/windows} (any key, also one
+ * named {@code latest} or {@code previous}), {@code /campaigns}, {@code /dimensions}, {@code
+ * /alerts}, {@code /health}. Static: the dashboard ({@code /}, {@code /dashboard.js}, {@code
+ * /dashboard.css}; {@code Cache-Control: no-cache}, so a browser revalidates with {@code ETag}),
+ * Chart.js from its WebJar ({@code /vendor/chart.umd.js}; cached for a day) and {@code
+ * /openapi.json}.
  *
  * <p>GET only: any other method is 405 with {@code Allow: GET} (OPTIONS is the CORS preflight when
  * CORS is on). JSON answers carry {@code Cache-Control: no-store}; errors are {@code {"status",
@@ -60,68 +61,112 @@ public final class ApiServer implements AutoCloseable {
    *
    * @param bind address to listen on, e.g. {@code 127.0.0.1}
    * @param port port, or 0 for a free one (see {@link #port})
-   * @param corsOrigin the origin allowed to call from a browser, {@code *} for any, or null for none
+   * @param corsOrigin the origin allowed to call from a browser, {@code *} for any, or null for
+   *     none
    */
   public ApiServer(ResultStore store, String bind, int port, String corsOrigin) {
     CtrApi api = new CtrApi(store, System::currentTimeMillis);
     byte[] openApi = resource(BASE + "openapi.json");
-    byte[] chartJs = resource("/META-INF/resources/webjars/chart.js/" + buildProperty("chartjs.version") + "/dist/chart.umd.js");
+    byte[] chartJs =
+        resource(
+            "/META-INF/resources/webjars/chart.js/"
+                + buildProperty("chartjs.version")
+                + "/dist/chart.umd.js");
     this.bind = bind;
     this.port = port;
-    this.app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.startup.showOldJavalinVersionWarning = false;
-      staticFiles(config);
-      if (corsOrigin != null) {
-        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-          if (corsOrigin.equals("*")) {
-            rule.anyHost();
-          } else {
-            rule.allowHost(corsOrigin);
-          }
-          rule.maxAge = 600;
-        }));
-      }
-      config.routes.before(ctx -> {
-        boolean preflight = ctx.method() == HandlerType.OPTIONS && corsOrigin != null;
-        if (ctx.method() != HandlerType.GET && !preflight) {
-          ctx.header("Allow", "GET");
-          throw new ApiException(405, "method_not_allowed",
-              ctx.method().name() + " is not supported; the API is read-only (GET)");
-        }
-      });
-      json(config, "/ctr/latest", api::latest);
-      json(config, "/ctr/previous", api::previous);
-      json(config, "/ctr/{campaign}", api::key);
-      json(config, "/ctr/{campaign}/windows", api::windows);
-      json(config, "/keys/{key}", api::key);
-      json(config, "/keys/{key}/windows", api::windows);
-      json(config, "/campaigns", api::campaigns);
-      json(config, "/dimensions", api::dimensions);
-      json(config, "/alerts", api::alerts);
-      config.routes.get("/health", ctx -> {
-        Query.parse(ctx.queryString(), java.util.Set.of());
-        ObjectNode health = api.health();
-        sendJson(ctx, health.get("status").asText().equals("ok") ? 200 : 503, health);
-      });
-      config.routes.get(OPENAPI, ctx -> ctx.header("Cache-Control", "no-cache").contentType(JSON).result(openApi));
-      // one file of a WebJar (the jar has no directory entries, which Javalin's static files need)
-      config.routes.get(CHART_JS, ctx -> ctx.header("Cache-Control", "public, max-age=86400")
-          .contentType("text/javascript; charset=utf-8").result(chartJs));
-      config.routes.exception(ApiException.class, (e, ctx) -> sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
-      config.routes.exception(StoreUnavailableException.class,
-          (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-        sendJson(ctx, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
-      });
-      // Javalin's own answers: a path that no route or file matches, and any other it gives
-      config.routes.exception(NotFoundResponse.class, (e, ctx) ->
-          sendJson(ctx, 404, error(404, "not_found", "no such path: " + ctx.path() + " (see /openapi.json)")));
-      config.routes.exception(HttpResponseException.class, (e, ctx) ->
-          sendJson(ctx, e.getStatus(), error(e.getStatus(), HttpStatus.forStatus(e.getStatus()).name().toLowerCase(Locale.ROOT),
-              e.getMessage())));
-    });
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              staticFiles(config);
+              if (corsOrigin != null) {
+                config.bundledPlugins.enableCors(
+                    cors ->
+                        cors.addRule(
+                            rule -> {
+                              if (corsOrigin.equals("*")) {
+                                rule.anyHost();
+                              } else {
+                                rule.allowHost(corsOrigin);
+                              }
+                              rule.maxAge = 600;
+                            }));
+              }
+              config.routes.before(
+                  ctx -> {
+                    boolean preflight = ctx.method() == HandlerType.OPTIONS && corsOrigin != null;
+                    if (ctx.method() != HandlerType.GET && !preflight) {
+                      ctx.header("Allow", "GET");
+                      throw new ApiException(
+                          405,
+                          "method_not_allowed",
+                          ctx.method().name() + " is not supported; the API is read-only (GET)");
+                    }
+                  });
+              json(config, "/ctr/latest", api::latest);
+              json(config, "/ctr/previous", api::previous);
+              json(config, "/ctr/{campaign}", api::key);
+              json(config, "/ctr/{campaign}/windows", api::windows);
+              json(config, "/keys/{key}", api::key);
+              json(config, "/keys/{key}/windows", api::windows);
+              json(config, "/campaigns", api::campaigns);
+              json(config, "/dimensions", api::dimensions);
+              json(config, "/alerts", api::alerts);
+              config.routes.get(
+                  "/health",
+                  ctx -> {
+                    Query.parse(ctx.queryString(), java.util.Set.of());
+                    ObjectNode health = api.health();
+                    sendJson(ctx, health.get("status").asText().equals("ok") ? 200 : 503, health);
+                  });
+              config.routes.get(
+                  OPENAPI,
+                  ctx -> ctx.header("Cache-Control", "no-cache").contentType(JSON).result(openApi));
+              // one file of a WebJar (the jar has no directory entries, which Javalin's static
+              // files need)
+              config.routes.get(
+                  CHART_JS,
+                  ctx ->
+                      ctx.header("Cache-Control", "public, max-age=86400")
+                          .contentType("text/javascript; charset=utf-8")
+                          .result(chartJs));
+              config.routes.exception(
+                  ApiException.class,
+                  (e, ctx) ->
+                      sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
+              config.routes.exception(
+                  StoreUnavailableException.class,
+                  (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    sendJson(
+                        ctx, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
+                  });
+              // Javalin's own answers: a path that no route or file matches, and any other it gives
+              config.routes.exception(
+                  NotFoundResponse.class,
+                  (e, ctx) ->
+                      sendJson(
+                          ctx,
+                          404,
+                          error(
+                              404,
+                              "not_found",
+                              "no such path: " + ctx.path() + " (see /openapi.json)")));
+              config.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      sendJson(
+                          ctx,
+                          e.getStatus(),
+                          error(
+                              e.getStatus(),
+                              HttpStatus.forStatus(e.getStatus()).name().toLowerCase(Locale.ROOT),
+                              e.getMessage())));
+            });
   }
 
   /**
@@ -143,11 +188,15 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The GET routes that answer JSON, as declared (e.g. {@code /ctr/{campaign}/windows}), for the OpenAPI check. */
+  /**
+   * The GET routes that answer JSON, as declared (e.g. {@code /ctr/{campaign}/windows}), for the
+   * OpenAPI check.
+   */
   public List<String> jsonRoutes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map((ParsedEndpoint p) -> p.endpoint)
-        .filter(e -> e.method == HandlerType.GET && !e.path.equals(OPENAPI) && !e.path.equals(CHART_JS))
+        .filter(
+            e -> e.method == HandlerType.GET && !e.path.equals(OPENAPI) && !e.path.equals(CHART_JS))
         .map(e -> e.path)
         .toList();
   }
@@ -159,30 +208,34 @@ public final class ApiServer implements AutoCloseable {
 
   /** The dashboard: static files from the classpath, revalidated by ETag on every use. */
   private static void staticFiles(JavalinConfig config) {
-    config.staticFiles.add(files -> {
-      files.hostedPath = "/";
-      files.directory = BASE + "dashboard";
-      files.location = Location.CLASSPATH;
-      files.headers = Map.of("Cache-Control", "no-cache");
-      files.mimeTypes.add("text/html; charset=utf-8", "html");
-      files.mimeTypes.add("text/javascript; charset=utf-8", "js");
-      files.mimeTypes.add("text/css; charset=utf-8", "css");
-    });
+    config.staticFiles.add(
+        files -> {
+          files.hostedPath = "/";
+          files.directory = BASE + "dashboard";
+          files.location = Location.CLASSPATH;
+          files.headers = Map.of("Cache-Control", "no-cache");
+          files.mimeTypes.add("text/html; charset=utf-8", "html");
+          files.mimeTypes.add("text/javascript; charset=utf-8", "js");
+          files.mimeTypes.add("text/css; charset=utf-8", "css");
+        });
   }
 
   private static void json(JavalinConfig config, String path, Function<String, ObjectNode> answer) {
     config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(ctx.queryString())));
   }
 
-  /** A route whose second path segment is a key ({@code /ctr/{campaign}…}, {@code /keys/{key}…}). */
-  private static void json(JavalinConfig config, String path, BiFunction<String, String, ObjectNode> answer) {
+  /**
+   * A route whose second path segment is a key ({@code /ctr/{campaign}…}, {@code /keys/{key}…}).
+   */
+  private static void json(
+      JavalinConfig config, String path, BiFunction<String, String, ObjectNode> answer) {
     config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(key(ctx), ctx.queryString())));
   }
 
   /**
-   * The key in the request path, percent-decoded with {@code +} kept as it is (a campaign id may hold
-   * one; RFC 3986 gives {@code +} no special meaning in a path). Javalin's {@code pathParam} decodes
-   * as a form would, {@code +} as a space, so the key is read from the raw path instead.
+   * The key in the request path, percent-decoded with {@code +} kept as it is (a campaign id may
+   * hold one; RFC 3986 gives {@code +} no special meaning in a path). Javalin's {@code pathParam}
+   * decodes as a form would, {@code +} as a space, so the key is read from the raw path instead.
    *
    * @throws ApiException 400 for a broken escape
    */

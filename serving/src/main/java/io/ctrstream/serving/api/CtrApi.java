@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The JSON endpoints, independent of the HTTP server ({@link ApiServer} routes to them): each method
- * takes the decoded path parameter, if any, and the raw query string (null if none) and returns the
- * body of a 200 answer, or throws {@link ApiException} (400, 404) or {@link
+ * The JSON endpoints, independent of the HTTP server ({@link ApiServer} routes to them): each
+ * method takes the decoded path parameter, if any, and the raw query string (null if none) and
+ * returns the body of a 200 answer, or throws {@link ApiException} (400, 404) or {@link
  * StoreUnavailableException} (answered 503). The shapes are described in {@code /openapi.json}.
  *
  * <ul>
@@ -28,8 +28,8 @@ import java.util.function.LongSupplier;
  *       newest (possibly EARLY) window;
  *   <li>{@code GET /ctr/{campaign}/windows?from=&to=&limit=}: window history, oldest first;
  *   <li>{@code GET /keys/{key}} and {@code /keys/{key}/windows}: the same two for any key, also one
- *       named {@code latest} or {@code previous}, which {@code /ctr/latest} and {@code /ctr/previous}
- *       shadow;
+ *       named {@code latest} or {@code previous}, which {@code /ctr/latest} and {@code
+ *       /ctr/previous} shadow;
  *   <li>each {@code /ctr/…} route takes {@code dimension=<breakdown>} (the key is then a breakdown
  *       value, e.g. {@code /ctr/mobile?dimension=device}) and {@code trend=true} (the sliding trend
  *       windows instead of the fixed ones);
@@ -42,17 +42,21 @@ import java.util.function.LongSupplier;
 public final class CtrApi {
   /** Default and largest {@code limit} of a window history. */
   public static final int DEFAULT_LIMIT = 1_000;
+
   public static final int MAX_LIMIT = 10_000;
 
   private static final String DIMENSION = "dimension";
   private static final String TREND = "trend";
+
   /** The parameters that choose a series: {@code dimension} and {@code trend}. */
   private static final Set<String> SERIES = Set.of(DIMENSION, TREND);
 
   private final ResultStore store;
   private final LongSupplier clock;
 
-  /** @param clock the current time in epoch ms, for result ages */
+  /**
+   * @param clock the current time in epoch ms, for result ages
+   */
   public CtrApi(ResultStore store, LongSupplier clock) {
     this.store = store;
     this.clock = clock;
@@ -91,8 +95,8 @@ public final class CtrApi {
   }
 
   /**
-   * {@code GET /ctr/{campaign}} and {@code /keys/{key}}: one key's latest and previous side by
-   * side with the change, and its newest (possibly EARLY) window.
+   * {@code GET /ctr/{campaign}} and {@code /keys/{key}}: one key's latest and previous side by side
+   * with the change, and its newest (possibly EARLY) window.
    *
    * @param key the decoded campaign id or breakdown value
    * @throws ApiException 404 if the pipeline never wrote a result for it
@@ -103,7 +107,8 @@ public final class CtrApi {
 
   /**
    * {@code GET /ctr/{campaign}/windows} and {@code /keys/{key}/windows}: one key's window history,
-   * oldest first, between {@code from} (inclusive) and {@code to} (exclusive), at most {@code limit}.
+   * oldest first, between {@code from} (inclusive) and {@code to} (exclusive), at most {@code
+   * limit}.
    *
    * @throws ApiException 400 for a malformed bound or limit, 404 for an unknown key
    */
@@ -174,7 +179,9 @@ public final class CtrApi {
   private Comparison comparison(Series series, String key) {
     requireKnown(series, key);
     List<ResultRecord> newest = store.windows(series, key, Long.MIN_VALUE, Long.MAX_VALUE, 1);
-    return new Comparison(series.dimension(), key,
+    return new Comparison(
+        series.dimension(),
+        key,
         store.latest(series, key).orElse(null),
         store.previous(series, key).orElse(null),
         newest.isEmpty() ? null : newest.get(0));
@@ -207,14 +214,25 @@ public final class CtrApi {
       limit = -1;
     }
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + q.get("limit") + "'");
+      throw ApiException.badRequest(
+          "'limit' must be a whole number from 1 to "
+              + MAX_LIMIT
+              + ", not '"
+              + q.get("limit")
+              + "'");
     }
     return limit;
   }
 
   private void requireKnown(Series series, String key) {
     if (!store.isKnown(series, key)) {
-      throw ApiException.notFound("unknown " + series.dimension() + " '" + key + "'" + (series.trend() ? " in the trend" : ""));
+      throw ApiException.notFound(
+          "unknown "
+              + series.dimension()
+              + " '"
+              + key
+              + "'"
+              + (series.trend() ? " in the trend" : ""));
     }
   }
 

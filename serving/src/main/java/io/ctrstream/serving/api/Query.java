@@ -35,8 +35,13 @@ final class Query {
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (!allowed.contains(name)) {
-        throw ApiException.badRequest("unknown parameter '" + name + "'"
-            + (allowed.isEmpty() ? ": this path takes none" : "; allowed: " + String.join(", ", new TreeSet<>(allowed))));
+        throw ApiException.badRequest(
+            "unknown parameter '"
+                + name
+                + "'"
+                + (allowed.isEmpty()
+                    ? ": this path takes none"
+                    : "; allowed: " + String.join(", ", new TreeSet<>(allowed))));
       }
       if (q.params.put(name, value) != null) {
         throw ApiException.badRequest("parameter '" + name + "' is given twice");

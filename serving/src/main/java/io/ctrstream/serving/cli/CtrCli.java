@@ -8,16 +8,29 @@ import picocli.CommandLine.Command;
 /**
  * {@code ctr}: reads the CTR results the pipeline writes to Redis.
  *
- * <p>Exit status: 0 done, 1 Redis unreachable (or the server could not listen), 2 a usage error,
- * 3 an unknown campaign (or breakdown value, or dimension).
+ * <p>Exit status: 0 done, 1 Redis unreachable (or the server could not listen), 2 a usage error, 3
+ * an unknown campaign (or breakdown value, or dimension).
  */
-@Command(name = "ctr", mixinStandardHelpOptions = true, version = "ctrstream ctr 0.1.0",
-    subcommands = {LatestCommand.class, PreviousCommand.class, ShowCommand.class, TopCommand.class,
-        WatchCommand.class, DimensionsCommand.class, AlertsCommand.class, ServeCommand.class},
-    description = "Read ctrstream's CTR results from Redis: tables, JSON, a live watch, the HTTP API and dashboard.")
+@Command(
+    name = "ctr",
+    mixinStandardHelpOptions = true,
+    version = "ctrstream ctr 0.1.0",
+    subcommands = {
+      LatestCommand.class,
+      PreviousCommand.class,
+      ShowCommand.class,
+      TopCommand.class,
+      WatchCommand.class,
+      DimensionsCommand.class,
+      AlertsCommand.class,
+      ServeCommand.class
+    },
+    description =
+        "Read ctrstream's CTR results from Redis: tables, JSON, a live watch, the HTTP API and dashboard.")
 public final class CtrCli implements Runnable {
   /** Exit status when Redis cannot be reached. */
   public static final int EXIT_UNAVAILABLE = 1;
+
   /** Exit status for an unknown campaign, breakdown value or dimension. */
   public static final int EXIT_NOT_FOUND = 3;
 
@@ -34,17 +47,18 @@ public final class CtrCli implements Runnable {
   /** The command line, with expected errors turned into one line on stderr and an exit status. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CtrCli());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof StoreUnavailableException) {
-        commandLine.getErr().println("ctr: " + e.getMessage());
-        return EXIT_UNAVAILABLE;
-      }
-      if (e instanceof NotFoundException || e instanceof UnknownSeriesException) {
-        commandLine.getErr().println("ctr: " + e.getMessage());
-        return EXIT_NOT_FOUND;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof StoreUnavailableException) {
+            commandLine.getErr().println("ctr: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
+          }
+          if (e instanceof NotFoundException || e instanceof UnknownSeriesException) {
+            commandLine.getErr().println("ctr: " + e.getMessage());
+            return EXIT_NOT_FOUND;
+          }
+          throw e;
+        });
     return cli;
   }
 }

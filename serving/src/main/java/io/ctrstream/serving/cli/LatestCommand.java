@@ -6,9 +6,15 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code ctr latest}: every campaign's (or breakdown value's) newest complete window ({@code ctr:latest}). */
-@Command(name = "latest", mixinStandardHelpOptions = true,
-    description = "Every campaign's (or --dimension value's) newest complete window (ON_TIME or LATE pane), by id.")
+/**
+ * {@code ctr latest}: every campaign's (or breakdown value's) newest complete window ({@code
+ * ctr:latest}).
+ */
+@Command(
+    name = "latest",
+    mixinStandardHelpOptions = true,
+    description =
+        "Every campaign's (or --dimension value's) newest complete window (ON_TIME or LATE pane), by id.")
 final class LatestCommand extends StoreCommand {
   @Mixin SeriesOptions series;
 

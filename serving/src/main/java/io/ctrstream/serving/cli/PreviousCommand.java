@@ -6,9 +6,15 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code ctr previous}: every campaign's (or breakdown value's) complete window before the newest ({@code ctr:previous}). */
-@Command(name = "previous", mixinStandardHelpOptions = true,
-    description = "Every campaign's (or --dimension value's) complete window before its newest one, by id.")
+/**
+ * {@code ctr previous}: every campaign's (or breakdown value's) complete window before the newest
+ * ({@code ctr:previous}).
+ */
+@Command(
+    name = "previous",
+    mixinStandardHelpOptions = true,
+    description =
+        "Every campaign's (or --dimension value's) complete window before its newest one, by id.")
 final class PreviousCommand extends StoreCommand {
   @Mixin SeriesOptions series;
 

@@ -13,23 +13,40 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** {@code ctr show <campaign> [--from --to]}: one campaign's (or breakdown value's) window history. */
-@Command(name = "show", mixinStandardHelpOptions = true,
-    description = "One campaign's (or --dimension value's) windows, oldest first: impressions, clicks, CTR, pane timing, final flag.")
+/**
+ * {@code ctr show <campaign> [--from --to]}: one campaign's (or breakdown value's) window history.
+ */
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description =
+        "One campaign's (or --dimension value's) windows, oldest first: impressions, clicks, CTR, pane timing, final flag.")
 final class ShowCommand extends StoreCommand {
-  @Parameters(index = "0", paramLabel = "KEY", description = "Campaign id, or with --dimension a value of it (e.g. mobile).")
+  @Parameters(
+      index = "0",
+      paramLabel = "KEY",
+      description = "Campaign id, or with --dimension a value of it (e.g. mobile).")
   String key;
 
   @Mixin SeriesOptions series;
 
-  @Option(names = "--from", paramLabel = "TIME",
-      description = "Windows starting at or after TIME: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms.")
+  @Option(
+      names = "--from",
+      paramLabel = "TIME",
+      description =
+          "Windows starting at or after TIME: ISO-8601 (2024-03-01T12:00:00Z) or epoch ms.")
   String from;
 
-  @Option(names = "--to", paramLabel = "TIME", description = "Windows starting before TIME (same forms).")
+  @Option(
+      names = "--to",
+      paramLabel = "TIME",
+      description = "Windows starting before TIME (same forms).")
   String to;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "At most this many windows, the newest (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description = "At most this many windows, the newest (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
@@ -44,8 +61,15 @@ final class ShowCommand extends StoreCommand {
     }
     Series s = series.require(store);
     if (!store.isKnown(s, key)) {
-      throw new NotFoundException("unknown " + s.describe() + " '" + key + "' (ctr latest"
-          + (s.isCampaign() ? "" : " --dimension " + s.dimension()) + (s.trend() ? " --trend" : "") + " lists the known ones)");
+      throw new NotFoundException(
+          "unknown "
+              + s.describe()
+              + " '"
+              + key
+              + "' (ctr latest"
+              + (s.isCampaign() ? "" : " --dimension " + s.dimension())
+              + (s.trend() ? " --trend" : "")
+              + " lists the known ones)");
     }
     List<ResultRecord> windows = store.windows(s, key, fromMs, toMs, limit);
     if (json) {
@@ -55,10 +79,28 @@ final class ShowCommand extends StoreCommand {
       out.println(ResultJson.write(body));
       return;
     }
-    Table t = new Table("window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final", "updated_at");
+    Table t =
+        new Table(
+            "window_start",
+            "window_end",
+            ">impressions",
+            ">clicks",
+            ">ctr",
+            "timing",
+            ">pane",
+            "final",
+            "updated_at");
     for (ResultRecord w : windows) {
-      t.row(Formats.time(w.windowStart()), Formats.time(w.windowEnd()), w.impressions(), w.clicks(),
-          Formats.percent(w.ctr()), w.timing(), w.paneIndex(), w.isFinal(), Formats.time(w.updatedAt()));
+      t.row(
+          Formats.time(w.windowStart()),
+          Formats.time(w.windowEnd()),
+          w.impressions(),
+          w.clicks(),
+          Formats.percent(w.ctr()),
+          w.timing(),
+          w.paneIndex(),
+          w.isFinal(),
+          Formats.time(w.updatedAt()));
     }
     out.print(t);
   }

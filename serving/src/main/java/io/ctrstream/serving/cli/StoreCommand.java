@@ -42,10 +42,28 @@ abstract class StoreCommand implements Callable<Integer> {
       out.println(ResultJson.write(ResultJson.results(results)));
       return;
     }
-    Table t = new Table(series.dimension(), "window_start", "window_end", ">impressions", ">clicks", ">ctr", "timing", ">pane", "final");
+    Table t =
+        new Table(
+            series.dimension(),
+            "window_start",
+            "window_end",
+            ">impressions",
+            ">clicks",
+            ">ctr",
+            "timing",
+            ">pane",
+            "final");
     for (ResultRecord r : results) {
-      t.row(r.key(), Formats.time(r.windowStart()), Formats.time(r.windowEnd()), r.impressions(), r.clicks(),
-          Formats.percent(r.ctr()), r.timing(), r.paneIndex(), r.isFinal());
+      t.row(
+          r.key(),
+          Formats.time(r.windowStart()),
+          Formats.time(r.windowEnd()),
+          r.impressions(),
+          r.clicks(),
+          Formats.percent(r.ctr()),
+          r.timing(),
+          r.paneIndex(),
+          r.isFinal());
     }
     out.print(t);
   }

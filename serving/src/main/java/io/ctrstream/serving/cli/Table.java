@@ -12,7 +12,9 @@ final class Table {
   private final boolean[] numeric;
   private final List<String[]> rows = new ArrayList<>();
 
-  /** @param columns names; a name starting with {@code >} is a right-aligned (numeric) column */
+  /**
+   * @param columns names; a name starting with {@code >} is a right-aligned (numeric) column
+   */
   Table(String... columns) {
     headers = new String[columns.length];
     numeric = new boolean[columns.length];
@@ -24,7 +26,8 @@ final class Table {
 
   Table row(Object... cells) {
     if (cells.length != headers.length) {
-      throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
+      throw new IllegalArgumentException(
+          "expected " + headers.length + " cells, got " + cells.length);
     }
     String[] r = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {

@@ -1,8 +1,8 @@
 package io.ctrstream.serving.store;
 
 /**
- * Where the pipeline's results are: a Redis server and the key prefix the job wrote under
- * ({@code --redisKeyPrefix}, {@code ctr} by default).
+ * Where the pipeline's results are: a Redis server and the key prefix the job wrote under ({@code
+ * --redisKeyPrefix}, {@code ctr} by default).
  *
  * @param host Redis host name or address
  * @param port Redis port

@@ -24,12 +24,13 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Reads the results the pipeline writes to Redis, in the layout of {@link RedisKeys} (the README's
- * "Redis key layout"), each result decoded by {@link ResultRecord}. For the campaigns' fixed windows ({@link Series#CAMPAIGNS}):
- * {@code <prefix>:campaigns} (set of ids), {@code <prefix>:campaign:<id>:windows} (sorted set of
- * window starts, epoch ms), {@code <prefix>:campaign:<id>:window:<start>} (hash of the newest pane),
- * and {@code <prefix>:latest} / {@code <prefix>:previous} (hash: campaign id → result JSON). A
- * breakdown has its name in place of {@code campaign} ({@code <prefix>:device:latest}, …); the trend
- * windows have the same layout under {@code <prefix>:trend}. Each read names its {@link Series}.
+ * "Redis key layout"), each result decoded by {@link ResultRecord}. For the campaigns' fixed
+ * windows ({@link Series#CAMPAIGNS}): {@code <prefix>:campaigns} (set of ids), {@code
+ * <prefix>:campaign:<id>:windows} (sorted set of window starts, epoch ms), {@code
+ * <prefix>:campaign:<id>:window:<start>} (hash of the newest pane), and {@code <prefix>:latest} /
+ * {@code <prefix>:previous} (hash: campaign id → result JSON). A breakdown has its name in place of
+ * {@code campaign} ({@code <prefix>:device:latest}, …); the trend windows have the same layout
+ * under {@code <prefix>:trend}. Each read names its {@link Series}.
  *
  * <p>Thread-safe (a connection pool); every method throws {@link StoreUnavailableException} when
  * Redis cannot be reached or answers with an error. Close it to release the pool.
@@ -47,13 +48,15 @@ public final class ResultStore implements AutoCloseable {
     GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
     poolConfig.setMaxTotal(8);
     poolConfig.setJmxEnabled(false);
-    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(TIMEOUT_MS)
-        .socketTimeoutMillis(TIMEOUT_MS);
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(TIMEOUT_MS)
+            .socketTimeoutMillis(TIMEOUT_MS);
     if (address.password() != null && !address.password().isEmpty()) {
       client.password(address.password());
     }
-    this.pool = new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()), client.build());
+    this.pool =
+        new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()), client.build());
   }
 
   public RedisAddress address() {
@@ -71,11 +74,13 @@ public final class ResultStore implements AutoCloseable {
   }
 
   /**
-   * The dimensions with results ({@code <prefix>:dimensions}, or {@code <prefix>:trend:dimensions}),
-   * sorted; {@code campaign} is always there once the job wrote anything.
+   * The dimensions with results ({@code <prefix>:dimensions}, or {@code
+   * <prefix>:trend:dimensions}), sorted; {@code campaign} is always there once the job wrote
+   * anything.
    */
   public List<String> dimensions(boolean trend) {
-    Set<String> names = read(j -> j.smembers(layout(new Series(Series.CAMPAIGN, trend)).dimensions()));
+    Set<String> names =
+        read(j -> j.smembers(layout(new Series(Series.CAMPAIGN, trend)).dimensions()));
     return new ArrayList<>(new TreeSet<String>(names));
   }
 
@@ -101,8 +106,13 @@ public final class ResultStore implements AutoCloseable {
       throw new UnknownSeriesException("no trend windows: the job did not run with --trendWindow");
     }
     if (!series.isCampaign() && !known.contains(series.dimension())) {
-      throw new UnknownSeriesException("unknown dimension '" + series.dimension() + "'"
-          + (series.trend() ? " in the trend" : "") + "; known: " + String.join(", ", known));
+      throw new UnknownSeriesException(
+          "unknown dimension '"
+              + series.dimension()
+              + "'"
+              + (series.trend() ? " in the trend" : "")
+              + "; known: "
+              + String.join(", ", known));
     }
     return series;
   }
@@ -123,86 +133,101 @@ public final class ResultStore implements AutoCloseable {
     return parseAll(read(j -> j.hgetAll(latestHash(series))));
   }
 
-  /** Every key's complete window before the newest ({@code <prefix>:previous} for campaigns), by key. */
+  /**
+   * Every key's complete window before the newest ({@code <prefix>:previous} for campaigns), by
+   * key.
+   */
   public Map<String, ResultRecord> previous(Series series) {
     return parseAll(read(j -> j.hgetAll(previousHash(series))));
   }
 
   /** One key's newest complete window, if any. */
   public Optional<ResultRecord> latest(Series series, String key) {
-    return Optional.ofNullable(read(j -> j.hget(latestHash(series), key))).map(ResultRecord::fromJson);
+    return Optional.ofNullable(read(j -> j.hget(latestHash(series), key)))
+        .map(ResultRecord::fromJson);
   }
 
   /** One key's complete window before the newest, if any. */
   public Optional<ResultRecord> previous(Series series, String key) {
-    return Optional.ofNullable(read(j -> j.hget(previousHash(series), key))).map(ResultRecord::fromJson);
+    return Optional.ofNullable(read(j -> j.hget(previousHash(series), key)))
+        .map(ResultRecord::fromJson);
   }
 
   /**
    * One key's windows whose start lies in {@code [fromMs, toMs)}, oldest first, each as of its
    * newest pane (EARLY ones included). At most {@code limit} windows: the newest ones.
    *
-   * @param fromMs inclusive lower bound of the window start, epoch ms ({@code Long.MIN_VALUE}: none)
+   * @param fromMs inclusive lower bound of the window start, epoch ms ({@code Long.MIN_VALUE}:
+   *     none)
    * @param toMs exclusive upper bound of the window start, epoch ms ({@code Long.MAX_VALUE}: none)
    */
   public List<ResultRecord> windows(Series series, String key, long fromMs, long toMs, int limit) {
     // scores are whole epoch ms, so the exclusive bound 'toMs' is the inclusive bound toMs - 1
     double min = fromMs == Long.MIN_VALUE ? Double.NEGATIVE_INFINITY : fromMs;
     double max = toMs == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : toMs - 1;
-    return read(j -> {
-      List<String> starts = j.zrevrangeByScore(windowIndex(series, key), max, min, 0, limit);
-      Pipeline p = j.pipelined();
-      List<Response<Map<String, String>>> hashes = new ArrayList<>();
-      for (String start : starts) {
-        hashes.add(p.hgetAll(windowHash(series, key, start)));
-      }
-      p.sync();
-      List<ResultRecord> out = new ArrayList<>();
-      for (Response<Map<String, String>> h : hashes) {
-        if (!h.get().isEmpty()) { // expired between the index read and the hash read
-          out.add(ResultRecord.fromHash(h.get()));
-        }
-      }
-      out.sort(Comparator.comparingLong(ResultRecord::windowStart));
-      return out;
-    });
+    return read(
+        j -> {
+          List<String> starts = j.zrevrangeByScore(windowIndex(series, key), max, min, 0, limit);
+          Pipeline p = j.pipelined();
+          List<Response<Map<String, String>>> hashes = new ArrayList<>();
+          for (String start : starts) {
+            hashes.add(p.hgetAll(windowHash(series, key, start)));
+          }
+          p.sync();
+          List<ResultRecord> out = new ArrayList<>();
+          for (Response<Map<String, String>> h : hashes) {
+            if (!h.get().isEmpty()) { // expired between the index read and the hash read
+              out.add(ResultRecord.fromHash(h.get()));
+            }
+          }
+          out.sort(Comparator.comparingLong(ResultRecord::windowStart));
+          return out;
+        });
   }
 
   /** Every key's newest window (often an EARLY pane of a window still open), by key. */
   public Map<String, ResultRecord> newestWindows(Series series) {
-    return read(j -> {
-      List<String> keys = new ArrayList<>(j.smembers(keySet(series)));
-      Pipeline p = j.pipelined();
-      List<Response<List<String>>> newest = new ArrayList<>();
-      for (String k : keys) {
-        newest.add(p.zrevrange(windowIndex(series, k), 0, 0));
-      }
-      p.sync();
-      Pipeline q = j.pipelined();
-      List<Response<Map<String, String>>> hashes = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        List<String> start = newest.get(i).get();
-        hashes.add(start.isEmpty() ? null : q.hgetAll(windowHash(series, keys.get(i), start.get(0))));
-      }
-      q.sync();
-      Map<String, ResultRecord> out = new TreeMap<>();
-      for (int i = 0; i < keys.size(); i++) {
-        if (hashes.get(i) != null && !hashes.get(i).get().isEmpty()) {
-          out.put(keys.get(i), ResultRecord.fromHash(hashes.get(i).get()));
-        }
-      }
-      return out;
-    });
+    return read(
+        j -> {
+          List<String> keys = new ArrayList<>(j.smembers(keySet(series)));
+          Pipeline p = j.pipelined();
+          List<Response<List<String>>> newest = new ArrayList<>();
+          for (String k : keys) {
+            newest.add(p.zrevrange(windowIndex(series, k), 0, 0));
+          }
+          p.sync();
+          Pipeline q = j.pipelined();
+          List<Response<Map<String, String>>> hashes = new ArrayList<>();
+          for (int i = 0; i < keys.size(); i++) {
+            List<String> start = newest.get(i).get();
+            hashes.add(
+                start.isEmpty() ? null : q.hgetAll(windowHash(series, keys.get(i), start.get(0))));
+          }
+          q.sync();
+          Map<String, ResultRecord> out = new TreeMap<>();
+          for (int i = 0; i < keys.size(); i++) {
+            if (hashes.get(i) != null && !hashes.get(i).get().isEmpty()) {
+              out.put(keys.get(i), ResultRecord.fromHash(hashes.get(i).get()));
+            }
+          }
+          return out;
+        });
   }
 
   /** The newest {@code limit} alerts of the stream {@code <prefix>:alerts}, newest first. */
   public List<AlertEntry> alerts(int limit) {
-    return read(j -> j.xrevrange(rootKeys.alerts(), (StreamEntryID) null, (StreamEntryID) null, limit).stream()
-        .map(e -> new AlertEntry(e.getID().toString(), e.getFields()))
-        .toList());
+    return read(
+        j ->
+            j
+                .xrevrange(rootKeys.alerts(), (StreamEntryID) null, (StreamEntryID) null, limit)
+                .stream()
+                .map(e -> new AlertEntry(e.getID().toString(), e.getFields()))
+                .toList());
   }
 
-  /** When the pipeline last wrote any campaign's newest window, epoch ms; empty before any result. */
+  /**
+   * When the pipeline last wrote any campaign's newest window, epoch ms; empty before any result.
+   */
   public OptionalLong newestWriteAt() {
     return newestWindows(Series.CAMPAIGNS).values().stream()
         .filter(w -> w.updatedAt() != null)

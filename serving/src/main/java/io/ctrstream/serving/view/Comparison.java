@@ -11,7 +11,8 @@ import io.ctrstream.contract.ResultRecord;
  * @param previous the complete window before {@code latest}, or null
  * @param newest the newest window of any timing (an EARLY pane while a window is open), or null
  */
-public record Comparison(String dimension, String key, ResultRecord latest, ResultRecord previous, ResultRecord newest) {
+public record Comparison(
+    String dimension, String key, ResultRecord latest, ResultRecord previous, ResultRecord newest) {
 
   /** {@code latest.ctr - previous.ctr} (a difference of fractions), or null without both. */
   public Double ctrDelta() {

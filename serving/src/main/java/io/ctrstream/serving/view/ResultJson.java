@@ -18,12 +18,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON of the HTTP API and of {@code ctr --json}, one shape for both (documented in
- * {@code /openapi.json}). Times are epoch milliseconds with ISO-8601 UTC twins ({@code *_iso});
- * {@code ctr} and {@code relative_change} are fractions, not percentages.
+ * The JSON of the HTTP API and of {@code ctr --json}, one shape for both (documented in {@code
+ * /openapi.json}). Times are epoch milliseconds with ISO-8601 UTC twins ({@code *_iso}); {@code
+ * ctr} and {@code relative_change} are fractions, not percentages.
  */
 public final class ResultJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ResultJson() {}
 
@@ -103,12 +104,13 @@ public final class ResultJson {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("trend", trend);
     ArrayNode a = o.putArray("dimensions");
-    keysByDimension.forEach((dimension, keys) -> {
-      ObjectNode d = a.addObject();
-      d.put("dimension", dimension);
-      d.put("count", keys.size());
-      keys.forEach(d.putArray("keys")::add);
-    });
+    keysByDimension.forEach(
+        (dimension, keys) -> {
+          ObjectNode d = a.addObject();
+          d.put("dimension", dimension);
+          d.put("count", keys.size());
+          keys.forEach(d.putArray("keys")::add);
+        });
     return o;
   }
 
@@ -120,23 +122,29 @@ public final class ResultJson {
     for (AlertEntry e : alerts) {
       ObjectNode alert = a.addObject();
       alert.put("stream_id", e.streamId());
-      Map<String, String> ordered = new TreeMap<>(Comparator
-          .comparingInt((String f) -> AlertRecord.ORDER.contains(f) ? AlertRecord.ORDER.indexOf(f) : AlertRecord.ORDER.size())
-          .thenComparing(f -> f));
+      Map<String, String> ordered =
+          new TreeMap<>(
+              Comparator.comparingInt(
+                      (String f) ->
+                          AlertRecord.ORDER.contains(f)
+                              ? AlertRecord.ORDER.indexOf(f)
+                              : AlertRecord.ORDER.size())
+                  .thenComparing(f -> f));
       ordered.putAll(e.fields());
-      ordered.forEach((name, value) -> {
-        if (AlertRecord.WHOLE_NUMBERS.contains(name)) {
-          alert.put(name, Long.parseLong(value));
-        } else if (AlertRecord.NUMBERS.contains(name)) {
-          if (value.equals("null")) {
-            alert.putNull(name);
-          } else {
-            alert.put(name, Double.parseDouble(value));
-          }
-        } else {
-          alert.put(name, value);
-        }
-      });
+      ordered.forEach(
+          (name, value) -> {
+            if (AlertRecord.WHOLE_NUMBERS.contains(name)) {
+              alert.put(name, Long.parseLong(value));
+            } else if (AlertRecord.NUMBERS.contains(name)) {
+              if (value.equals("null")) {
+                alert.putNull(name);
+              } else {
+                alert.put(name, Double.parseDouble(value));
+              }
+            } else {
+              alert.put(name, value);
+            }
+          });
     }
     return o;
   }

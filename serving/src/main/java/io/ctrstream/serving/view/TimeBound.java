@@ -36,7 +36,12 @@ public final class TimeBound {
   }
 
   private static IllegalArgumentException invalid(String name, String value) {
-    return new IllegalArgumentException("'" + name + "' must be an ISO-8601 instant (2024-03-01T12:00:00Z) "
-        + "or epoch milliseconds (1709294400000), not '" + value + "'");
+    return new IllegalArgumentException(
+        "'"
+            + name
+            + "' must be an ISO-8601 instant (2024-03-01T12:00:00Z) "
+            + "or epoch milliseconds (1709294400000), not '"
+            + value
+            + "'");
   }
 }

@@ -37,16 +37,74 @@ public class ApiFuzzTest {
 
   private static final long SEED = 20261130L;
   private static final int REQUESTS = 10_000;
-  private static final List<String> SEGMENTS = List.of("ctr", "latest", "previous", "windows", "campaigns",
-      "dimensions", "alerts", "health", "openapi.json", "index.html", "app.js", "c1", "c2", "nope", "", ".", "..",
-      "%2e%2e", "%2F", "%", "%zz", "%e2%82", "%00", "%ff", "caf%C3%A9", "é", "a b", "\t", "~", "*", "?", "#", ";x=1");
-  private static final List<String> PARAMS = List.of("from", "to", "limit", "dimension", "trend", "x", "", "limit[]",
-      "from%00", "LIMIT");
-  private static final List<String> VALUES = List.of("", "0", "1", "-1", "10000", "10001", "99999999999999999999",
-      "2024-03-01T12:00:00Z", "2024-13-45T99:00:00Z", "1709294400000", "NaN", "true", "false", "yes", "campaign",
-      "device", "region", "campaign_id+device", "%", "%zz", "%00", "a=b", "&&", "é", "\u0000", "' OR 1=1 --");
-  private static final List<String> METHODS = List.of("GET", "GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE",
-      "OPTIONS", "PATCH", "TRACE");
+  private static final List<String> SEGMENTS =
+      List.of(
+          "ctr",
+          "latest",
+          "previous",
+          "windows",
+          "campaigns",
+          "dimensions",
+          "alerts",
+          "health",
+          "openapi.json",
+          "index.html",
+          "app.js",
+          "c1",
+          "c2",
+          "nope",
+          "",
+          ".",
+          "..",
+          "%2e%2e",
+          "%2F",
+          "%",
+          "%zz",
+          "%e2%82",
+          "%00",
+          "%ff",
+          "caf%C3%A9",
+          "é",
+          "a b",
+          "\t",
+          "~",
+          "*",
+          "?",
+          "#",
+          ";x=1");
+  private static final List<String> PARAMS =
+      List.of("from", "to", "limit", "dimension", "trend", "x", "", "limit[]", "from%00", "LIMIT");
+  private static final List<String> VALUES =
+      List.of(
+          "",
+          "0",
+          "1",
+          "-1",
+          "10000",
+          "10001",
+          "99999999999999999999",
+          "2024-03-01T12:00:00Z",
+          "2024-13-45T99:00:00Z",
+          "1709294400000",
+          "NaN",
+          "true",
+          "false",
+          "yes",
+          "campaign",
+          "device",
+          "region",
+          "campaign_id+device",
+          "%",
+          "%zz",
+          "%00",
+          "a=b",
+          "&&",
+          "é",
+          "\u0000",
+          "' OR 1=1 --");
+  private static final List<String> METHODS =
+      List.of(
+          "GET", "GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
   @Test
   public void tenThousandRandomRequestsGetOnly200400404Or405AndNoStackTrace() throws Exception {
@@ -57,7 +115,9 @@ public class ApiFuzzTest {
       String target = path(random) + query(random);
       Answer a = send(method, target);
       statuses.merge(a.status, 1, Integer::sum);
-      assertThat(method + " " + target + " -> " + a.status + " " + a.body, a.status,
+      assertThat(
+          method + " " + target + " -> " + a.status + " " + a.body,
+          a.status,
           anyOf(equalTo(200), equalTo(400), equalTo(404), equalTo(405)));
       // no stack trace and nothing of ours or of the JDK (Jetty answers a target it cannot parse
       // with a 400 of its own before any route sees it)
@@ -66,12 +126,17 @@ public class ApiFuzzTest {
       assertThat(method + " " + target, a.body, not(containsString("io.ctrstream")));
       assertThat(method + " " + target, a.body, not(containsString("java.")));
     }
-    System.out.println("ApiFuzzTest: " + REQUESTS + " requests (seed " + SEED + "), statuses " + statuses);
-    assertThat("every kind of answer was met", statuses.keySet(), equalTo(Set.of(200, 400, 404, 405)));
+    System.out.println(
+        "ApiFuzzTest: " + REQUESTS + " requests (seed " + SEED + "), statuses " + statuses);
+    assertThat(
+        "every kind of answer was met", statuses.keySet(), equalTo(Set.of(200, 400, 404, 405)));
     assertThat("the server still answers", send("GET", "/ctr/latest").status, equalTo(200));
   }
 
-  /** Broken escapes, which an HTTP client refuses to send: in a query a 400 naming them; in a path Jetty's 400. */
+  /**
+   * Broken escapes, which an HTTP client refuses to send: in a query a 400 naming them; in a path
+   * Jetty's 400.
+   */
   @Test
   public void brokenPercentEscapesAre400() throws Exception {
     Answer query = send("GET", "/ctr/c1/windows?limit=%zz");
@@ -86,7 +151,8 @@ public class ApiFuzzTest {
     for (int s = 0; s < segments; s++) {
       path.append('/');
       switch (random.nextInt(10)) {
-        case 0 -> path.append(junk(random, 1 + random.nextInt(random.nextInt(10) == 0 ? 3000 : 20)));
+        case 0 ->
+            path.append(junk(random, 1 + random.nextInt(random.nextInt(10) == 0 ? 3000 : 20)));
         case 1 -> path.append(pick(random, SEGMENTS)).append(junk(random, 1 + random.nextInt(3)));
         default -> path.append(pick(random, SEGMENTS));
       }
@@ -106,13 +172,20 @@ public class ApiFuzzTest {
       }
       q.append(pick(random, PARAMS));
       if (random.nextInt(8) != 0) {
-        q.append('=').append(random.nextInt(6) == 0 ? junk(random, 1 + random.nextInt(30)) : pick(random, VALUES));
+        q.append('=')
+            .append(
+                random.nextInt(6) == 0
+                    ? junk(random, 1 + random.nextInt(30))
+                    : pick(random, VALUES));
       }
     }
     return q.toString();
   }
 
-  /** Printable ASCII, some bytes escaped or not, never a space or line break (they end the request line). */
+  /**
+   * Printable ASCII, some bytes escaped or not, never a space or line break (they end the request
+   * line).
+   */
   private static String junk(Random random, int length) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < length; i++) {
@@ -135,14 +208,21 @@ public class ApiFuzzTest {
 
   private record Answer(int status, String body) {}
 
-  /** One HTTP/1.1 request on a fresh connection, the target sent as given (UTF-8 bytes, not normalised). */
+  /**
+   * One HTTP/1.1 request on a fresh connection, the target sent as given (UTF-8 bytes, not
+   * normalised).
+   */
   private static Answer send(String method, String target) throws IOException {
     String clean = target.replace("\t", "%09").replace(" ", "%20").replace("\u0000", "%00");
     try (Socket socket = new Socket("127.0.0.1", API.server().port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write((method + " " + clean + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
-          .getBytes(StandardCharsets.UTF_8));
+      out.write(
+          (method
+                  + " "
+                  + clean
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();
       String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -45,12 +45,21 @@ public class DashboardBrowserTest {
 
   @BeforeClass
   public static void start() throws Exception {
-    browser = new ChromeDriver(
-        new ChromeDriverService.Builder().usingDriverExecutable(executable("chromedriver", "chromium-driver")).build(),
-        new ChromeOptions()
-            .setBinary(executable("chromium", "chromium"))
-            .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,1000", "--no-first-run", "--disable-background-networking"));
+    browser =
+        new ChromeDriver(
+            new ChromeDriverService.Builder()
+                .usingDriverExecutable(executable("chromedriver", "chromium-driver"))
+                .build(),
+            new ChromeOptions()
+                .setBinary(executable("chromium", "chromium"))
+                .addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1400,1000",
+                    "--no-first-run",
+                    "--disable-background-networking"));
   }
 
   @AfterClass
@@ -63,8 +72,12 @@ public class DashboardBrowserTest {
   private static File executable(String name, String debianPackage) {
     File f = new File("/usr/bin/" + name);
     if (!f.canExecute()) {
-      throw new IllegalStateException("/usr/bin/" + name + " is missing: apt-get install -y " + debianPackage
-          + " (.ci/run installs it)");
+      throw new IllegalStateException(
+          "/usr/bin/"
+              + name
+              + " is missing: apt-get install -y "
+              + debianPackage
+              + " (.ci/run installs it)");
     }
     return f;
   }
@@ -73,11 +86,18 @@ public class DashboardBrowserTest {
     return new WebDriverWait(browser, WAIT);
   }
 
-  /** The table's rows, cells joined by a space, read in one script (the page re-renders the table on every refresh). */
+  /**
+   * The table's rows, cells joined by a space, read in one script (the page re-renders the table on
+   * every refresh).
+   */
   @SuppressWarnings("unchecked")
   private static List<String> tableRows(String table) {
-    return (List<String>) script("return [...document.querySelectorAll('#" + table + " tbody tr')]"
-        + ".map(tr => [...tr.cells].map(td => td.textContent).join(' '))");
+    return (List<String>)
+        script(
+            "return [...document.querySelectorAll('#"
+                + table
+                + " tbody tr')]"
+                + ".map(tr => [...tr.cells].map(td => td.textContent).join(' '))");
   }
 
   private static Object script(String js) {
@@ -87,33 +107,55 @@ public class DashboardBrowserTest {
   @Test
   public void showsTheSeededNumbersAndChartsTheBusiestCampaign() throws Exception {
     browser.get("http://127.0.0.1:" + API.server().port() + "/?refresh=2");
-    // the chart has drawn c1 (most impressions in its latest window): 3 complete windows and 1 early pane
+    // the chart has drawn c1 (most impressions in its latest window): 3 complete windows and 1
+    // early pane
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-points", "4"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-campaign"), equalTo("c1"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-early-points"), equalTo("1"));
     // complete windows, early panes, the trend, alerts (none on c1)
-    assertThat(script("return Chart.getChart('chart').data.datasets.map(d => d.data.length)"), equalTo(List.of(3L, 1L, 3L, 0L)));
+    assertThat(
+        script("return Chart.getChart('chart').data.datasets.map(d => d.data.length)"),
+        equalTo(List.of(3L, 1L, 3L, 0L)));
     // early panes are drawn differently: their own dataset, triangles on a dashed line
-    assertThat(script("const d = Chart.getChart('chart').data.datasets[1]; return [d.pointStyle, d.borderDash.length > 0]"),
+    assertThat(
+        script(
+            "const d = Chart.getChart('chart').data.datasets[1]; return [d.pointStyle, d.borderDash.length > 0]"),
         equalTo(List.of("triangle", true)));
     // final windows filled, the complete-but-not-final one hollow
-    assertThat(script("return Chart.getChart('chart').data.datasets[0].pointBackgroundColor"),
+    assertThat(
+        script("return Chart.getChart('chart').data.datasets[0].pointBackgroundColor"),
         equalTo(List.of("#0969da", "#0969da", "#ffffff")));
-    // the trend next to them: c1's 60 s windows every 30 s (5/4, 4/2, 3/1), each at the start of the
+    // the trend next to them: c1's 60 s windows every 30 s (5/4, 4/2, 3/1), each at the start of
+    // the
     // 30 s window it ends with
-    assertThat(script("return Chart.getChart('chart').data.datasets[2].data.map(p => [p.x - " + T0 + ", p.clicks, p.impressions])"),
-        equalTo(List.of(List.of(30_000L, 4L, 5L), List.of(60_000L, 2L, 4L), List.of(90_000L, 1L, 3L))));
-    long drawnPixels = (Long) script("const c = document.getElementById('chart');"
-        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        + "let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
+    assertThat(
+        script(
+            "return Chart.getChart('chart').data.datasets[2].data.map(p => [p.x - "
+                + T0
+                + ", p.clicks, p.impressions])"),
+        equalTo(
+            List.of(List.of(30_000L, 4L, 5L), List.of(60_000L, 2L, 4L), List.of(90_000L, 1L, 3L))));
+    long drawnPixels =
+        (Long)
+            script(
+                "const c = document.getElementById('chart');"
+                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
     assertThat(drawnPixels, greaterThan(1_000L));
 
-    assertThat(tableRows("latest"), equalTo(List.of(
-        "c1 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME 2 1 50.00% +0.0%",
-        "c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
-    assertThat(browser.findElement(By.id("status")).getText(), startsWith("Redis 127.0.0.1:" + API.store().address().port() + " · 2 campaigns"));
+    assertThat(
+        tableRows("latest"),
+        equalTo(
+            List.of(
+                "c1 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME 2 1 50.00% +0.0%",
+                "c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+    assertThat(
+        browser.findElement(By.id("status")).getText(),
+        startsWith("Redis 127.0.0.1:" + API.store().address().port() + " · 2 campaigns"));
     // the alerts panel: the seeded SPIKE, with its severity, the CTR before and after, and z
-    assertThat(tableRows("alerts"), equalTo(List.of("2024-03-01T12:01:00Z c2 SPIKE · WARNING 5.00% → 8.00% 2.72")));
+    assertThat(
+        tableRows("alerts"),
+        equalTo(List.of("2024-03-01T12:01:00Z c2 SPIKE · WARNING 5.00% → 8.00% 2.72")));
     screenshot("dashboard.png");
 
     // the filter narrows the table and moves the chart to the one campaign left, where the alert
@@ -121,30 +163,45 @@ public class DashboardBrowserTest {
     browser.findElement(By.id("filter")).sendKeys("c2");
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-campaign", "c2"));
     waiting().until(d -> tableRows("latest").size() == 1);
-    assertThat(tableRows("latest"), equalTo(List.of("c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+    assertThat(
+        tableRows("latest"),
+        equalTo(List.of("c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("3"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-early-points"), equalTo("0"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-trend-points"), equalTo("0"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-alert-points"), equalTo("1"));
-    assertThat(script("const p = Chart.getChart('chart').data.datasets[3].data[0]; return [p.x - " + T0 + ", p.y, p.before]"),
+    assertThat(
+        script(
+            "const p = Chart.getChart('chart').data.datasets[3].data[0]; return [p.x - "
+                + T0
+                + ", p.y, p.before]"),
         equalTo(List.of(60_000L, 0.08, 0.05)));
     screenshot("dashboard-alert.png");
 
     // it refreshes by itself
-    int refreshes = Integer.parseInt(browser.findElement(By.tagName("body")).getAttribute("data-refreshes"));
-    waiting().until(d -> Integer.parseInt(d.findElement(By.tagName("body")).getAttribute("data-refreshes")) > refreshes + 1);
+    int refreshes =
+        Integer.parseInt(browser.findElement(By.tagName("body")).getAttribute("data-refreshes"));
+    waiting()
+        .until(
+            d ->
+                Integer.parseInt(d.findElement(By.tagName("body")).getAttribute("data-refreshes"))
+                    > refreshes + 1);
 
     // the dimension picker: the device breakdown's values, naturally sorted, the busiest charted
     browser.findElement(By.id("filter")).sendKeys(Keys.BACK_SPACE, Keys.BACK_SPACE);
     new Select(browser.findElement(By.id("dimension"))).selectByValue("device");
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-dimension", "device"));
-    assertThat(script("return [...document.getElementById('dimension').options].map(o => o.value)"),
+    assertThat(
+        script("return [...document.getElementById('dimension').options].map(o => o.value)"),
         equalTo(List.of("campaign", "campaign_id+device", "device")));
     waiting().until(d -> tableRows("latest").size() == 2);
     assertThat(browser.findElement(By.id("key-header")).getText(), equalTo("device"));
-    assertThat(tableRows("latest"), equalTo(List.of(
-        "desktop 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME    n/a",
-        "mobile 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+    assertThat(
+        tableRows("latest"),
+        equalTo(
+            List.of(
+                "desktop 2024-03-01T12:01:00Z 2 1 50.00% ON_TIME    n/a",
+                "mobile 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-key"), equalTo("desktop"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("1"));
     new Select(browser.findElement(By.id("key"))).selectByValue("mobile");
@@ -152,13 +209,17 @@ public class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("2"));
     screenshot("dashboard-device.png");
     // ids sort naturally everywhere (table, pickers): 112 before 1092, c2 before c10
-    assertThat(script("return ['1092', 'c10', '112', 'c2', '122'].sort(natural)"),
+    assertThat(
+        script("return ['1092', 'c10', '112', 'c2', '122'].sort(natural)"),
         equalTo(List.of("112", "122", "1092", "c2", "c10")));
   }
 
   private static void screenshot(String name) throws Exception {
     Path dir = Path.of(System.getProperty("ctrstream.screenshots", "target/screenshots"));
     Files.createDirectories(dir);
-    Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        browser.getScreenshotAs(OutputType.FILE).toPath(),
+        dir.resolve(name),
+        StandardCopyOption.REPLACE_EXISTING);
   }
 }
