@@ -66,12 +66,6 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(ResultStore store, String bind, int port, String corsOrigin) {
     CtrApi api = new CtrApi(store, System::currentTimeMillis);
-    byte[] openApi = resource(BASE + "openapi.json");
-    byte[] chartJs =
-        resource(
-            "/META-INF/resources/webjars/chart.js/"
-                + buildProperty("chartjs.version")
-                + "/dist/chart.umd.js");
     this.bind = bind;
     this.port = port;
     this.app =
@@ -80,93 +74,103 @@ public final class ApiServer implements AutoCloseable {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               staticFiles(config);
-              if (corsOrigin != null) {
-                config.bundledPlugins.enableCors(
-                    cors ->
-                        cors.addRule(
-                            rule -> {
-                              if (corsOrigin.equals("*")) {
-                                rule.anyHost();
-                              } else {
-                                rule.allowHost(corsOrigin);
-                              }
-                              rule.maxAge = 600;
-                            }));
-              }
-              config.routes.before(
-                  ctx -> {
-                    boolean preflight = ctx.method() == HandlerType.OPTIONS && corsOrigin != null;
-                    if (ctx.method() != HandlerType.GET && !preflight) {
-                      ctx.header("Allow", "GET");
-                      throw new ApiException(
-                          405,
-                          "method_not_allowed",
-                          ctx.method().name() + " is not supported; the API is read-only (GET)");
-                    }
-                  });
-              json(config, "/ctr/latest", api::latest);
-              json(config, "/ctr/previous", api::previous);
-              json(config, "/ctr/{campaign}", api::key);
-              json(config, "/ctr/{campaign}/windows", api::windows);
-              json(config, "/keys/{key}", api::key);
-              json(config, "/keys/{key}/windows", api::windows);
-              json(config, "/campaigns", api::campaigns);
-              json(config, "/dimensions", api::dimensions);
-              json(config, "/alerts", api::alerts);
-              config.routes.get(
-                  "/health",
-                  ctx -> {
-                    Query.parse(ctx.queryString(), java.util.Set.of());
-                    ObjectNode health = api.health();
-                    sendJson(ctx, health.get("status").asText().equals("ok") ? 200 : 503, health);
-                  });
-              config.routes.get(
-                  OPENAPI,
-                  ctx -> ctx.header("Cache-Control", "no-cache").contentType(JSON).result(openApi));
-              // one file of a WebJar (the jar has no directory entries, which Javalin's static
-              // files need)
-              config.routes.get(
-                  CHART_JS,
-                  ctx ->
-                      ctx.header("Cache-Control", "public, max-age=86400")
-                          .contentType("text/javascript; charset=utf-8")
-                          .result(chartJs));
-              config.routes.exception(
-                  ApiException.class,
-                  (e, ctx) ->
-                      sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
-              config.routes.exception(
-                  StoreUnavailableException.class,
-                  (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
-              config.routes.exception(
-                  Exception.class,
-                  (e, ctx) -> {
-                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                    sendJson(
-                        ctx, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
-                  });
-              // Javalin's own answers: a path that no route or file matches, and any other it gives
-              config.routes.exception(
-                  NotFoundResponse.class,
-                  (e, ctx) ->
-                      sendJson(
-                          ctx,
-                          404,
-                          error(
-                              404,
-                              "not_found",
-                              "no such path: " + ctx.path() + " (see /openapi.json)")));
-              config.routes.exception(
-                  HttpResponseException.class,
-                  (e, ctx) ->
-                      sendJson(
-                          ctx,
-                          e.getStatus(),
-                          error(
-                              e.getStatus(),
-                              HttpStatus.forStatus(e.getStatus()).name().toLowerCase(Locale.ROOT),
-                              e.getMessage())));
+              readOnly(config, corsOrigin);
+              routes(config, api);
+              errors(config);
             });
+  }
+
+  /** GET only (405 otherwise), and the CORS plugin with its preflight when an origin is given. */
+  private static void readOnly(JavalinConfig config, String corsOrigin) {
+    if (corsOrigin != null) {
+      config.bundledPlugins.enableCors(
+          cors ->
+              cors.addRule(
+                  rule -> {
+                    if (corsOrigin.equals("*")) {
+                      rule.anyHost();
+                    } else {
+                      rule.allowHost(corsOrigin);
+                    }
+                    rule.maxAge = 600;
+                  }));
+    }
+    config.routes.before(
+        ctx -> {
+          boolean preflight = ctx.method() == HandlerType.OPTIONS && corsOrigin != null;
+          if (ctx.method() != HandlerType.GET && !preflight) {
+            ctx.header("Allow", "GET");
+            throw new ApiException(
+                405,
+                "method_not_allowed",
+                ctx.method().name() + " is not supported; the API is read-only (GET)");
+          }
+        });
+  }
+
+  /** The JSON routes ({@link CtrApi}), the OpenAPI document and Chart.js. */
+  private static void routes(JavalinConfig config, CtrApi api) {
+    json(config, "/ctr/latest", api::latest);
+    json(config, "/ctr/previous", api::previous);
+    json(config, "/ctr/{campaign}", api::key);
+    json(config, "/ctr/{campaign}/windows", api::windows);
+    json(config, "/keys/{key}", api::key);
+    json(config, "/keys/{key}/windows", api::windows);
+    json(config, "/campaigns", api::campaigns);
+    json(config, "/dimensions", api::dimensions);
+    json(config, "/alerts", api::alerts);
+    config.routes.get(
+        "/health",
+        ctx -> {
+          Query.parse(ctx.queryString(), java.util.Set.of());
+          ObjectNode health = api.health();
+          sendJson(ctx, health.get("status").asText().equals("ok") ? 200 : 503, health);
+        });
+    byte[] openApi = resource(BASE + "openapi.json");
+    config.routes.get(
+        OPENAPI, ctx -> ctx.header("Cache-Control", "no-cache").contentType(JSON).result(openApi));
+    // one file of a WebJar (the jar has no directory entries, which Javalin's static files need)
+    byte[] chartJs =
+        resource(
+            "/META-INF/resources/webjars/chart.js/"
+                + buildProperty("chartjs.version")
+                + "/dist/chart.umd.js");
+    config.routes.get(
+        CHART_JS,
+        ctx ->
+            ctx.header("Cache-Control", "public, max-age=86400")
+                .contentType("text/javascript; charset=utf-8")
+                .result(chartJs));
+  }
+
+  /** Every error as {@code {"status", "error", "message"}}: ours, Redis down, Javalin's own. */
+  private static void errors(JavalinConfig config) {
+    config.routes.exception(
+        ApiException.class,
+        (e, ctx) -> sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
+    config.routes.exception(
+        StoreUnavailableException.class,
+        (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          sendJson(ctx, 500, error(500, "internal_error", String.valueOf(e.getMessage())));
+        });
+    // a path that no route or file matches, and any other answer Javalin gives of its own
+    config.routes.exception(
+        NotFoundResponse.class,
+        (e, ctx) ->
+            sendJson(
+                ctx,
+                404,
+                error(404, "not_found", "no such path: " + ctx.path() + " (see /openapi.json)")));
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          String code = HttpStatus.forStatus(e.getStatus()).name().toLowerCase(Locale.ROOT);
+          sendJson(ctx, e.getStatus(), error(e.getStatus(), code, e.getMessage()));
+        });
   }
 
   /**
