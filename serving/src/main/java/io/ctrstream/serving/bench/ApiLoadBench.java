@@ -91,7 +91,6 @@ public final class ApiLoadBench implements Callable<Integer> {
   private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
   private final Map<String, String> firstError = new ConcurrentHashMap<>();
-  private volatile boolean measuring;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ApiLoadBench()).execute(args));
@@ -146,12 +145,8 @@ public final class ApiLoadBench implements Callable<Integer> {
       threads.add(t);
       t.start();
     }
+    // requests scheduled before measureFrom are warm-up: the clients do not record them
     LockSupport.parkNanos(measureFrom - System.nanoTime());
-    for (Recorder r : recorders.values()) {
-      r.reset();
-    }
-    errors.values().forEach(e -> e.set(0));
-    measuring = true;
     long lastReport = System.nanoTime();
     Histogram total = new Histogram(MAX_NANOS, 3);
     Map<String, Histogram> byRoute = new TreeMap<>();
@@ -177,7 +172,6 @@ public final class ApiLoadBench implements Callable<Integer> {
           errors.values().stream().mapToLong(AtomicLong::get).sum());
       lastReport = now;
     }
-    measuring = false;
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(5));
     }
@@ -263,7 +257,7 @@ public final class ApiLoadBench implements Callable<Integer> {
         return;
       }
       long latency = System.nanoTime() - scheduled;
-      if (scheduled >= measureFrom || measuring) {
+      if (scheduled >= measureFrom) {
         recorders.get(route).recordValue(Math.min(latency, MAX_NANOS));
         if (failure != null) {
           errors.get(route).incrementAndGet();
