@@ -21,6 +21,7 @@ import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
+import io.ctrstream.pipeline.options.EmbeddedFlinkClassLoading;
 import io.ctrstream.pipeline.options.FlinkRunnerDefaults;
 import io.ctrstream.pipeline.options.InvalidFlagException;
 import io.ctrstream.pipeline.transforms.AttributeClicks;
@@ -310,6 +311,7 @@ public final class CtrPipeline {
       options.as(StreamingOptions.class).setStreaming(true);
     }
     FlinkRunnerDefaults.apply(options, args);
+    EmbeddedFlinkClassLoading.apply(options, args);
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
         config.source(),

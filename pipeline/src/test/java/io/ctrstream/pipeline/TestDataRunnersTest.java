@@ -1,9 +1,11 @@
 package io.ctrstream.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctrstream.pipeline.testing.IsolatedJobLauncher;
 import io.ctrstream.pipeline.testing.JobRuns;
 import io.ctrstream.pipeline.testing.ResultFiles;
 import java.io.IOException;
@@ -37,6 +39,46 @@ public class TestDataRunnersTest {
   @Test
   public void flinkRunnerMatchesTheHandCheckedResults() throws Exception {
     checkRun(run("FlinkRunner"));
+  }
+
+  /**
+   * As under {@code mvn exec:java}: the job in a class loader of its own, in a JVM whose system
+   * class loader lacks Flink, on an embedded Flink cluster ({@code EmbeddedFlinkClassLoading}).
+   */
+  @Test
+  public void flinkRunnerFromAClassLoaderOfItsOwnMatchesTheHandCheckedResults() throws Exception {
+    Path out = tmp.newFolder("isolated").toPath();
+    String jobClassPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Path launcherClasses =
+        Paths.get(
+            IsolatedJobLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path log = out.resolve("job.log");
+    Process job =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                launcherClasses.toString(),
+                IsolatedJobLauncher.class.getName(),
+                jobClassPath,
+                "--runner=FlinkRunner",
+                "--flinkMaster=[local]",
+                "--parallelism=2",
+                "--source=files",
+                "--sink=none",
+                "--impressionsFile=" + TESTDATA.resolve("impressions.jsonl"),
+                "--clicksFile=" + TESTDATA.resolve("clicks.jsonl"),
+                "--output=" + out.resolve("results.jsonl"),
+                "--unattributedOutput=" + out.resolve("unattributed.jsonl"),
+                "--deadLetterOutput=" + out.resolve("dead-letters.jsonl"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    assertThat(Files.readString(log), job.waitFor(), equalTo(0));
+    assertThat(
+        Files.readString(log),
+        containsString("loads them parent-first through pipeline.classpaths"));
+    checkRun(out);
   }
 
   private Path run(String runner) throws IOException {
