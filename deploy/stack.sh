@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The local stack as plain processes (no Docker): Redis, a single-node Kafka broker in KRaft mode and
-# a Flink 1.19 standalone session cluster, all bound to localhost, all under one run directory.
+# a Flink 1.19 standalone session cluster, and with --postgres a PostgreSQL server, all bound to
+# localhost, all under one run directory.
 #
-#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink]   start what is not running yet (safe to repeat)
+#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres]   start what is not running yet (safe to repeat)
 #   deploy/stack.sh down                                 stop exactly what `up` started
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
 #   deploy/stack.sh start-taskmanager N                  start TaskManager N again
-#   deploy/stack.sh stop redis|kafka                     stop one service (SIGTERM: Redis writes its AOF)
-#   deploy/stack.sh start redis|kafka                    start it again on its old storage
+#   deploy/stack.sh stop redis|kafka|postgres            stop one service (SIGTERM: Redis writes its AOF)
+#   deploy/stack.sh start redis|kafka|postgres           start it (again, on its old storage)
 #   deploy/stack.sh consume TOPIC [MAX]                  print up to MAX (10) records of a topic from the beginning
 #
 # A port it needs that a process it did not start already holds is an error naming the port and
@@ -18,7 +19,8 @@
 # requires the password in that file; give the job --redisPasswordFile=<the same file>), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3),
 # TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap; rocksdb: on disk),
-# TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1).
+# TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1),
+# POSTGRES_PORT (5432).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,7 @@ kafka_port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 rest_port=${FLINK_REST_PORT:-8081}
 rpc_port=${FLINK_RPC_PORT:-6123}
+postgres_port=${POSTGRES_PORT:-5432}
 partitions=${TOPIC_PARTITIONS:-3}
 topics=(impressions clicks ctr-dead-letters ctr-alerts ctr-results)
 
@@ -285,6 +288,76 @@ flink_up() { # taskmanagers
 }
 
 # ---------------------------------------------------------------------------------------------
+# PostgreSQL: Debian's server binaries, a cluster of its own (user ctrstream, database ctrstream,
+# password login over TCP with a generated password in <dir>/password, readable by this user only).
+# The server refuses to run as root, so as root it runs as the postgres OS user; its directory is
+# $run/postgres if that user can reach it, else one under /tmp named after the run directory.
+
+pg_bin() { # the newest installed server's bin directory; installs Debian's postgresql if there is none
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$bin" ]; then
+    say "installing postgresql from Debian" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } >&2 || die "could not install postgresql"
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  fi
+  [ -x "$bin/postgres" ] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
+  echo "$bin"
+}
+
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_dir() {
+  mkdir -p "$run"
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$run"; then
+    echo "$run/postgres"
+  else
+    echo "/tmp/ctrstream-postgres-$(printf '%s' "$run" | cksum | cut -d' ' -f1)"
+  fi
+}
+
+pg_running() { [ -f "$1/data/postmaster.pid" ] && as_pg "$2/pg_ctl" -D "$1/data" status >/dev/null 2>&1; }
+
+postgres_up() {
+  local bin dir; bin=$(pg_bin); dir=$(pg_dir)
+  if pg_running "$dir" "$bin"; then say "postgres already running ($dir)"; return; fi
+  require_free_port "$postgres_port" postgres POSTGRES_PORT
+  mkdir -p "$dir"
+  [ "$(id -u)" -ne 0 ] || chown postgres: "$dir"
+  if [ ! -s "$dir/password" ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$dir/password")
+  fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    local pwfile="$dir/.initdb-password"
+    (umask 077; cp "$dir/password" "$pwfile")
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$pwfile"
+    as_pg "$bin/initdb" -D "$dir/data" -U ctrstream --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 > "$dir/initdb.log" 2>&1 \
+      || { rm -f "$pwfile"; die "initdb failed (log: $dir/initdb.log)"; }
+    rm -f "$pwfile"
+    say "postgres cluster created in $dir/data"
+  fi
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $postgres_port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
+    || die "postgres did not start (log: $dir/postgres.log)"
+  if ! as_pg "$bin/psql" -h "$dir" -p "$postgres_port" -U ctrstream -d postgres -Atqc \
+      "SELECT 1 FROM pg_database WHERE datname = 'ctrstream'" | grep -q 1; then
+    as_pg "$bin/createdb" -h "$dir" -p "$postgres_port" -U ctrstream ctrstream
+  fi
+  say "postgres up on 127.0.0.1:$postgres_port: --jdbcUrl=jdbc:postgresql://127.0.0.1:$postgres_port/ctrstream --jdbcUser=ctrstream --jdbcPasswordFile=$dir/password"
+}
+
+postgres_down() {
+  local bin dir; bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); dir=$(pg_dir)
+  [ -n "$bin" ] || return 0
+  if pg_running "$dir" "$bin"; then
+    as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    say "stopped postgres ($dir)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
 
 status() {
   local line
@@ -292,6 +365,12 @@ status() {
   echo "run directory: $run"
   line redis "$run/redis/redis.pid" redis-server "127.0.0.1:$redis_port"
   line kafka "$run/kafka/kafka.pid" kafka.Kafka "127.0.0.1:$kafka_port"
+  local pgdir; pgdir=$(pg_dir)
+  if [ -f "$pgdir/data/postmaster.pid" ] && kill -0 "$(head -n 1 "$pgdir/data/postmaster.pid")" 2>/dev/null; then
+    printf '  %-16s running  pid %-8s %s\n' postgres "$(head -n 1 "$pgdir/data/postmaster.pid")" "127.0.0.1:$postgres_port"
+  else
+    printf '  %-16s stopped\n' postgres
+  fi
   line flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint "http://localhost:$rest_port"
   for f in "$run"/flink/taskmanager-*.pid; do
     [ -e "$f" ] || continue
@@ -310,25 +389,28 @@ down() {
   stop flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint
   stop kafka "$run/kafka/kafka.pid" kafka.Kafka
   stop redis "$run/redis/redis.pid" redis-server
+  postgres_down
 }
 
 cmd=${1:-}; shift || true
 case "$cmd" in
   up)
-    taskmanagers=1; with_flink=1; with_kafka=1
+    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0
     while [ $# -gt 0 ]; do
       case "$1" in
         --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
         --taskmanagers=*) taskmanagers=${1#*=}; shift ;;
         --no-flink) with_flink=0; shift ;;
         --no-kafka) with_kafka=0; shift ;;
-        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka or --no-flink)" ;;
+        --postgres) with_postgres=1; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink or --postgres)" ;;
       esac
     done
     [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"
     mkdir -p "$run"
     redis_up
     [ $with_kafka -eq 0 ] || kafka_up
+    [ $with_postgres -eq 0 ] || postgres_up
     [ $with_flink -eq 0 ] || flink_up "$taskmanagers"
     ;;
   down) down ;;
@@ -342,13 +424,15 @@ case "$cmd" in
     case "${1:-}" in
       redis) stop redis "$run/redis/redis.pid" redis-server ;;
       kafka) stop kafka "$run/kafka/kafka.pid" kafka.Kafka ;;
-      *) die "stop: which service? redis or kafka (taskmanagers: kill-taskmanager N)" ;;
+      postgres) postgres_down ;;
+      *) die "stop: which service? redis, kafka or postgres (taskmanagers: kill-taskmanager N)" ;;
     esac ;;
   start)
     case "${1:-}" in
       redis) redis_up ;;
       kafka) kafka_up ;;
-      *) die "start: which service? redis or kafka (taskmanagers: start-taskmanager N)" ;;
+      postgres) postgres_up ;;
+      *) die "start: which service? redis, kafka or postgres (taskmanagers: start-taskmanager N)" ;;
     esac ;;
   consume) # consume TOPIC [MAX]: print a topic's records from the beginning (key and value), then exit
     kafka_tool kafka.tools.ConsoleConsumer --bootstrap-server "127.0.0.1:$kafka_port" --topic "${1:?which topic}" \

@@ -5,6 +5,7 @@
 #   redis-server       the Redis tests start their own server; the local stack uses it too
 #   chromium, chromium-driver   the dashboard test drives a headless browser (Selenium)
 #   curl, python3      deploy/stack.sh health checks, deploy/bench.sh
+#   postgresql         the PostgreSQL sink's tests start their own servers (deploy/stack.sh start postgres)
 # Kafka and Flink come from Maven Central through deploy/stack.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ missing=()
 for need in redis-server:redis-server chromium:chromium chromedriver:chromium-driver curl:curl python3:python3; do
   command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test: installing ${missing[*]} (Debian packages)"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

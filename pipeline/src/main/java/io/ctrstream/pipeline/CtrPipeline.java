@@ -4,10 +4,12 @@ import io.ctrstream.pipeline.alerts.DetectAnomalies;
 import io.ctrstream.pipeline.io.FileEventSource;
 import io.ctrstream.pipeline.io.KafkaEventSource;
 import io.ctrstream.pipeline.io.OutputFormats;
+import io.ctrstream.pipeline.io.PostgresTables;
 import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.WriteLines;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.io.WriteToKafka;
+import io.ctrstream.pipeline.io.WriteToPostgres;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.CtrCounts;
@@ -33,6 +35,7 @@ import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
 import io.ctrstream.pipeline.transforms.WindowedCtr;
 import java.io.IOException;
 import java.nio.file.Paths;
+import java.sql.SQLException;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -214,6 +217,10 @@ public final class CtrPipeline {
               "WriteAlertsToRedis",
               WriteResultsToRedis.alerts(config.redis(), ALERT_STREAM_LENGTH));
     }
+    if (config.postgres() != null) {
+      out.results().apply("WriteResultsToPostgres", WriteToPostgres.results(config.postgres()));
+      out.alerts().apply("WriteAlertsToPostgres", WriteToPostgres.alerts(config.postgres()));
+    }
     if (config.alertsTopic() != null) {
       out.alerts()
           .apply(
@@ -306,6 +313,24 @@ public final class CtrPipeline {
       System.err.println("ctrstream: see --help=" + CtrOptions.class.getName() + " for every flag");
       System.exit(EXIT_USAGE);
       return;
+    }
+    if (config.postgres() != null && options.getCreateTable()) {
+      try {
+        PostgresTables.create(config.postgres());
+      } catch (SQLException | RuntimeException e) {
+        System.err.println(
+            "ctrstream: --createTable: cannot create the tables at "
+                + config.postgres().url()
+                + ": "
+                + e.getMessage());
+        System.exit(1);
+        return;
+      }
+      LOG.info(
+          "ctrstream: tables {} and {} exist at {}",
+          config.postgres().resultsTable(),
+          config.postgres().alertsTable(),
+          config.postgres().url());
     }
     if (config.fromKafka()) {
       options.as(StreamingOptions.class).setStreaming(true);

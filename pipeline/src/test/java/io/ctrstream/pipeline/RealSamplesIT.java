@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.io.PostgresConnection;
+import io.ctrstream.pipeline.io.PostgresTables;
 import io.ctrstream.pipeline.testing.JobRuns;
+import io.ctrstream.pipeline.testing.PostgresServer;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import io.ctrstream.pipeline.testing.ResultFiles;
@@ -24,8 +27,9 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The job on FlinkRunner {@code [local]} over the real ad logs in {@code ../shared/data}: every
- * final (campaign, window) result equals {@link ReferenceCtr}'s recomputation from the files, and
- * every click is either counted or reported unattributed.
+ * final (campaign, window) result equals {@link ReferenceCtr}'s recomputation from the files (in
+ * the result file, and for Avazu also in Redis and in PostgreSQL's final rows), and every click is
+ * either counted or reported unattributed.
  */
 public class RealSamplesIT {
   static final Path DATA =
@@ -35,6 +39,7 @@ public class RealSamplesIT {
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @ClassRule public static final RedisServer REDIS = new RedisServer();
+  @ClassRule public static final PostgresServer POSTGRES = new PostgresServer();
 
   @BeforeClass
   public static void dataIsThere() {
@@ -49,6 +54,13 @@ public class RealSamplesIT {
     Path impressions = DATA.resolve("avazu-sample/impressions.jsonl.gz");
     Path clicks = DATA.resolve("avazu-sample/clicks.jsonl.gz");
     Path out = tmp.newFolder("avazu").toPath();
+    PostgresTables.create(
+        new PostgresConnection(
+            POSTGRES.url(),
+            POSTGRES.user(),
+            POSTGRES.passwordFile().toString(),
+            "ctr_results",
+            "ctr_alerts"));
 
     RunSummary run =
         JobRuns.run(
@@ -60,11 +72,15 @@ public class RealSamplesIT {
             "--attributionWindow=15s",
             "--sink=redis",
             "--redisHost=127.0.0.1",
-            "--redisPort=" + REDIS.port());
+            "--redisPort=" + REDIS.port(),
+            "--jdbcUrl=" + POSTGRES.url(),
+            "--jdbcUser=" + POSTGRES.user(),
+            "--jdbcPasswordFile=" + POSTGRES.passwordFile());
 
     ReferenceCtr ref = ReferenceCtr.compute(impressions, clicks, 60_000, 15_000);
     assertSameFinals(ResultFiles.finalCounts(out.resolve("results.jsonl")), ref);
     assertRedisHoldsTheFinals(ref, 60_000);
+    assertSameFinals(POSTGRES.finalCampaignCounts("ctr_results"), ref);
     assertThat(ref.impressions, equalTo(8087L));
     assertThat(ref.attributedClicks + ref.unattributedClicks, equalTo(1397L));
     assertThat(run.get("impressions_counted"), equalTo(ref.impressions));

@@ -174,6 +174,7 @@ public class JoinDifferentialTest {
             null,
             null,
             null,
+            null,
             List.of(),
             null,
             null,

@@ -1,11 +1,8 @@
 package io.ctrstream.pipeline.io;
 
 import io.ctrstream.contract.RedisKeys;
-import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import org.joda.time.Duration;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -44,16 +41,7 @@ public record RedisConnection(
    * @throws UncheckedIOException naming the file if it cannot be read
    */
   String password() {
-    if (passwordFile != null && !passwordFile.isEmpty()) {
-      try {
-        return Files.readString(Paths.get(passwordFile)).strip();
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot read the Redis password file " + passwordFile + " (--redisPasswordFile)", e);
-      }
-    }
-    String env = System.getenv(PASSWORD_ENV);
-    return env == null || env.isEmpty() ? null : env;
+    return new WorkerSecret("Redis", passwordFile, PASSWORD_ENV, "redisPasswordFile").read();
   }
 
   /** Opens a connection; the caller closes it. */

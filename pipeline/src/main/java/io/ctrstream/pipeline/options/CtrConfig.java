@@ -3,6 +3,8 @@ package io.ctrstream.pipeline.options;
 import io.ctrstream.contract.RedisKeys;
 import io.ctrstream.pipeline.alerts.AlertSettings;
 import io.ctrstream.pipeline.io.KafkaSettings;
+import io.ctrstream.pipeline.io.PostgresConnection;
+import io.ctrstream.pipeline.io.PostgresTables;
 import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.model.Breakdown;
 import io.ctrstream.pipeline.model.CtrResult;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * @param earlyFiringPeriod processing time between early panes
  * @param allowedLateness how long late data is accepted after a window's on-time result
  * @param redis where results go in Redis, or {@code null} for {@code --sink=none}
+ * @param postgres where results and alerts also go in PostgreSQL, or {@code null} for none
  * @param output result file, or {@code null}
  * @param deadLetterOutput dead-letter file, or {@code null}
  * @param unattributedOutput unattributed-click file, or {@code null}
@@ -57,6 +60,7 @@ public record CtrConfig(
     Duration earlyFiringPeriod,
     Duration allowedLateness,
     RedisConnection redis,
+    PostgresConnection postgres,
     String output,
     String deadLetterOutput,
     String unattributedOutput,
@@ -135,6 +139,7 @@ public record CtrConfig(
         Durations.parsePositive("earlyFiringPeriod", o.getEarlyFiringPeriod()),
         Durations.parse("allowedLateness", o.getAllowedLateness()),
         redis,
+        postgres(o),
         blankToNull(o.getOutput()),
         blankToNull(o.getDeadLetterOutput()),
         blankToNull(o.getUnattributedOutput()),
@@ -241,22 +246,91 @@ public record CtrConfig(
 
   /** The Redis password file, or {@code null}; a password given as a flag is refused. */
   static String redisPasswordFile(CtrOptions o) {
-    if (o.getRedisPassword() != null && !o.getRedisPassword().isEmpty()) {
+    return passwordFile(
+        "redisPassword",
+        o.getRedisPassword(),
+        "redisPasswordFile",
+        o.getRedisPasswordFile(),
+        RedisConnection.PASSWORD_ENV);
+  }
+
+  /**
+   * Where PostgreSQL is, or {@code null} without {@code --jdbcUrl}.
+   *
+   * @throws InvalidFlagException for a URL that is not PostgreSQL's or carries a password, a table
+   *     name that is not a plain identifier, a password flag, or {@code --createTable} without a
+   *     URL
+   */
+  static PostgresConnection postgres(CtrOptions o) {
+    String url = blankToNull(o.getJdbcUrl());
+    if (url == null) {
+      if (o.getCreateTable()) {
+        throw new InvalidFlagException("createTable", "true", "needs --jdbcUrl");
+      }
+      return null;
+    }
+    if (!url.startsWith("jdbc:postgresql:")) {
       throw new InvalidFlagException(
-          "redisPassword",
+          "jdbcUrl", url, "expected jdbc:postgresql://host[:port]/database (PostgreSQL only)");
+    }
+    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      throw new InvalidFlagException(
+          "jdbcUrl",
+          url.replaceAll("(?i)(password=)[^&]*", "$1******"),
+          "carries a password, which flags show to ps, the Flink UI and logs: use --jdbcPasswordFile=PATH "
+              + "or the environment variable "
+              + PostgresConnection.PASSWORD_ENV);
+    }
+    for (String[] table :
+        new String[][] {
+          {"resultsTable", o.getResultsTable()}, {"alertsTable", o.getAlertsTable()}
+        }) {
+      if (table[1] == null || !PostgresTables.TABLE_NAME.matcher(table[1]).matches()) {
+        throw new InvalidFlagException(
+            table[0], table[1], "expected a lower-case identifier, optionally schema.table");
+      }
+    }
+    if (o.getResultsTable().equals(o.getAlertsTable())) {
+      throw new InvalidFlagException(
+          "alertsTable", o.getAlertsTable(), "must differ from --resultsTable");
+    }
+    return new PostgresConnection(
+        url,
+        blankToNull(o.getJdbcUser()),
+        passwordFile(
+            "jdbcPassword",
+            o.getJdbcPassword(),
+            "jdbcPasswordFile",
+            o.getJdbcPasswordFile(),
+            PostgresConnection.PASSWORD_ENV),
+        o.getResultsTable(),
+        o.getAlertsTable());
+  }
+
+  /**
+   * A password file flag's value, or {@code null}; the password itself given as a flag is refused.
+   * The file is read by the workers; here it is only checked where it can be (the same host when
+   * run locally).
+   */
+  private static String passwordFile(
+      String passwordFlag, String password, String fileFlag, String file, String env) {
+    if (password != null && !password.isEmpty()) {
+      throw new InvalidFlagException(
+          passwordFlag,
           "******",
-          "passwords are not taken as flags (ps, the Flink UI and logs show flags): use --redisPasswordFile=PATH "
-              + "or the TaskManagers' environment variable CTR_REDIS_PASSWORD");
+          "passwords are not taken as flags (ps, the Flink UI and logs show flags): use --"
+              + fileFlag
+              + "=PATH or the TaskManagers' environment variable "
+              + env);
     }
-    String file = blankToNull(o.getRedisPasswordFile());
-    if (file != null && !Files.isReadable(Paths.get(file))) {
-      // read on the TaskManagers; here only checked where it can be (the same host when run
-      // locally)
+    String path = blankToNull(file);
+    if (path != null && !Files.isReadable(Paths.get(path))) {
       LOG.warn(
-          "ctrstream: --redisPasswordFile {} is not readable here; each TaskManager reads it when it connects",
-          file);
+          "ctrstream: --{} {} is not readable here; each TaskManager reads it when it connects",
+          fileFlag,
+          path);
     }
-    return file;
+    return path;
   }
 
   /**

@@ -171,6 +171,57 @@ public interface CtrOptions extends PipelineOptions, StreamingOptions {
   void setResultTtl(String value);
 
   @Description(
+      "Also upsert every result pane and alert into PostgreSQL at this JDBC URL, e.g. "
+          + "jdbc:postgresql://localhost:5432/ctrstream; empty for none. No password in it: see --jdbcPasswordFile.")
+  @Default.String("")
+  String getJdbcUrl();
+
+  void setJdbcUrl(String value);
+
+  @Description("PostgreSQL user; empty for the driver's default (the OS user).")
+  @Default.String("")
+  String getJdbcUser();
+
+  void setJdbcUser(String value);
+
+  @Description(
+      "Not accepted: a password given as a flag shows in ps, the Flink UI and logs. Use "
+          + "--jdbcPasswordFile or the TaskManagers' environment variable CTR_JDBC_PASSWORD.")
+  @Default.String("")
+  String getJdbcPassword();
+
+  void setJdbcPassword(String value);
+
+  @Description(
+      "File holding the PostgreSQL password, read by each TaskManager when it connects (and by the "
+          + "submitter for --createTable); it must exist on every TaskManager host. Without it the "
+          + "environment variable CTR_JDBC_PASSWORD is used, if set.")
+  @Default.String("")
+  String getJdbcPasswordFile();
+
+  void setJdbcPasswordFile(String value);
+
+  @Description(
+      "With --jdbcUrl: create the results and alerts tables where they do not exist, when the job is submitted.")
+  @Default.Boolean(false)
+  boolean getCreateTable();
+
+  void setCreateTable(boolean value);
+
+  @Description(
+      "With --jdbcUrl: the table of result panes (an identifier, optionally schema.table).")
+  @Default.String("ctr_results")
+  String getResultsTable();
+
+  void setResultsTable(String value);
+
+  @Description("With --jdbcUrl: the table of alerts (an identifier, optionally schema.table).")
+  @Default.String("ctr_alerts")
+  String getAlertsTable();
+
+  void setAlertsTable(String value);
+
+  @Description(
       "Also write every result pane to this file: JSON lines, or CSV if the name ends in .csv.")
   String getOutput();
 

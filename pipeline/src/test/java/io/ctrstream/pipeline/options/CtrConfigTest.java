@@ -104,6 +104,57 @@ public class CtrConfigTest {
   }
 
   @Test
+  public void postgresFlags() {
+    assertThat(parse().postgres(), nullValue());
+    CtrConfig c =
+        parse(
+            "--jdbcUrl=jdbc:postgresql://db:5432/ctr",
+            "--jdbcUser=writer",
+            "--jdbcPasswordFile=/run/secrets/pg",
+            "--resultsTable=reports.ctr_windows");
+    assertThat(c.postgres().url(), equalTo("jdbc:postgresql://db:5432/ctr"));
+    assertThat(c.postgres().user(), equalTo("writer"));
+    assertThat(c.postgres().passwordFile(), equalTo("/run/secrets/pg"));
+    assertThat(c.postgres().resultsTable(), equalTo("reports.ctr_windows"));
+    assertThat(c.postgres().alertsTable(), equalTo("ctr_alerts"));
+  }
+
+  @Test
+  public void badPostgresFlagsAreNamed() {
+    assertThat(
+        error("--jdbcUrl=jdbc:mysql://db/ctr"),
+        equalTo(
+            "--jdbcUrl=jdbc:mysql://db/ctr: expected jdbc:postgresql://host[:port]/database (PostgreSQL only)"));
+    assertThat(error("--createTable"), equalTo("--createTable=true: needs --jdbcUrl"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--resultsTable=ctr-results"),
+        equalTo(
+            "--resultsTable=ctr-results: expected a lower-case identifier, optionally schema.table"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--alertsTable=x; DROP TABLE y"),
+        equalTo(
+            "--alertsTable=x; DROP TABLE y: expected a lower-case identifier, optionally schema.table"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--alertsTable=ctr_results"),
+        equalTo("--alertsTable=ctr_results: must differ from --resultsTable"));
+  }
+
+  @Test
+  public void postgresPasswordsAreNotTakenAsFlagsAndNotEchoed() {
+    String flag = error("--jdbcUrl=jdbc:postgresql://db/ctr", "--jdbcPassword=hunter2");
+    assertThat(flag, containsString("--jdbcPassword=******: passwords are not taken as flags"));
+    assertThat(flag, containsString("--jdbcPasswordFile"));
+    assertThat(flag, containsString("CTR_JDBC_PASSWORD"));
+    assertThat(flag, not(containsString("hunter2")));
+    String url = error("--jdbcUrl=jdbc:postgresql://db/ctr?user=u&password=hunter2&ssl=true");
+    assertThat(
+        url,
+        containsString(
+            "--jdbcUrl=jdbc:postgresql://db/ctr?user=u&password=******&ssl=true: carries a password"));
+    assertThat(url, not(containsString("hunter2")));
+  }
+
+  @Test
   public void theRedisPasswordFileIsOnlyAPath() {
     CtrConfig c = parse("--redisPasswordFile=/run/secrets/redis");
     assertThat(c.redis().passwordFile(), equalTo("/run/secrets/redis"));

@@ -44,6 +44,7 @@ public final class Events {
         null,
         null,
         null,
+        null,
         java.util.List.of(),
         null,
         null,

@@ -1,0 +1,156 @@
+package io.ctrstream.pipeline.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.rules.ExternalResource;
+
+/**
+ * A real PostgreSQL server on a free localhost port for the duration of a test class, started and
+ * stopped by {@code deploy/stack.sh start|stop postgres} in a run directory of its own: Debian's
+ * server binaries (the script installs them where missing), user {@code ctrstream}, database {@code
+ * ctrstream}, password login with a generated password in {@link #passwordFile()}.
+ */
+public class PostgresServer extends ExternalResource {
+  private static final Path STACK_SCRIPT = repository().resolve("deploy/stack.sh");
+
+  private Path runDir;
+  private int port;
+
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/ctrstream}. */
+  public String url() {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/ctrstream";
+  }
+
+  public String user() {
+    return "ctrstream";
+  }
+
+  /**
+   * The file holding the password, as {@code --jdbcPasswordFile} takes it. The run directory is
+   * made reachable for the postgres OS user, so the stack keeps the cluster in it.
+   */
+  public Path passwordFile() {
+    return runDir.resolve("postgres/password");
+  }
+
+  /** The flags that make the job write here, creating the tables. */
+  public List<String> jobFlags() {
+    return List.of(
+        "--jdbcUrl=" + url(),
+        "--jdbcUser=" + user(),
+        "--jdbcPasswordFile=" + passwordFile(),
+        "--createTable");
+  }
+
+  /** A new connection; the caller closes it. */
+  public Connection connect() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user());
+    try {
+      props.setProperty("password", Files.readString(passwordFile()).strip());
+    } catch (IOException e) {
+      throw new SQLException("cannot read " + passwordFile(), e);
+    }
+    return DriverManager.getConnection(url(), props);
+  }
+
+  /**
+   * The campaign rows of a results table that are final, as {@link ReferenceCtr#counts} has them:
+   * {@code "campaign|window_start_ms"} → [impressions, clicks].
+   */
+  public Map<String, List<Long>> finalCampaignCounts(String table) throws SQLException {
+    Map<String, List<Long>> counts = new TreeMap<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT key, window_start, impressions, clicks FROM "
+                    + table
+                    + " WHERE dimension = 'campaign' AND final")) {
+      while (rows.next()) {
+        counts.put(
+            rows.getString(1) + "|" + rows.getTimestamp(2).getTime(),
+            List.of(rows.getLong(3), rows.getLong(4)));
+      }
+    }
+    return counts;
+  }
+
+  /** Stops the server (fast shutdown) and starts it again on its data. */
+  public void restart() throws IOException, InterruptedException {
+    stack("stop");
+    stack("start");
+  }
+
+  /** Stops the server; {@link #start()} starts it again on its data. */
+  public void stop() throws IOException, InterruptedException {
+    stack("stop");
+  }
+
+  public void start() throws IOException, InterruptedException {
+    stack("start");
+  }
+
+  @Override
+  protected void before() throws Throwable {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    runDir = Files.createTempDirectory("ctrstream-pg-test-");
+    // the server runs as the postgres OS user when the tests run as root: it must reach the dir
+    Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    stack("start");
+  }
+
+  @Override
+  protected void after() {
+    try {
+      stack("stop");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("could not stop PostgreSQL", e);
+    }
+  }
+
+  private void stack(String command) throws IOException, InterruptedException {
+    Path log = runDir.resolve("stack-" + command + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", STACK_SCRIPT.toString(), command, "postgres")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("CTR_RUN_DIR", runDir.toString());
+    pb.environment().put("POSTGRES_PORT", Integer.toString(port));
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException(
+          "deploy/stack.sh " + command + " postgres failed: " + Files.readString(log));
+    }
+  }
+
+  private static Path repository() {
+    Path dir = Paths.get("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("deploy/stack.sh"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException(
+          "deploy/stack.sh not found above " + new File("").getAbsolutePath());
+    }
+    return dir;
+  }
+}
