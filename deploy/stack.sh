@@ -291,7 +291,8 @@ flink_up() { # taskmanagers
 # PostgreSQL: Debian's server binaries, a cluster of its own (user ctrstream, database ctrstream,
 # password login over TCP with a generated password in <dir>/password, readable by this user only).
 # The server refuses to run as root, so as root it runs as the postgres OS user; its directory is
-# $run/postgres if that user can reach it, else one under /tmp named after the run directory.
+# $run/postgres if that user can reach it, else one under /tmp named after the run directory;
+# $run/postgres.properties names the job's flags (jdbcUrl, jdbcUser, jdbcPasswordFile) either way.
 
 pg_bin() { # the newest installed server's bin directory; installs Debian's postgresql if there is none
   local bin
@@ -345,6 +346,9 @@ postgres_up() {
       "SELECT 1 FROM pg_database WHERE datname = 'ctrstream'" | grep -q 1; then
     as_pg "$bin/createdb" -h "$dir" -p "$postgres_port" -U ctrstream ctrstream
   fi
+  # the job's flags, for scripts and tests: the cluster's directory depends on who can reach what
+  printf 'jdbcUrl=jdbc:postgresql://127.0.0.1:%s/ctrstream\njdbcUser=ctrstream\njdbcPasswordFile=%s\n' \
+    "$postgres_port" "$dir/password" > "$run/postgres.properties"
   say "postgres up on 127.0.0.1:$postgres_port: --jdbcUrl=jdbc:postgresql://127.0.0.1:$postgres_port/ctrstream --jdbcUser=ctrstream --jdbcPasswordFile=$dir/password"
 }
 

@@ -28,12 +28,19 @@ final class Drill {
   final Duration window;
   final Duration attribution;
   private final LocalStack stack;
+  private final List<String> extraFlags;
 
   /** The Flink job being drilled; replaced when a drill resubmits it (savepoint). */
   String jobId;
 
-  private Drill(LocalStack stack, JobRun run, Duration window, Duration attribution) {
+  private Drill(
+      LocalStack stack,
+      JobRun run,
+      Duration window,
+      Duration attribution,
+      List<String> extraFlags) {
     this.stack = stack;
+    this.extraFlags = extraFlags;
     this.run = run;
     this.redis = new RedisResults(stack, run.prefix());
     this.resultsTopic = "ctr-results-" + run.name();
@@ -44,7 +51,14 @@ final class Drill {
   /** Creates the topics and submits the job; returns when it has completed its first checkpoint. */
   static Drill start(LocalStack stack, String name, Duration window, Duration attribution)
       throws Exception {
-    return start(stack, name, window, attribution, Map.of());
+    return start(stack, name, window, attribution, Map.of(), List.of());
+  }
+
+  /** As {@link #start(LocalStack, String, Duration, Duration)} with further job flags. */
+  static Drill start(
+      LocalStack stack, String name, Duration window, Duration attribution, List<String> flags)
+      throws Exception {
+    return start(stack, name, window, attribution, Map.of(), flags);
   }
 
   static Drill start(
@@ -52,9 +66,10 @@ final class Drill {
       String name,
       Duration window,
       Duration attribution,
-      Map<String, String> topicConfigs)
+      Map<String, String> topicConfigs,
+      List<String> flags)
       throws Exception {
-    Drill drill = new Drill(stack, JobRun.named(name), window, attribution);
+    Drill drill = new Drill(stack, JobRun.named(name), window, attribution, flags);
     stack.createTopics(
         topicConfigs,
         drill.run.impressions(),
@@ -102,6 +117,7 @@ final class Drill {
                 "--attributionWindow=" + attribution.getSeconds() + "s",
                 "--idlePartitionTimeout=10m",
                 "--resultsTopic=" + resultsTopic));
+    flags.addAll(extraFlags);
     flags.addAll(List.of(more));
     return run.jobFlags(flags.toArray(String[]::new));
   }
@@ -112,9 +128,9 @@ final class Drill {
   }
 
   /**
-   * Stops a service of the stack ({@code redis} or {@code kafka}) for {@code length}, the injected
-   * outage, while {@code replay} goes on, and starts it again on its old storage; returns the
-   * milliseconds from its start until new results are in Redis.
+   * Stops a service of the stack ({@code redis}, {@code kafka} or {@code postgres}) for {@code
+   * length}, the injected outage, while {@code replay} goes on, and starts it again on its old
+   * storage; returns the milliseconds from its start until new results are in Redis.
    */
   long outageOf(String service, Duration length, CompletableFuture<String> replay)
       throws Exception {

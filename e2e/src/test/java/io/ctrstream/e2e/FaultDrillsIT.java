@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.testing.PostgresServer;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,6 +161,68 @@ public class FaultDrillsIT {
   }
 
   /**
+   * The PostgreSQL sink through a restart of PostgreSQL (fast shutdown, 20 s down, started again on
+   * its data) in the middle of a live replay: the failed batches fail their bundles, the job
+   * restarts from its checkpoint until PostgreSQL answers, and every final row in PostgreSQL, as
+   * every Redis window, equals the reference. The tables are created by the submission's {@code
+   * --createTable}.
+   */
+  @Test
+  public void avazuIntoPostgresSurvivesAPostgresRestart() throws Exception {
+    drill =
+        Drill.start(
+            STACK,
+            "avazu-postgres",
+            AVAZU_WINDOW,
+            AVAZU_ATTRIBUTION,
+            STACK.postgresFlags("drill_postgres"));
+    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
+      CompletableFuture<String> replay =
+          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
+      drill.awaitCheckpointWithMoreCounted("the PostgreSQL stop");
+      int failuresBefore = STACK.failures(drill.jobId).size();
+      long recovery = drill.outageOf("postgres", Duration.ofSeconds(20), replay);
+      replay.get();
+      List<String> failures = STACK.failures(drill.jobId);
+      drill.finish(
+          Samples.AVAZU_IMPRESSIONS,
+          Samples.AVAZU_CLICKS,
+          latest,
+          "PostgreSQL stopped 20 s, restarted on its data",
+          "PostgreSQL start to new results in Redis: "
+              + recovery
+              + " ms; failures "
+              + (failures.size() - failuresBefore)
+              + ", causes "
+              + failures.subList(failuresBefore, failures.size()).stream()
+                  .map(LocalStack::rootCause)
+                  .distinct()
+                  .toList());
+      assertThat(
+          "the failed writes restarted the job", failures.size() > failuresBefore, equalTo(true));
+      ReferenceCtr ref =
+          ReferenceCtr.compute(
+              Samples.AVAZU_IMPRESSIONS,
+              Samples.AVAZU_CLICKS,
+              AVAZU_WINDOW.toMillis(),
+              AVAZU_ATTRIBUTION.toMillis());
+      Await.until(
+          "every final row in PostgreSQL",
+          Duration.ofMinutes(2),
+          () -> postgresFinals().size() >= ref.counts.size());
+      assertThat(postgresFinals(), equalTo(ref.counts));
+    }
+  }
+
+  private static Map<String, List<Long>> postgresFinals() {
+    try (java.sql.Connection c = STACK.postgres()) {
+      return PostgresServer.finalCampaignCounts(c, "drill_postgres_results");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * The upgrade procedure: in the middle of a replay the job is stopped with a savepoint ({@code
    * deploy/stop.sh --savepoint}), the job jar is submitted again from it ({@code deploy/submit.sh
    * --fromSavepoint=…}) and the replay goes on into the new job.
@@ -202,7 +265,8 @@ public class FaultDrillsIT {
             "avazu-malformed",
             AVAZU_WINDOW,
             AVAZU_ATTRIBUTION,
-            Map.of("max.message.bytes", "4194304"));
+            Map.of("max.message.bytes", "4194304"),
+            List.of());
     List<BadRecord> bad = BadRecord.flood(10_000, new java.util.Random(7));
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix());
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =

@@ -3,6 +3,7 @@ package io.ctrstream.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,14 +37,15 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The real local stack ({@code deploy/stack.sh}) on test-only ports, in {@code e2e/target/stack}:
- * Redis, a KRaft Kafka broker and a Flink session cluster with one TaskManager of 2 slots (or as
- * {@link #withTaskManagers} says). Jobs are submitted with {@code deploy/submit.sh}, exactly as a
- * user does.
+ * Redis, a KRaft Kafka broker, PostgreSQL and a Flink session cluster with one TaskManager of 2
+ * slots (or as {@link #withTaskManagers} says). Jobs are submitted with {@code deploy/submit.sh},
+ * exactly as a user does.
  */
 public class LocalStack extends ExternalResource {
   static final int REDIS_PORT = 16379;
   static final int KAFKA_PORT = 19092;
   static final int REST_PORT = 18081;
+  static final int POSTGRES_PORT = 15432;
   static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,7 +95,13 @@ public class LocalStack extends ExternalResource {
               java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(redisPasswordFile, redisPassword + "\n");
     }
-    script("stack-up", "deploy/stack.sh", "up", "--taskmanagers", Integer.toString(taskManagers));
+    script(
+        "stack-up",
+        "deploy/stack.sh",
+        "up",
+        "--taskmanagers",
+        Integer.toString(taskManagers),
+        "--postgres");
   }
 
   @Override
@@ -110,6 +121,7 @@ public class LocalStack extends ExternalResource {
     env.put("KAFKA_CONTROLLER_PORT", "19093");
     env.put("FLINK_REST_PORT", Integer.toString(REST_PORT));
     env.put("FLINK_RPC_PORT", "16123");
+    env.put("POSTGRES_PORT", Integer.toString(POSTGRES_PORT));
     env.put("FLINK_REST", "localhost:" + REST_PORT);
     env.put("CHECKPOINT_INTERVAL_MS", "2000");
     env.put("TASK_SLOTS", Integer.toString(slotsPerTaskManager));
@@ -117,6 +129,41 @@ public class LocalStack extends ExternalResource {
       env.put("REDIS_PASSWORD_FILE", redisPasswordFile.toString());
     }
     return env;
+  }
+
+  /**
+   * The job flags that write results and alerts to the stack's PostgreSQL, into tables of their own
+   * ({@code <tables>_results}, {@code <tables>_alerts}), created at submission.
+   */
+  List<String> postgresFlags(String tables) throws IOException {
+    Properties props = postgresProperties();
+    List<String> flags = new ArrayList<>();
+    for (String name : List.of("jdbcUrl", "jdbcUser", "jdbcPasswordFile")) {
+      flags.add("--" + name + "=" + props.getProperty(name));
+    }
+    flags.add("--resultsTable=" + tables + "_results");
+    flags.add("--alertsTable=" + tables + "_alerts");
+    flags.add("--createTable");
+    return flags;
+  }
+
+  /** A connection to the stack's PostgreSQL; the caller closes it. */
+  Connection postgres() throws IOException, SQLException {
+    Properties props = postgresProperties();
+    Properties login = new Properties();
+    login.setProperty("user", props.getProperty("jdbcUser"));
+    login.setProperty(
+        "password", Files.readString(Paths.get(props.getProperty("jdbcPasswordFile"))).strip());
+    return DriverManager.getConnection(props.getProperty("jdbcUrl"), login);
+  }
+
+  /** What {@code deploy/stack.sh} says of its PostgreSQL: the job's flags, by name. */
+  private Properties postgresProperties() throws IOException {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(runDir.resolve("postgres.properties"))) {
+      props.load(in);
+    }
+    return props;
   }
 
   /** Runs a script of the repository; returns its output; throws with the output if it fails. */

@@ -2,6 +2,7 @@ package io.ctrstream.pipeline.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,22 +31,20 @@ public class PostgresServer extends ExternalResource {
 
   private Path runDir;
   private int port;
+  private final Properties flags = new Properties();
 
   /** {@code jdbc:postgresql://127.0.0.1:<port>/ctrstream}. */
   public String url() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/ctrstream";
+    return flags.getProperty("jdbcUrl");
   }
 
   public String user() {
-    return "ctrstream";
+    return flags.getProperty("jdbcUser");
   }
 
-  /**
-   * The file holding the password, as {@code --jdbcPasswordFile} takes it. The run directory is
-   * made reachable for the postgres OS user, so the stack keeps the cluster in it.
-   */
+  /** The file holding the password, as {@code --jdbcPasswordFile} takes it. */
   public Path passwordFile() {
-    return runDir.resolve("postgres/password");
+    return Paths.get(flags.getProperty("jdbcPasswordFile"));
   }
 
   /** The flags that make the job write here, creating the tables. */
@@ -74,9 +73,16 @@ public class PostgresServer extends ExternalResource {
    * {@code "campaign|window_start_ms"} → [impressions, clicks].
    */
   public Map<String, List<Long>> finalCampaignCounts(String table) throws SQLException {
+    try (Connection c = connect()) {
+      return finalCampaignCounts(c, table);
+    }
+  }
+
+  /** {@link #finalCampaignCounts(String)} over a connection of the caller's. */
+  public static Map<String, List<Long>> finalCampaignCounts(Connection c, String table)
+      throws SQLException {
     Map<String, List<Long>> counts = new TreeMap<>();
-    try (Connection c = connect();
-        Statement s = c.createStatement();
+    try (Statement s = c.createStatement();
         ResultSet rows =
             s.executeQuery(
                 "SELECT key, window_start, impressions, clicks FROM "
@@ -115,12 +121,18 @@ public class PostgresServer extends ExternalResource {
     // the server runs as the postgres OS user when the tests run as root: it must reach the dir
     Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     stack("start");
+    try (Reader in = Files.newBufferedReader(runDir.resolve("postgres.properties"))) {
+      flags.load(in);
+    }
   }
 
   @Override
   protected void after() {
     try {
       stack("stop");
+      try (var paths = Files.walk(runDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("could not stop PostgreSQL", e);
     }
