@@ -26,6 +26,7 @@ import io.ctrstream.pipeline.options.Durations;
 import io.ctrstream.pipeline.options.EmbeddedFlinkClassLoading;
 import io.ctrstream.pipeline.options.FlinkRunnerDefaults;
 import io.ctrstream.pipeline.options.InvalidFlagException;
+import io.ctrstream.pipeline.options.TypedFlags;
 import io.ctrstream.pipeline.transforms.AttributeClicks;
 import io.ctrstream.pipeline.transforms.CtrWindowing;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
@@ -128,9 +129,9 @@ public final class CtrPipeline {
             .apply(
                 "AttributeClicks",
                 AttributeClicks.forResults(
-                    config.attributionWindow(),
-                    config.allowedLateness(),
-                    config.windowSize(),
+                    config.eventTime().attributionWindow(),
+                    config.eventTime().allowedLateness(),
+                    config.eventTime().windowSize(),
                     config.trend() == null ? null : config.trend().size(),
                     config.trend() == null ? null : config.trend().period()));
     PCollection<KV<DimensionKey, CtrCounts>> changes =
@@ -141,10 +142,10 @@ public final class CtrPipeline {
         changes.apply(
             "CtrPerKeyWindow",
             WindowedCtr.fixed(
-                config.windowSize(),
-                config.earlyFiringPeriod(),
-                config.attributionWindow(),
-                config.allowedLateness()));
+                config.eventTime().windowSize(),
+                config.eventTime().earlyFiringPeriod(),
+                config.eventTime().attributionWindow(),
+                config.eventTime().allowedLateness()));
     PCollection<LatestAndPrevious> latest =
         results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
     PCollection<CtrResult> trend =
@@ -162,9 +163,9 @@ public final class CtrPipeline {
                         CtrWindowing.trendWindows(
                             config.trend().size(),
                             config.trend().period(),
-                            config.earlyFiringPeriod(),
-                            config.attributionWindow(),
-                            config.allowedLateness())));
+                            config.eventTime().earlyFiringPeriod(),
+                            config.eventTime().attributionWindow(),
+                            config.eventTime().allowedLateness())));
     PCollection<Alert> alerts =
         config.alerts() == null
             ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
@@ -190,23 +191,27 @@ public final class CtrPipeline {
                 pipeline.apply(
                     "ReadEvents",
                     new KafkaEventSource(
-                        config.kafka(),
-                        config.maxOutOfOrderness(),
-                        config.idlePartitionTimeout(),
+                        config.source().kafka(),
+                        config.eventTime().maxOutOfOrderness(),
+                        config.eventTime().idlePartitionTimeout(),
                         EventTimeRange.standard())),
                 KafkaEventSource.PARSED_RECORD,
                 config)
             : compute(
                 pipeline.apply(
                     "ReadEvents",
-                    new FileEventSource(config.impressionsFile(), config.clicksFile())),
+                    new FileEventSource(
+                        config.source().impressionsFile(), config.source().clicksFile())),
                 config);
-    if (config.redis() != null) {
-      out.results().apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.redis()));
+    if (config.sinks().redis() != null) {
+      out.results()
+          .apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.sinks().redis()));
       out.latestAndPrevious()
-          .apply("WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.redis()));
+          .apply(
+              "WriteLatestToRedis", WriteResultsToRedis.latestAndPrevious(config.sinks().redis()));
       if (config.trend() != null) {
-        RedisConnection trendRedis = config.redis().withKeys(config.redis().keys().trend());
+        RedisConnection trendRedis =
+            config.sinks().redis().withKeys(config.sinks().redis().keys().trend());
         out.trend().apply("WriteTrendToRedis", WriteResultsToRedis.windows(trendRedis));
         out.trend()
             .apply("TrendLatestAndPrevious", new TrackLatestAndPrevious())
@@ -215,34 +220,36 @@ public final class CtrPipeline {
       out.alerts()
           .apply(
               "WriteAlertsToRedis",
-              WriteResultsToRedis.alerts(config.redis(), ALERT_STREAM_LENGTH));
+              WriteResultsToRedis.alerts(config.sinks().redis(), ALERT_STREAM_LENGTH));
     }
-    if (config.postgres() != null) {
-      out.results().apply("WriteResultsToPostgres", WriteToPostgres.results(config.postgres()));
-      out.alerts().apply("WriteAlertsToPostgres", WriteToPostgres.alerts(config.postgres()));
+    if (config.sinks().postgres() != null) {
+      out.results()
+          .apply("WriteResultsToPostgres", WriteToPostgres.results(config.sinks().postgres()));
+      out.alerts()
+          .apply("WriteAlertsToPostgres", WriteToPostgres.alerts(config.sinks().postgres()));
     }
-    if (config.alertsTopic() != null) {
+    if (config.sinks().alertsTopic() != null) {
       out.alerts()
           .apply(
               "WriteAlertTopic",
               new WriteToKafka<Alert>(
-                  config.kafka(),
-                  config.alertsTopic(),
+                  config.source().kafka(),
+                  config.sinks().alertsTopic(),
                   a -> a.dimension() + ":" + a.key(),
                   OutputFormats::alert));
     }
-    if (config.resultsTopic() != null) {
+    if (config.sinks().resultsTopic() != null) {
       out.results()
           .apply(
               "WriteResultTopic",
               new WriteToKafka<CtrResult>(
-                  config.kafka(),
-                  config.resultsTopic(),
+                  config.source().kafka(),
+                  config.sinks().resultsTopic(),
                   r -> r.dimension() + ":" + r.key(),
                   OutputFormats::result));
     }
-    if (config.output() != null) {
-      boolean csv = config.output().endsWith(".csv");
+    if (config.sinks().output() != null) {
+      boolean csv = config.sinks().output().endsWith(".csv");
       out.results()
           .apply(
               "FormatResults",
@@ -250,31 +257,33 @@ public final class CtrPipeline {
                   .via(csv ? OutputFormats::resultCsv : OutputFormats::result))
           .apply(
               "WriteResultFile",
-              new WriteLines(config.output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
+              new WriteLines(
+                  config.sinks().output(), csv ? OutputFormats.RESULT_CSV_HEADER : null));
     }
-    if (config.deadLetterOutput() != null) {
+    if (config.sinks().deadLetterOutput() != null) {
       out.deadLetters()
           .apply(
               "FormatDeadLetters",
               MapElements.into(TypeDescriptors.strings()).via(OutputFormats::deadLetter))
-          .apply("WriteDeadLetterFile", new WriteLines(config.deadLetterOutput(), null));
+          .apply("WriteDeadLetterFile", new WriteLines(config.sinks().deadLetterOutput(), null));
     }
-    if (config.fromKafka() && !config.kafka().deadLetterTopic().isBlank()) {
+    if (config.fromKafka() && !config.source().kafka().deadLetterTopic().isBlank()) {
       out.deadLetters()
           .apply(
               "WriteDeadLetterTopic",
               new WriteToKafka<DeadLetter>(
-                  config.kafka(),
-                  config.kafka().deadLetterTopic(),
+                  config.source().kafka(),
+                  config.source().kafka().deadLetterTopic(),
                   DeadLetter::source,
                   OutputFormats::deadLetter));
     }
-    if (config.unattributedOutput() != null) {
+    if (config.sinks().unattributedOutput() != null) {
       out.unattributed()
           .apply(
               "FormatUnattributed",
               MapElements.into(TypeDescriptors.strings()).via(OutputFormats::unattributedClick))
-          .apply("WriteUnattributedFile", new WriteLines(config.unattributedOutput(), null));
+          .apply(
+              "WriteUnattributedFile", new WriteLines(config.sinks().unattributedOutput(), null));
     }
     return out;
   }
@@ -301,12 +310,13 @@ public final class CtrPipeline {
     CtrOptions options;
     CtrConfig config;
     try {
+      TypedFlags.check(args, CtrOptions.class);
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(CtrOptions.class);
       config = CtrConfig.from(options);
       FileSystems.setDefaultPipelineOptions(options);
       if (!config.fromKafka()) {
-        requireMatch("impressionsFile", config.impressionsFile());
-        requireMatch("clicksFile", config.clicksFile());
+        requireMatch("impressionsFile", config.source().impressionsFile());
+        requireMatch("clicksFile", config.source().clicksFile());
       }
     } catch (IllegalArgumentException e) {
       System.err.println("ctrstream: " + e.getMessage());
@@ -314,13 +324,13 @@ public final class CtrPipeline {
       System.exit(EXIT_USAGE);
       return;
     }
-    if (config.postgres() != null && options.getCreateTable()) {
+    if (config.sinks().postgres() != null && options.getCreateTable()) {
       try {
-        PostgresTables.create(config.postgres());
+        PostgresTables.create(config.sinks().postgres());
       } catch (SQLException | RuntimeException e) {
         System.err.println(
             "ctrstream: --createTable: cannot create the tables at "
-                + config.postgres().url()
+                + config.sinks().postgres().url()
                 + ": "
                 + e.getMessage());
         System.exit(1);
@@ -328,9 +338,9 @@ public final class CtrPipeline {
       }
       LOG.info(
           "ctrstream: tables {} and {} exist at {}",
-          config.postgres().resultsTable(),
-          config.postgres().alertsTable(),
-          config.postgres().url());
+          config.sinks().postgres().resultsTable(),
+          config.sinks().postgres().alertsTable(),
+          config.sinks().postgres().url());
     }
     if (config.fromKafka()) {
       options.as(StreamingOptions.class).setStreaming(true);
@@ -339,11 +349,11 @@ public final class CtrPipeline {
     EmbeddedFlinkClassLoading.apply(options, args);
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
-        config.source(),
-        Durations.format(config.windowSize()),
-        Durations.format(config.attributionWindow()),
-        Durations.format(config.allowedLateness()),
-        Durations.format(config.earlyFiringPeriod()),
+        config.source().kind(),
+        Durations.format(config.eventTime().windowSize()),
+        Durations.format(config.eventTime().attributionWindow()),
+        Durations.format(config.eventTime().allowedLateness()),
+        Durations.format(config.eventTime().earlyFiringPeriod()),
         options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config);
@@ -357,7 +367,7 @@ public final class CtrPipeline {
     if (config.fromKafka()) {
       LOG.info(
           "ctrstream: streaming from Kafka at {} until the job is cancelled (Ctrl-C)",
-          config.kafka().bootstrapServers());
+          config.source().kafka().bootstrapServers());
     }
     PipelineResult.State state = result.waitUntilFinish();
     RunSummary.of(result).print(System.out);

@@ -35,7 +35,9 @@ public class BreakdownsAndTrendTest {
     System.arraycopy(flags, 0, args, 3, flags.length);
     CtrConfig config = CtrConfig.from(PipelineOptionsFactory.fromArgs(args).as(CtrOptions.class));
     return CtrPipeline.compute(
-        p.apply(new FileEventSource(config.impressionsFile(), config.clicksFile())), config);
+        p.apply(
+            new FileEventSource(config.source().impressionsFile(), config.source().clicksFile())),
+        config);
   }
 
   /**

@@ -10,6 +10,8 @@ import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.options.CtrConfig;
+import io.ctrstream.pipeline.options.EventTimeConfig;
+import io.ctrstream.pipeline.options.SinkConfig;
 import io.ctrstream.pipeline.testing.Events;
 import io.ctrstream.pipeline.testing.JobRuns;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
@@ -161,25 +163,17 @@ public class JoinDifferentialTest {
     CtrConfig config =
         new CtrConfig(
             base.source(),
-            base.impressionsFile(),
-            base.clicksFile(),
-            base.kafka(),
-            base.maxOutOfOrderness(),
-            base.idlePartitionTimeout(),
-            Duration.millis(ATTRIBUTION_MS),
-            Duration.millis(WINDOW_MS),
-            base.earlyFiringPeriod(),
-            base.allowedLateness(),
-            null,
-            null,
-            null,
-            null,
-            null,
+            new EventTimeConfig(
+                base.eventTime().maxOutOfOrderness(),
+                base.eventTime().idlePartitionTimeout(),
+                Duration.millis(ATTRIBUTION_MS),
+                Duration.millis(WINDOW_MS),
+                base.eventTime().earlyFiringPeriod(),
+                base.eventTime().allowedLateness()),
             List.of(),
             null,
             null,
-            null,
-            null);
+            SinkConfig.NONE);
     CtrPipeline.Outputs out =
         CtrPipeline.compute(pipeline.apply(stream.advanceWatermarkToInfinity()), config);
 

@@ -5,11 +5,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 import org.junit.Rule;
@@ -21,6 +25,7 @@ public class CtrConfigTest {
 
   private static CtrConfig parse(String... args) {
     PipelineOptionsFactory.register(CtrOptions.class);
+    TypedFlags.check(args, CtrOptions.class); // as CtrPipeline.main does before Beam parses
     return CtrConfig.from(PipelineOptionsFactory.fromArgs(args).as(CtrOptions.class));
   }
 
@@ -32,15 +37,15 @@ public class CtrConfigTest {
   public void defaults() {
     CtrConfig c = parse();
     assertThat(c.fromKafka(), equalTo(true));
-    assertThat(c.windowSize(), equalTo(Duration.standardSeconds(30)));
-    assertThat(c.attributionWindow(), equalTo(Duration.standardSeconds(15)));
-    assertThat(c.earlyFiringPeriod(), equalTo(Duration.standardSeconds(5)));
-    assertThat(c.allowedLateness(), equalTo(Duration.standardMinutes(5)));
-    assertThat(c.maxOutOfOrderness(), equalTo(Duration.standardSeconds(5)));
-    assertThat(c.redis().keys().prefix(), equalTo("ctr"));
-    assertThat(c.redis().resultTtl(), equalTo(Duration.standardDays(7)));
-    assertThat(c.kafka().impressionsTopic(), equalTo("impressions"));
-    assertThat(c.output(), nullValue());
+    assertThat(c.eventTime().windowSize(), equalTo(Duration.standardSeconds(30)));
+    assertThat(c.eventTime().attributionWindow(), equalTo(Duration.standardSeconds(15)));
+    assertThat(c.eventTime().earlyFiringPeriod(), equalTo(Duration.standardSeconds(5)));
+    assertThat(c.eventTime().allowedLateness(), equalTo(Duration.standardMinutes(5)));
+    assertThat(c.eventTime().maxOutOfOrderness(), equalTo(Duration.standardSeconds(5)));
+    assertThat(c.sinks().redis().keys().prefix(), equalTo("ctr"));
+    assertThat(c.sinks().redis().resultTtl(), equalTo(Duration.standardDays(7)));
+    assertThat(c.source().kafka().impressionsTopic(), equalTo("impressions"));
+    assertThat(c.sinks().output(), nullValue());
   }
 
   @Test
@@ -57,13 +62,13 @@ public class CtrConfigTest {
             "--output=out.csv",
             "--kafkaProperties=security.protocol=SASL_SSL,sasl.mechanism=PLAIN");
     assertThat(c.fromKafka(), equalTo(false));
-    assertThat(c.windowSize(), equalTo(Duration.standardHours(1)));
-    assertThat(c.attributionWindow(), equalTo(Duration.standardMinutes(30)));
-    assertThat(c.allowedLateness(), equalTo(Duration.standardHours(2)));
-    assertThat(c.redis(), nullValue());
-    assertThat(c.output(), equalTo("out.csv"));
+    assertThat(c.eventTime().windowSize(), equalTo(Duration.standardHours(1)));
+    assertThat(c.eventTime().attributionWindow(), equalTo(Duration.standardMinutes(30)));
+    assertThat(c.eventTime().allowedLateness(), equalTo(Duration.standardHours(2)));
+    assertThat(c.sinks().redis(), nullValue());
+    assertThat(c.sinks().output(), equalTo("out.csv"));
     assertThat(
-        c.kafka().clientProperties(),
+        c.source().kafka().clientProperties(),
         equalTo(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN")));
   }
 
@@ -86,6 +91,123 @@ public class CtrConfigTest {
         equalTo("--kafkaProperties=acks: expected key=value[,key=value...], got 'acks'"));
   }
 
+  /** Flags any value of which is accepted here (hosts, paths read elsewhere, a user name). */
+  private static final Set<String> FREE_FORM =
+      Set.of(
+          "redisHost",
+          "redisPasswordFile",
+          "jdbcUser",
+          "jdbcPasswordFile",
+          "output",
+          "deadLetterOutput",
+          "unattributedOutput");
+
+  /**
+   * For every other flag: the arguments with a bad value of it (after any it needs to matter) and
+   * the one line that must name it.
+   */
+  private static final Map<String, List<String>> BAD =
+      Map.ofEntries(
+          bad("--source=s3", "expected kafka or files"),
+          bad("--source=files --clicksFile=b --impressionsFile=", "required with --source=files"),
+          bad("--source=files --impressionsFile=a --clicksFile=", "required with --source=files"),
+          bad("--bootstrapServers=localhost", "expected host:port[,host:port...]"),
+          bad("--impressionsTopic=a/b", "expected a Kafka topic name"),
+          bad("--clicksTopic=impressions", "must differ from --impressionsTopic"),
+          bad("--deadLetterTopic=dead letters", "expected a Kafka topic name"),
+          bad("--groupId=", "must not be empty"),
+          bad("--kafkaProperties=acks", "expected key=value[,key=value...], got 'acks'"),
+          bad("--kafkaPropertiesFile=/no/such/file", "cannot be read"),
+          bad("--maxOutOfOrderness=5", "expected a duration such as"),
+          bad("--idlePartitionTimeout=0s", "must be longer than zero"),
+          bad("--attributionWindow=15", "expected a duration such as"),
+          bad("--windowSize=0s", "must be longer than zero"),
+          bad("--earlyFiringPeriod=often", "expected a duration such as"),
+          bad("--allowedLateness=5 minutes", "expected a duration such as"),
+          bad("--breakdowns=device,device", "'device' is given twice"),
+          bad("--trendWindow=15", "expected a duration such as"),
+          bad("--trendWindow=15m --trendPeriod=7m", "must divide --trendWindow=15m"),
+          bad("--alerts=maybe", "expected true or false"),
+          bad("--baseline=median", "expected previous or ewma"),
+          bad("--ewmaAlpha=1.5", "expected a number in (0, 1]"),
+          bad("--alertSignificance=abc", "expected a number"),
+          bad("--criticalZ=-1", "expected a positive number"),
+          bad("--criticalRelativeChange=0", "expected a positive fraction, e.g. 0.5"),
+          bad("--minImpressions=1.5", "expected a whole number"),
+          bad("--alertCooldown=soon", "expected a duration such as"),
+          bad("--alertDimensions=device", "'device' is neither campaign nor one of --breakdowns"),
+          bad("--sink=postgres", "expected redis or none"),
+          bad("--redisPort=x", "expected a whole number"),
+          bad("--redisPassword=hunter2", "passwords are not taken as flags"),
+          bad("--redisKeyPrefix=", "must not be empty"),
+          bad("--resultTtl=0s", "must be longer than zero"),
+          bad("--jdbcUrl=jdbc:mysql://db/ctr", "expected jdbc:postgresql://host[:port]/database"),
+          bad("--jdbcUrl=jdbc:postgresql://db/ctr --jdbcPassword=hunter2", "passwords are not"),
+          bad("--createTable", "needs --jdbcUrl"),
+          bad("--jdbcUrl=jdbc:postgresql://db/ctr --resultsTable=Results", "lower-case identifier"),
+          bad("--jdbcUrl=jdbc:postgresql://db/ctr --alertsTable=a;b", "lower-case identifier"),
+          bad("--resultsTopic=results!", "expected a Kafka topic name"),
+          bad("--alertsTopic=alerts!", "expected a Kafka topic name"));
+
+  private static Map.Entry<String, List<String>> bad(String args, String problem) {
+    List<String> list = List.of(args.split(" (?=--)"));
+    String last = list.get(list.size() - 1);
+    String flag = last.substring(2, last.contains("=") ? last.indexOf('=') : last.length());
+    return Map.entry(flag, List.of(args, problem));
+  }
+
+  @Test
+  public void everyBadValueOfEveryFlagIsOneLineNamingTheFlag() {
+    Set<String> flags = new TreeSet<>();
+    for (Class<?> concern :
+        List.of(
+            SourceOptions.class,
+            EventTimeOptions.class,
+            BreakdownOptions.class,
+            AlertOptions.class,
+            SinkOptions.class)) {
+      for (java.lang.reflect.Method m : concern.getDeclaredMethods()) {
+        if (m.getName().startsWith("get")) {
+          flags.add(java.beans.Introspector.decapitalize(m.getName().substring(3)));
+        }
+      }
+    }
+    Set<String> covered = new TreeSet<>(BAD.keySet());
+    covered.addAll(FREE_FORM);
+    assertThat("every flag has a bad value here, or is free-form", covered, equalTo(flags));
+    for (Map.Entry<String, List<String>> e : BAD.entrySet()) {
+      String[] args = e.getValue().get(0).split(" (?=--)");
+      String message = error(args);
+      assertThat(e.getValue().get(0), message, startsWith("--" + e.getKey()));
+      assertThat(message, containsString(e.getValue().get(1)));
+      assertThat(message, not(containsString("\n")));
+    }
+  }
+
+  @Test
+  public void helpListsTheFlagsGroupedByConcern() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    PipelineOptionsFactory.printHelp(new java.io.PrintStream(out), CtrOptions.class);
+    String help = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    List<String> order = new java.util.ArrayList<>();
+    for (Class<?> concern :
+        List.of(
+            SourceOptions.class,
+            EventTimeOptions.class,
+            BreakdownOptions.class,
+            AlertOptions.class,
+            SinkOptions.class)) {
+      assertThat(help, containsString(concern.getName() + ":"));
+      order.add(concern.getName());
+    }
+    int source = help.indexOf(SourceOptions.class.getName() + ":");
+    int sink = help.indexOf(SinkOptions.class.getName() + ":");
+    assertThat(help.indexOf("--bootstrapServers") > source, equalTo(true));
+    assertThat(help.indexOf("--jdbcUrl") > sink, equalTo(true));
+    assertThat(help, containsString("--ewmaAlpha=<double>"));
+    assertThat(help, containsString("--source=<kafka | files>"));
+  }
+
   @Test
   public void secretsAreNotTakenAsFlagsAndNotEchoed() {
     String redis = error("--redisPassword=hunter2");
@@ -105,18 +227,18 @@ public class CtrConfigTest {
 
   @Test
   public void postgresFlags() {
-    assertThat(parse().postgres(), nullValue());
+    assertThat(parse().sinks().postgres(), nullValue());
     CtrConfig c =
         parse(
             "--jdbcUrl=jdbc:postgresql://db:5432/ctr",
             "--jdbcUser=writer",
             "--jdbcPasswordFile=/run/secrets/pg",
             "--resultsTable=reports.ctr_windows");
-    assertThat(c.postgres().url(), equalTo("jdbc:postgresql://db:5432/ctr"));
-    assertThat(c.postgres().user(), equalTo("writer"));
-    assertThat(c.postgres().passwordFile(), equalTo("/run/secrets/pg"));
-    assertThat(c.postgres().resultsTable(), equalTo("reports.ctr_windows"));
-    assertThat(c.postgres().alertsTable(), equalTo("ctr_alerts"));
+    assertThat(c.sinks().postgres().url(), equalTo("jdbc:postgresql://db:5432/ctr"));
+    assertThat(c.sinks().postgres().user(), equalTo("writer"));
+    assertThat(c.sinks().postgres().passwordFile(), equalTo("/run/secrets/pg"));
+    assertThat(c.sinks().postgres().resultsTable(), equalTo("reports.ctr_windows"));
+    assertThat(c.sinks().postgres().alertsTable(), equalTo("ctr_alerts"));
   }
 
   @Test
@@ -157,9 +279,9 @@ public class CtrConfigTest {
   @Test
   public void theRedisPasswordFileIsOnlyAPath() {
     CtrConfig c = parse("--redisPasswordFile=/run/secrets/redis");
-    assertThat(c.redis().passwordFile(), equalTo("/run/secrets/redis"));
-    assertThat(c.redis().toString(), not(containsString("hunter2")));
-    assertThat(parse().redis().passwordFile(), nullValue());
+    assertThat(c.sinks().redis().passwordFile(), equalTo("/run/secrets/redis"));
+    assertThat(c.sinks().redis().toString(), not(containsString("hunter2")));
+    assertThat(parse().sinks().redis().passwordFile(), nullValue());
   }
 
   @Test
@@ -174,7 +296,7 @@ public class CtrConfigTest {
             "--kafkaPropertiesFile=" + file,
             "--kafkaProperties=security.protocol=SASL_PLAINTEXT,sasl.mechanism=PLAIN");
     assertThat(
-        c.kafka().clientProperties(),
+        c.source().kafka().clientProperties(),
         equalTo(
             Map.of(
                 "security.protocol",
@@ -183,8 +305,8 @@ public class CtrConfigTest {
                 "PLAIN",
                 "sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";")));
-    assertThat(c.kafka().toString(), containsString("sasl.jaas.config=******"));
-    assertThat(c.kafka().toString(), not(containsString("hunter2")));
+    assertThat(c.source().kafka().toString(), containsString("sasl.jaas.config=******"));
+    assertThat(c.source().kafka().toString(), not(containsString("hunter2")));
     assertThat(
         error("--kafkaPropertiesFile=/no/such/file"),
         containsString("--kafkaPropertiesFile=/no/such/file: cannot be read"));

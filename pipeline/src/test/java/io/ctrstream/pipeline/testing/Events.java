@@ -5,6 +5,10 @@ import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.options.CtrConfig;
+import io.ctrstream.pipeline.options.EventTimeConfig;
+import io.ctrstream.pipeline.options.SinkConfig;
+import io.ctrstream.pipeline.options.SourceConfig;
+import io.ctrstream.pipeline.options.SourceOptions;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
@@ -30,26 +34,22 @@ public final class Events {
    */
   public static CtrConfig config() {
     return new CtrConfig(
-        CtrConfig.SOURCE_FILES,
-        "impressions",
-        "clicks",
-        new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of()),
-        Duration.standardSeconds(5),
-        Duration.standardSeconds(30),
-        ATTRIBUTION,
-        WINDOW,
-        EARLY_PERIOD,
-        LATENESS,
-        null,
-        null,
-        null,
-        null,
-        null,
+        new SourceConfig(
+            SourceOptions.Source.files,
+            "impressions",
+            "clicks",
+            new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of())),
+        new EventTimeConfig(
+            Duration.standardSeconds(5),
+            Duration.standardSeconds(30),
+            ATTRIBUTION,
+            WINDOW,
+            EARLY_PERIOD,
+            LATENESS),
         java.util.List.of(),
         null,
         null,
-        null,
-        null);
+        SinkConfig.NONE);
   }
 
   /** {@code T0 + millis}. */
