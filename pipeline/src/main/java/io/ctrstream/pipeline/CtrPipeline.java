@@ -194,7 +194,8 @@ public final class CtrPipeline {
                         config.source().kafka(),
                         config.eventTime().maxOutOfOrderness(),
                         config.eventTime().idlePartitionTimeout(),
-                        EventTimeRange.standard())),
+                        EventTimeRange.standard(),
+                        config.source().avro())),
                 KafkaEventSource.PARSED_RECORD,
                 config)
             : compute(

@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.io;
 
+import io.ctrstream.contract.avro.AvroSchemaSet;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
 import java.util.HashMap;
@@ -50,12 +51,19 @@ public class KafkaEventSource
   private final Duration maxOutOfOrderness;
   private final Duration idlePartitionTimeout;
   private final EventTimeRange range;
+  private final String avroSchemas;
 
+  /**
+   * @param avroSchemas with {@code --format=avro}: the writer schemas ({@link
+   *     AvroSchemaSet#toJson}); {@code null} for JSON records
+   */
   public KafkaEventSource(
       KafkaSettings kafka,
       Duration maxOutOfOrderness,
       Duration idlePartitionTimeout,
-      EventTimeRange range) {
+      EventTimeRange range,
+      AvroSchemaSet avroSchemas) {
+    this.avroSchemas = avroSchemas == null ? null : avroSchemas.toJson();
     this.kafka = kafka;
     this.maxOutOfOrderness = maxOutOfOrderness;
     this.idlePartitionTimeout = idlePartitionTimeout;
@@ -70,6 +78,9 @@ public class KafkaEventSource
     consumer.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
     consumer.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     consumer.put(ParsedRecordDeserializer.IMPRESSIONS_TOPIC, kafka.impressionsTopic());
+    if (avroSchemas != null) {
+      consumer.put(ParsedRecordDeserializer.AVRO_SCHEMAS, avroSchemas);
+    }
     KafkaIO.Read<byte[], ParsedRecord> read =
         KafkaIO.<byte[], ParsedRecord>read()
             .withBootstrapServers(kafka.bootstrapServers())

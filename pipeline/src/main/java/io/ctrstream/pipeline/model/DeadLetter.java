@@ -70,7 +70,17 @@ public record DeadLetter(String source, Reason reason, String detail, String pay
     /**
      * {@code ts} is before 2000-01-01T00:00:00Z or more than one day after the time it was read.
      */
-    TS_OUT_OF_RANGE
+    TS_OUT_OF_RANGE,
+    /**
+     * With {@code --format=avro}: neither Avro framing, or bytes that do not decode with the writer
+     * schema the frame names (truncated, corrupt, or bytes left over).
+     */
+    MALFORMED_AVRO,
+    /**
+     * With {@code --format=avro}: a single-object fingerprint or a registry id of no known writer
+     * schema.
+     */
+    UNKNOWN_SCHEMA
   }
 
   /** Compact deterministic coder. */

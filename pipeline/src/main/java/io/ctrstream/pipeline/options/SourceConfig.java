@@ -1,15 +1,24 @@
 package io.ctrstream.pipeline.options;
 
+import io.ctrstream.contract.avro.AvroSchemaSet;
 import io.ctrstream.pipeline.io.KafkaSettings;
+import io.ctrstream.pipeline.model.RawEvent.Kind;
+import io.ctrstream.pipeline.options.SourceOptions.Format;
 import io.ctrstream.pipeline.options.SourceOptions.Source;
+import io.ctrstream.pipeline.transforms.AvroReaderSchemas;
+import io.ctrstream.pipeline.transforms.InvalidEventException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
 
 /**
  * {@link SourceOptions}, checked: where events come from.
@@ -18,9 +27,14 @@ import java.util.regex.Pattern;
  * @param impressionsFile with files: the impression lines (path or glob)
  * @param clicksFile with files: the click lines
  * @param kafka how to reach Kafka (also used by the Kafka sinks)
+ * @param avro with {@code --format=avro}: the writer schemas; {@code null} for JSON
  */
 public record SourceConfig(
-    Source kind, String impressionsFile, String clicksFile, KafkaSettings kafka) {
+    Source kind,
+    String impressionsFile,
+    String clicksFile,
+    KafkaSettings kafka,
+    AvroSchemaSet avro) {
 
   /** Whether events come from Kafka (an unbounded, streaming job). */
   public boolean fromKafka() {
@@ -61,7 +75,99 @@ public record SourceConfig(
             o.getDeadLetterTopic(),
             o.getGroupId(),
             kafkaProperties(o));
-    return new SourceConfig(o.getSource(), o.getImpressionsFile(), o.getClicksFile(), kafka);
+    return new SourceConfig(
+        o.getSource(), o.getImpressionsFile(), o.getClicksFile(), kafka, avro(o));
+  }
+
+  /**
+   * The Avro writer schemas, read where the job is submitted, or {@code null} for JSON.
+   *
+   * @throws InvalidFlagException naming the flag of a file that is missing, not a schema, or not
+   *     readable as what it is given for
+   */
+  static AvroSchemaSet avro(SourceOptions o) {
+    if (o.getFormat() != Format.avro) {
+      return null;
+    }
+    if (o.getSource() != Source.kafka) {
+      throw new InvalidFlagException(
+          "format", "avro", "needs --source=kafka (files are read as JSON lines)");
+    }
+    List<Path> files = new ArrayList<>();
+    files.addAll(schemaFiles("impressionSchema", o.getImpressionSchema(), Kind.IMPRESSION));
+    files.addAll(schemaFiles("clickSchema", o.getClickSchema(), Kind.CLICK));
+    String dir = Flags.blankToNull(o.getAvroSchemaDir());
+    if (dir != null) {
+      try {
+        for (Path f : AvroSchemaSet.directory(Paths.get(dir))) {
+          requireEventSchema("avroSchemaDir", dir, f);
+          files.add(f);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFlagException("avroSchemaDir", dir, e.getMessage());
+      }
+    }
+    Map<Integer, Path> ids;
+    try {
+      ids = AvroSchemaSet.ids(o.getAvroSchemaIds());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFlagException("avroSchemaIds", o.getAvroSchemaIds(), e.getMessage());
+    }
+    ids.values().forEach(f -> requireEventSchema("avroSchemaIds", o.getAvroSchemaIds(), f));
+    AvroSchemaSet set = AvroSchemaSet.read(files, ids);
+    for (Kind kind : Kind.values()) {
+      if (set.schemas().stream().noneMatch(s -> AvroReaderSchemas.problem(kind, s) == null)) {
+        throw new InvalidFlagException(
+            kind == Kind.IMPRESSION ? "impressionSchema" : "clickSchema",
+            "",
+            "no writer schema of "
+                + (kind == Kind.IMPRESSION ? "impressions" : "clicks")
+                + " is given (--impressionSchema, --clickSchema, --avroSchemaDir or --avroSchemaIds)");
+      }
+    }
+    return set;
+  }
+
+  private static List<Path> schemaFiles(String flag, String value, Kind kind) {
+    List<Path> files = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return files;
+    }
+    for (String name : value.split(",")) {
+      Path f = Paths.get(name.trim());
+      Schema s;
+      try {
+        s = AvroSchemaSet.parse(f);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFlagException(flag, value, e.getMessage());
+      }
+      InvalidEventException problem = AvroReaderSchemas.problem(kind, s);
+      if (problem != null) {
+        throw new InvalidFlagException(flag, value, f + ": " + problem.getMessage());
+      }
+      files.add(f);
+    }
+    return files;
+  }
+
+  /** A schema file must be an impression's, a click's or a heartbeat's. */
+  private static void requireEventSchema(String flag, String value, Path f) {
+    Schema s;
+    try {
+      s = AvroSchemaSet.parse(f);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFlagException(flag, value, e.getMessage());
+    }
+    if (!AvroReaderSchemas.isHeartbeat(s)
+        && AvroReaderSchemas.problem(Kind.IMPRESSION, s) != null
+        && AvroReaderSchemas.problem(Kind.CLICK, s) != null) {
+      throw new InvalidFlagException(
+          flag,
+          value,
+          f
+              + " is neither an impression's, a click's nor a heartbeat's schema: "
+              + AvroReaderSchemas.problem(Kind.IMPRESSION, s).getMessage());
+    }
   }
 
   /**

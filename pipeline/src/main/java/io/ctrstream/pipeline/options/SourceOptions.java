@@ -18,6 +18,14 @@ public interface SourceOptions extends PipelineOptions {
     files
   }
 
+  /** How Kafka records are encoded; the constants are the flag's values. */
+  enum Format {
+    /** UTF-8 JSON objects. */
+    json,
+    /** Avro binary records, single-object encoded or in the schema-registry wire format. */
+    avro
+  }
+
   @Description(
       "Where events come from: kafka (unbounded, the topics below) or files (bounded replay of JSON lines).")
   @Default.Enum("kafka")
@@ -84,4 +92,42 @@ public interface SourceOptions extends PipelineOptions {
   String getKafkaPropertiesFile();
 
   void setKafkaPropertiesFile(String value);
+
+  @Description(
+      "With --source=kafka: json (UTF-8 JSON objects) or avro (Avro records framed by Avro's "
+          + "single-object encoding or the schema-registry wire format; see --impressionSchema).")
+  @Default.Enum("json")
+  Format getFormat();
+
+  void setFormat(Format value);
+
+  @Description(
+      "With --format=avro: the impressions' writer schema file(s) (.avsc, comma-separated: every "
+          + "version producers may write), found by their single-object fingerprint.")
+  @Default.String("")
+  String getImpressionSchema();
+
+  void setImpressionSchema(String value);
+
+  @Description("With --format=avro: the clicks' writer schema file(s), as --impressionSchema.")
+  @Default.String("")
+  String getClickSchema();
+
+  void setClickSchema(String value);
+
+  @Description(
+      "With --format=avro: a directory whose every .avsc file is a writer schema (of impressions, "
+          + "clicks or heartbeats), instead of or besides --impressionSchema and --clickSchema.")
+  @Default.String("")
+  String getAvroSchemaDir();
+
+  void setAvroSchemaDir(String value);
+
+  @Description(
+      "With --format=avro: schema-registry ids and the schema files they stand for, "
+          + "ID=FILE[,ID=FILE...], for records in the registry wire format (no registry is contacted).")
+  @Default.String("")
+  String getAvroSchemaIds();
+
+  void setAvroSchemaIds(String value);
 }

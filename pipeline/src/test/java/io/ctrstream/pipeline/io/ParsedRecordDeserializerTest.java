@@ -57,6 +57,39 @@ public class ParsedRecordDeserializerTest {
   }
 
   @Test
+  public void withAvroSchemasConfiguredRecordsAreDecodedAsAvro() throws Exception {
+    org.apache.avro.Schema schema =
+        io.ctrstream.contract.avro.AvroSchemaSet.parse(
+            java.nio.file.Paths.get("..", "schemas", "click.avsc"));
+    ParsedRecordDeserializer d = new ParsedRecordDeserializer();
+    d.configure(
+        Map.of(
+            ParsedRecordDeserializer.IMPRESSIONS_TOPIC,
+            "imps",
+            ParsedRecordDeserializer.AVRO_SCHEMAS,
+            io.ctrstream.contract.avro.AvroSchemaSet.of(java.util.List.of(schema), Map.of())
+                .toJson()),
+        false);
+    org.apache.avro.generic.GenericRecord click =
+        new org.apache.avro.generic.GenericRecordBuilder(schema)
+            .set("click_id", "k")
+            .set("impr_id", "i")
+            .set("ts", TS)
+            .build();
+    java.nio.ByteBuffer b =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), schema)
+            .encode(click);
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    assertThat(d.deserialize("clks", bytes).click(), equalTo(new Click("k", "i", "", TS)));
+    // a JSON record on an Avro topic is a dead letter, not a crash
+    assertThat(
+        d.deserialize("clks", utf8("{\"click_id\":\"k\"}")).deadLetter().reason(),
+        equalTo(DeadLetter.Reason.MALFORMED_AVRO));
+  }
+
+  @Test
   public void aHeartbeatCarriesItsTsAndNoEvent() {
     ParsedRecord beat =
         deserializer().deserialize("imps", utf8("{\"heartbeat\":true,\"ts\":" + TS + "}"));

@@ -117,6 +117,14 @@ public class CtrConfigTest {
           bad("--deadLetterTopic=dead letters", "expected a Kafka topic name"),
           bad("--groupId=", "must not be empty"),
           bad("--kafkaProperties=acks", "expected key=value[,key=value...], got 'acks'"),
+          bad("--format=protobuf", "expected json or avro"),
+          bad("--format=avro --impressionSchema=/no/such.avsc", "cannot be read"),
+          bad(
+              "--format=avro --impressionSchema=../schemas/impression.avsc"
+                  + " --clickSchema=../schemas/impression.avsc",
+              "cannot be read as a click"),
+          bad("--format=avro --avroSchemaDir=/no/such/dir", "is not a readable directory"),
+          bad("--format=avro --avroSchemaIds=one=../schemas/click.avsc", "expected ID=FILE"),
           bad("--kafkaPropertiesFile=/no/such/file", "cannot be read"),
           bad("--maxOutOfOrderness=5", "expected a duration such as"),
           bad("--idlePartitionTimeout=0s", "must be longer than zero"),
@@ -182,6 +190,33 @@ public class CtrConfigTest {
       assertThat(message, containsString(e.getValue().get(1)));
       assertThat(message, not(containsString("\n")));
     }
+  }
+
+  @Test
+  public void avroFlags() {
+    assertThat(parse().source().avro(), nullValue());
+    CtrConfig dir = parse("--format=avro", "--avroSchemaDir=../schemas");
+    assertThat(dir.source().avro().schemas().size(), equalTo(3));
+    CtrConfig files =
+        parse(
+            "--format=avro",
+            "--impressionSchema=../schemas/impression.avsc",
+            "--clickSchema=../schemas/click.avsc",
+            "--avroSchemaIds=1=../schemas/impression.avsc,2=../schemas/click.avsc");
+    assertThat(files.source().avro().byId(2).getName(), equalTo("Click"));
+    assertThat(
+        error("--format=avro", "--impressionSchema=../schemas/impression.avsc"),
+        equalTo(
+            "--clickSchema=: no writer schema of clicks is given (--impressionSchema, --clickSchema,"
+                + " --avroSchemaDir or --avroSchemaIds)"));
+    assertThat(
+        error(
+            "--source=files",
+            "--impressionsFile=a",
+            "--clicksFile=b",
+            "--format=avro",
+            "--avroSchemaDir=../schemas"),
+        equalTo("--format=avro: needs --source=kafka (files are read as JSON lines)"));
   }
 
   @Test

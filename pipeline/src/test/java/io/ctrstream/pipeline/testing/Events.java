@@ -38,7 +38,8 @@ public final class Events {
             SourceOptions.Source.files,
             "impressions",
             "clicks",
-            new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of())),
+            new KafkaSettings("localhost:9092", "impressions", "clicks", "", "test", Map.of()),
+            null),
         new EventTimeConfig(
             Duration.standardSeconds(5),
             Duration.standardSeconds(30),
