@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -27,7 +28,8 @@ public final class EventPublisher implements AutoCloseable {
     CLICKS
   }
 
-  private final KafkaProducer<String, String> producer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final ValueEncoder encoder;
   private final String impressionsTopic;
   private final String clicksTopic;
   private final AtomicLong impressionsAcked = new AtomicLong();
@@ -35,8 +37,10 @@ public final class EventPublisher implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> lastError = new AtomicReference<>();
 
-  private EventPublisher(KafkaProducer<String, String> producer, KafkaTarget target) {
+  private EventPublisher(
+      KafkaProducer<String, byte[]> producer, KafkaTarget target, ValueEncoder encoder) {
     this.producer = producer;
+    this.encoder = encoder;
     this.impressionsTopic = target.impressionsTopic;
     this.clicksTopic = target.clicksTopic;
   }
@@ -49,6 +53,11 @@ public final class EventPublisher implements AutoCloseable {
    *     default)
    */
   public static EventPublisher connect(KafkaTarget target, Duration timeout) {
+    return connect(target, timeout, ValueEncoder.JSON);
+  }
+
+  /** As {@link #connect(KafkaTarget, Duration)}, writing values with {@code encoder}. */
+  static EventPublisher connect(KafkaTarget target, Duration timeout, ValueEncoder encoder) {
     Map<String, Object> admin = new HashMap<>(target.properties);
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers);
     admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -69,8 +78,8 @@ public final class EventPublisher implements AutoCloseable {
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    KafkaProducer<String, String> producer = new KafkaProducer<>(config);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config);
     // Learn both topics' partitions before the first send: a topic that does not exist (the stack's
     // broker does not create topics on demand) or whose creation has not yet reached the broker is
     // one clear error here, not a send that blocks for max.block.ms and then fails.
@@ -88,7 +97,7 @@ public final class EventPublisher implements AutoCloseable {
                 + e.getMessage());
       }
     }
-    return new EventPublisher(producer, target);
+    return new EventPublisher(producer, target, encoder);
   }
 
   /**
@@ -104,7 +113,7 @@ public final class EventPublisher implements AutoCloseable {
     String topic = stream == Stream.IMPRESSIONS ? impressionsTopic : clicksTopic;
     AtomicLong acked = stream == Stream.IMPRESSIONS ? impressionsAcked : clicksAcked;
     producer.send(
-        new ProducerRecord<>(topic, key, json),
+        new ProducerRecord<>(topic, key, encoder.event(stream, json)),
         (metadata, error) -> {
           if (error == null) {
             acked.incrementAndGet();
@@ -116,15 +125,16 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends a watermark heartbeat {@code {"heartbeat":true,"ts":...}} to every partition of both
-   * topics: the job's watermark moves to {@code ts} (minus its out-of-orderness) on each of them.
+   * Sends a watermark heartbeat ({@code {"heartbeat":true,"ts":...}}, or its Avro record) to every
+   * partition of both topics: the job's watermark moves to {@code ts} (minus its out-of-orderness)
+   * on each of them.
    */
   public void sendHeartbeats(long ts) {
-    String json = "{\"heartbeat\":true,\"ts\":" + ts + "}";
+    byte[] value = encoder.heartbeat(ts);
     for (String topic : new String[] {impressionsTopic, clicksTopic}) {
       for (org.apache.kafka.common.PartitionInfo p : producer.partitionsFor(topic)) {
         producer.send(
-            new ProducerRecord<>(topic, p.partition(), null, json),
+            new ProducerRecord<>(topic, p.partition(), null, value),
             (metadata, error) -> {
               if (error != null) {
                 failed.incrementAndGet();
@@ -149,6 +159,11 @@ public final class EventPublisher implements AutoCloseable {
 
   public long failed() {
     return failed.get();
+  }
+
+  /** Events that could not be encoded in the chosen format and were sent as they are. */
+  public long sentAsIs() {
+    return encoder.sentAsIs();
   }
 
   /** The last send error, or {@code null}. */

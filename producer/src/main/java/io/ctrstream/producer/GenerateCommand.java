@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin KafkaTarget kafka;
+  @Mixin RecordFormat format;
 
   @Option(
       names = "--seed",
@@ -173,7 +174,8 @@ final class GenerateCommand implements Callable<Integer> {
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
     long start = startTime == null ? System.currentTimeMillis() : startMillis();
-    try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout())) {
+    try (EventPublisher publisher =
+        EventPublisher.connect(kafka, kafka.connectTimeout(), encoder())) {
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
       Progress progress =
@@ -289,6 +291,15 @@ final class GenerateCommand implements Callable<Integer> {
       return PhaseScript.duration(value);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+  }
+
+  /** The value encoder {@code --format} asks for; a bad schema file is a usage error. */
+  private ValueEncoder encoder() {
+    try {
+      return format.encoder();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

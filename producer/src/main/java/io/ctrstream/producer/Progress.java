@@ -80,6 +80,12 @@ final class Progress implements AutoCloseable {
     if (publisher.lastError() != null) {
       out.printf("%s: last send error: %s%n", name, publisher.lastError());
     }
+    if (publisher.sentAsIs() > 0) {
+      out.printf(
+          "%s: %d events did not fit the Avro writer schema and were sent as they are (the job"
+              + " dead-letters them)%n",
+          name, publisher.sentAsIs());
+    }
     out.flush();
   }
 

@@ -33,6 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin KafkaTarget kafka;
+  @Mixin RecordFormat format;
 
   @Option(
       names = "--impressions",
@@ -82,7 +83,8 @@ final class ReplayCommand implements Callable<Integer> {
     if (speedup > 0 && rate > 0) {
       throw new ParameterException(spec.commandLine(), "--speedup and --rate exclude each other");
     }
-    try (EventPublisher publisher = EventPublisher.connect(kafka, kafka.connectTimeout());
+    try (EventPublisher publisher =
+            EventPublisher.connect(kafka, kafka.connectTimeout(), encoder());
         Source imp = new Source(impressions, Stream.IMPRESSIONS);
         Source clk = new Source(clicks, Stream.CLICKS)) {
       Pacer pacer = new Pacer(speedup, rate);
@@ -191,6 +193,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       reader.close();
+    }
+  }
+
+  /** The value encoder {@code --format} asks for; a bad schema file is a usage error. */
+  private ValueEncoder encoder() {
+    try {
+      return format.encoder();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }
