@@ -20,11 +20,13 @@
 #   deploy/bench.sh --events 200000 --live-seconds 30 --live-rate 1000
 #   deploy/bench.sh --jfr 30             # also a 30 s flight recording of the TaskManager in phase 2
 #   deploy/bench.sh --job-flags "--maxBundleSize=5000"   # extra job flags, for A/B runs
+#   deploy/bench.sh --format avro        # the events as Avro records (single-object encoding, schemas/);
+#                                        # no Flink SQL job then (its tables read JSON)
 #   TASKMANAGER_MEMORY=2048m deploy/bench.sh             # a smaller TaskManager (default 4096m)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-events=2000000 live_seconds=60 live_rate=2000 keep=0 sql=1 jfr=0 job_flags=""
+events=2000000 live_seconds=60 live_rate=2000 keep=0 sql=1 jfr=0 job_flags="" format=json
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -34,9 +36,15 @@ while [ $# -gt 0 ]; do
     --no-sql) sql=0; shift ;;
     --jfr) jfr=$2; shift 2 ;;
     --job-flags) job_flags=$2; shift 2 ;;
-    *) echo "bench: unknown option $1 (expected --events N, --live-seconds S, --live-rate R, --keep, --no-sql, --jfr S, --job-flags F)" >&2; exit 2 ;;
+    --format) format=$2; shift 2 ;;
+    *) echo "bench: unknown option $1 (expected --events N, --live-seconds S, --live-rate R, --keep, --no-sql, --jfr S, --job-flags F, --format json|avro)" >&2; exit 2 ;;
   esac
 done
+case "$format" in
+  json) format_args=() ;;
+  avro) format_args=(--format=avro --avro-schema-dir="$root/schemas"); job_flags="--format=avro --avroSchemaDir=$root/schemas $job_flags"; sql=0 ;;
+  *) echo "bench: --format expects json or avro, got '$format'" >&2; exit 2 ;;
+esac
 run="${CTR_RUN_DIR:-$root/run/stack}"
 rest="http://localhost:${FLINK_REST_PORT:-8081}"
 kafka="127.0.0.1:${KAFKA_PORT:-9092}"
@@ -81,7 +89,7 @@ submit_job() {
 impressions=$(( events * 100 / 105 ))
 say "preloading ~$events events ($impressions impressions) into topics *-$id"
 "${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id" --clicks-topic="clicks-$id" \
-  --count="$impressions" --max-speed --rate=10000 --ctr=0.05 --seed=1 --progress-interval=10 | tee "$out/preload.log" | grep -E 'done|generate:' || true
+  --count="$impressions" --max-speed --rate=10000 --ctr=0.05 --seed=1 --progress-interval=10 ${format_args[@]+"${format_args[@]}"} | tee "$out/preload.log" | grep -E 'done|generate:' || true
 sent=$(sed -n 's/.*done: sent \([0-9]*\), acked \([0-9]*\).*/\2/p' "$out/preload.log")
 [ -n "$sent" ] || { say "the preload failed: $(tail -3 "$out/preload.log")"; exit 1; }
 
@@ -184,7 +192,7 @@ live_tail=30 # s the stream goes on after the measured windows, so that none of 
 say "live phase: job $job, $live_rate impressions/s for ${live_seconds}s (+${live_tail}s not measured)"
 live_start=$(date +%s%3N)
 "${producer[@]}" generate --bootstrap-servers="$kafka" --impressions-topic="impressions-$id-live" --clicks-topic="clicks-$id-live" \
-  --rate="$live_rate" --duration="$(( live_seconds + live_tail ))s" --ctr=0.05 --seed=2 --jitter=1s --progress-interval=20 | tee "$out/live.log" | grep -E 'done' || true
+  --rate="$live_rate" --duration="$(( live_seconds + live_tail ))s" --ctr=0.05 --seed=2 --jitter=1s --progress-interval=20 ${format_args[@]+"${format_args[@]}"} | tee "$out/live.log" | grep -E 'done' || true
 live_end=$(( live_start + live_seconds * 1000 ))
 python3 - "$redis_port" "$id-live" "$live_start" "$live_end" "$tm_pid" "$rest" "$tm_id" "$out/latency-windows.txt" <<'PY' | tee "$out/latency.txt"
 import json, subprocess, sys, time, urllib.request

@@ -55,6 +55,61 @@ public class ClusterEndToEndIT {
     awaitCounter("heartbeats", 6);
   }
 
+  /**
+   * The Avazu sample sent as Avro records (Avro's single-object encoding, the writer schemas of
+   * {@code schemas/}): the same numbers as the JSON, nothing dead-lettered.
+   */
+  @Test
+  public void avazuAsAvroSingleObjectEqualsTheRecomputation() throws Exception {
+    Path schemas = STACK.root.resolve("schemas");
+    JobRun run = JobRun.named("avazu-avro");
+    ReferenceCtr ref =
+        replayThenRun(
+            run,
+            Samples.AVAZU_IMPRESSIONS,
+            Samples.AVAZU_CLICKS,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(15),
+            List.of("--format=avro", "--avro-schema-dir=" + schemas),
+            List.of("--format=avro", "--avroSchemaDir=" + schemas));
+    awaitCounter("impressions_counted", 8087);
+    awaitCounter("clicks_attributed", ref.attributedClicks);
+    awaitCounter("heartbeats", 6);
+    assertThat(STACK.counter(jobId, "dead_letters"), equalTo(0L));
+  }
+
+  /**
+   * The Avazu sample in the schema-registry wire format, its ids mapped to the schema files by
+   * {@code --avroSchemaIds} (no registry): the same numbers again.
+   */
+  @Test
+  public void avazuAsAvroInTheRegistryWireFormatEqualsTheRecomputation() throws Exception {
+    Path schemas = STACK.root.resolve("schemas");
+    String ids =
+        "11="
+            + schemas.resolve("impression.avsc")
+            + ",12="
+            + schemas.resolve("click.avsc")
+            + ",13="
+            + schemas.resolve("heartbeat.avsc");
+    JobRun run = JobRun.named("avazu-registry");
+    ReferenceCtr ref =
+        replayThenRun(
+            run,
+            Samples.AVAZU_IMPRESSIONS,
+            Samples.AVAZU_CLICKS,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(15),
+            List.of(
+                "--format=avro",
+                "--avro-schema-dir=" + schemas,
+                "--framing=registry",
+                "--avro-schema-ids=" + ids),
+            List.of("--format=avro", "--avroSchemaIds=" + ids));
+    awaitCounter("clicks_attributed", ref.attributedClicks);
+    assertThat(STACK.counter(jobId, "dead_letters"), equalTo(0L));
+  }
+
   @Test
   public void ipinyouAllRealClicksUnmatchedOnesCountAsUnattributed() throws Exception {
     JobRun run = JobRun.named("ipinyou");
@@ -146,14 +201,25 @@ public class ClusterEndToEndIT {
    */
   private ReferenceCtr replayThenRun(
       JobRun run, Path imp, Path clk, Duration window, Duration attribution) throws Exception {
+    return replayThenRun(run, imp, clk, window, attribution, List.of(), List.of());
+  }
+
+  /** As above, with further producer arguments and job flags (the record format). */
+  private ReferenceCtr replayThenRun(
+      JobRun run,
+      Path imp,
+      Path clk,
+      Duration window,
+      Duration attribution,
+      List<String> replayArgs,
+      List<String> jobFlags)
+      throws Exception {
     STACK.createTopics(run.impressions(), run.clicks(), run.deadLetters());
-    run.replay(imp, clk);
-    jobId =
-        STACK.submit(
-            run.name(),
-            run.jobFlags(
-                "--windowSize=" + window.getSeconds() + "s",
-                "--attributionWindow=" + attribution.getSeconds() + "s"));
+    run.replay(imp, clk, replayArgs.toArray(String[]::new));
+    List<String> flags = new java.util.ArrayList<>(jobFlags);
+    flags.add("--windowSize=" + window.getSeconds() + "s");
+    flags.add("--attributionWindow=" + attribution.getSeconds() + "s");
+    jobId = STACK.submit(run.name(), run.jobFlags(flags.toArray(String[]::new)));
     ReferenceCtr ref = ReferenceCtr.compute(imp, clk, window.toMillis(), attribution.toMillis());
     RedisResults redis = new RedisResults(STACK, run.prefix());
     redis.awaitFinal(ref, Duration.ofMinutes(4));
