@@ -40,6 +40,13 @@ final class AvroValueEncoder implements ValueEncoder {
   private final Map<Schema, Integer> ids;
   private final AtomicLong sentAsIs = new AtomicLong();
 
+  /** One encoder and writer per schema: making one computes the schema's fingerprint. */
+  private final Map<Schema, BinaryMessageEncoder<GenericRecord>> singleObject =
+      new java.util.IdentityHashMap<>();
+
+  private final Map<Schema, GenericDatumWriter<GenericRecord>> writers =
+      new java.util.IdentityHashMap<>();
+
   private AvroValueEncoder(
       Schema impression,
       Schema click,
@@ -51,6 +58,10 @@ final class AvroValueEncoder implements ValueEncoder {
     this.heartbeat = heartbeat;
     this.framing = framing;
     this.ids = ids;
+    for (Schema s : new Schema[] {impression, click, heartbeat}) {
+      singleObject.put(s, new BinaryMessageEncoder<>(GenericData.get(), s));
+      writers.put(s, new GenericDatumWriter<>(s));
+    }
   }
 
   /**
@@ -112,16 +123,14 @@ final class AvroValueEncoder implements ValueEncoder {
   private byte[] encode(GenericRecord record) {
     try {
       if (framing == Framing.SINGLE_OBJECT) {
-        ByteBuffer b =
-            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema())
-                .encode(record);
+        ByteBuffer b = singleObject.get(record.getSchema()).encode(record);
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return bytes;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, null);
-      new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, e);
+      writers.get(record.getSchema()).write(record, e);
       e.flush();
       return AvroFraming.registry(ids.get(record.getSchema()), out.toByteArray());
     } catch (IOException e) {
