@@ -151,6 +151,48 @@ public record ResultRecord(
         h.containsKey(ON_TIME_AT) ? parseLong(h, ON_TIME_AT) : null);
   }
 
+  /** The columns of {@link #toCsv} lines (the header line of {@code --output=….csv}). */
+  public static final String CSV_HEADER =
+      String.join(
+          ",",
+          DIMENSION,
+          KEY,
+          WINDOW_START,
+          WINDOW_END,
+          WINDOW_START_ISO,
+          IMPRESSIONS,
+          CLICKS,
+          CTR,
+          TIMING,
+          PANE_INDEX,
+          FINAL);
+
+  /**
+   * This result as one CSV line, columns as in {@link #CSV_HEADER}; the dimension and the key are
+   * quoted as RFC 4180 says when they hold a comma, a quote or a line break.
+   */
+  public String toCsv() {
+    return String.join(
+        ",",
+        csv(dimension),
+        csv(key),
+        Long.toString(windowStart),
+        Long.toString(windowEnd),
+        Iso.of(windowStart),
+        Long.toString(impressions),
+        Long.toString(clicks),
+        Double.toString(ctr),
+        timing,
+        Long.toString(paneIndex),
+        Boolean.toString(isFinal));
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
+  }
+
   /**
    * The JSON form, one line: {@code dimension, key, <dimension>_id, window_start, window_end,
    * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final} (no

@@ -16,6 +16,36 @@ public class ResultRecordTest {
           "campaign", "c1", T0, T0 + 30_000, 4, 1, 0.25, "ON_TIME", 0, false, null, null);
 
   @Test
+  public void aCsvLineHasTheHeadersColumnsAndQuotesAKeyWithACommaOrAQuote() {
+    assertThat(
+        ResultRecord.CSV_HEADER,
+        equalTo(
+            "dimension,key,window_start,window_end,window_start_iso,impressions,clicks,ctr,timing,pane_index,final"));
+    assertThat(
+        C1.toCsv(),
+        equalTo(
+            "campaign,c1,1709294400000,1709294430000,2024-03-01T12:00:00.000Z,4,1,0.25,ON_TIME,0,false"));
+    ResultRecord odd =
+        new ResultRecord(
+            "region+device",
+            "eu,\"mobile\"",
+            T0,
+            T0 + 30_000,
+            4,
+            0,
+            0.0,
+            "EARLY",
+            2,
+            true,
+            null,
+            null);
+    assertThat(
+        odd.toCsv(),
+        equalTo(
+            "region+device,\"eu,\"\"mobile\"\"\",1709294400000,1709294430000,2024-03-01T12:00:00.000Z,4,0,0.0,EARLY,2,true"));
+  }
+
+  @Test
   public void theHashHoldsEveryFieldInOrderAndReadsBack() {
     ResultRecord written = C1.written(T0 + 50_000, T0 + 50_000);
     Map<String, String> expected = new LinkedHashMap<>();

@@ -10,7 +10,6 @@ import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import java.io.UncheckedIOException;
-import org.joda.time.Instant;
 
 /**
  * The JSON (and CSV) every output uses: results (in {@code --output}, {@code ctr:latest}/{@code
@@ -31,34 +30,12 @@ public final class OutputFormats {
     return r.toRecord().toJson();
   }
 
-  /** Header of {@link #resultCsv} lines. */
-  public static final String RESULT_CSV_HEADER =
-      "dimension,key,window_start,window_end,window_start_iso,impressions,clicks,ctr,timing,pane_index,final";
+  /** Header of {@link #resultCsv} lines ({@link ResultRecord#CSV_HEADER}). */
+  public static final String RESULT_CSV_HEADER = ResultRecord.CSV_HEADER;
 
-  /**
-   * A result as one CSV line (RFC 4180 quoting of the key), columns as in {@link
-   * #RESULT_CSV_HEADER}.
-   */
+  /** A result as one CSV line ({@link ResultRecord#toCsv}). */
   public static String resultCsv(CtrResult r) {
-    return String.join(
-        ",",
-        csv(r.dimension()),
-        csv(r.key()),
-        Long.toString(r.windowStart()),
-        Long.toString(r.windowEnd()),
-        new Instant(r.windowStart()).toString(),
-        Long.toString(r.impressions()),
-        Long.toString(r.clicks()),
-        Double.toString(r.ctr()),
-        r.timing().name(),
-        Long.toString(r.paneIndex()),
-        Boolean.toString(r.isFinal()));
-  }
-
-  private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n")
-        ? "\"" + s.replace("\"", "\"\"") + "\""
-        : s;
+    return r.toRecord().toCsv();
   }
 
   /** An alert as JSON ({@link AlertRecord#toJson}). */
