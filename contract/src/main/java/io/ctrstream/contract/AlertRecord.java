@@ -52,48 +52,65 @@ public record AlertRecord(
     double z,
     double pValue,
     double relativeChange) {
+  /** How a reader types a field's text back. */
+  public enum FieldType {
+    TEXT,
+    WHOLE_NUMBER,
+    NUMBER
+  }
+
   /**
-   * The fields in the order the job writes them ({@code <dimension>_id} after {@code key} is the
-   * key again).
+   * Every field, in the order the job writes them, with its type ({@code <dimension>_id} after
+   * {@code key} is the key again; {@code relative_change} may be null).
    */
-  public static final List<String> ORDER =
-      List.of(
-          "alert_id",
-          "dimension",
-          "key",
-          "campaign_id",
-          "window_start",
-          "window_end",
-          "window_start_iso",
-          "window_end_iso",
-          "kind",
-          "severity",
-          "status",
-          "baseline",
-          "impressions",
-          "clicks",
-          "ctr",
-          "baseline_impressions",
-          "baseline_clicks",
-          "baseline_ctr",
-          "z",
-          "p_value",
-          "relative_change");
+  public static final Map<String, FieldType> FIELDS =
+      table(
+          "alert_id", FieldType.TEXT,
+          "dimension", FieldType.TEXT,
+          "key", FieldType.TEXT,
+          "campaign_id", FieldType.TEXT,
+          "window_start", FieldType.WHOLE_NUMBER,
+          "window_end", FieldType.WHOLE_NUMBER,
+          "window_start_iso", FieldType.TEXT,
+          "window_end_iso", FieldType.TEXT,
+          "kind", FieldType.TEXT,
+          "severity", FieldType.TEXT,
+          "status", FieldType.TEXT,
+          "baseline", FieldType.TEXT,
+          "impressions", FieldType.WHOLE_NUMBER,
+          "clicks", FieldType.WHOLE_NUMBER,
+          "ctr", FieldType.NUMBER,
+          "baseline_impressions", FieldType.NUMBER,
+          "baseline_clicks", FieldType.NUMBER,
+          "baseline_ctr", FieldType.NUMBER,
+          "z", FieldType.NUMBER,
+          "p_value", FieldType.NUMBER,
+          "relative_change", FieldType.NUMBER);
+
+  /** An ordered map of (name, type) pairs. */
+  private static Map<String, FieldType> table(Object... pairs) {
+    Map<String, FieldType> f = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      f.put((String) pairs[i], (FieldType) pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(f);
+  }
+
+  /** The fields in the order the job writes them ({@link #FIELDS}' keys). */
+  public static final List<String> ORDER = List.copyOf(FIELDS.keySet());
 
   /** Fields that are whole numbers. */
-  public static final Set<String> WHOLE_NUMBERS =
-      Set.of("window_start", "window_end", "impressions", "clicks");
+  public static final Set<String> WHOLE_NUMBERS = ofType(FieldType.WHOLE_NUMBER);
 
   /** Fields that are fractional numbers ({@code relative_change} may be null). */
-  public static final Set<String> NUMBERS =
-      Set.of(
-          "ctr",
-          "baseline_impressions",
-          "baseline_clicks",
-          "baseline_ctr",
-          "z",
-          "p_value",
-          "relative_change");
+  public static final Set<String> NUMBERS = ofType(FieldType.NUMBER);
+
+  private static Set<String> ofType(FieldType type) {
+    return FIELDS.entrySet().stream()
+        .filter(e -> e.getValue() == type)
+        .map(Map.Entry::getKey)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
