@@ -62,20 +62,10 @@ public class ClusterEndToEndIT {
   @Test
   public void avazuAsAvroSingleObjectEqualsTheRecomputation() throws Exception {
     Path schemas = STACK.root.resolve("schemas");
-    JobRun run = JobRun.named("avazu-avro");
-    ReferenceCtr ref =
-        replayThenRun(
-            run,
-            Samples.AVAZU_IMPRESSIONS,
-            Samples.AVAZU_CLICKS,
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(15),
-            List.of("--format=avro", "--avro-schema-dir=" + schemas),
-            List.of("--format=avro", "--avroSchemaDir=" + schemas));
-    awaitCounter("impressions_counted", 8087);
-    awaitCounter("clicks_attributed", ref.attributedClicks);
-    awaitCounter("heartbeats", 6);
-    assertThat(STACK.counter(jobId, "dead_letters"), equalTo(0L));
+    avazuAsAvro(
+        "avazu-avro",
+        List.of("--avro-schema-dir=" + schemas),
+        List.of("--avroSchemaDir=" + schemas));
   }
 
   /**
@@ -92,21 +82,35 @@ public class ClusterEndToEndIT {
             + schemas.resolve("click.avsc")
             + ",13="
             + schemas.resolve("heartbeat.avsc");
-    JobRun run = JobRun.named("avazu-registry");
+    avazuAsAvro(
+        "avazu-registry",
+        List.of("--avro-schema-dir=" + schemas, "--framing=registry", "--avro-schema-ids=" + ids),
+        List.of("--avroSchemaIds=" + ids));
+  }
+
+  /**
+   * Replays the Avazu sample with {@code --format=avro} and the given producer arguments into a job
+   * with {@code --format=avro} and the given flags: Redis equals the recomputation, every
+   * impression and attributed click is counted, every heartbeat arrives, nothing is dead-lettered.
+   */
+  private void avazuAsAvro(String name, List<String> replayArgs, List<String> jobFlags)
+      throws Exception {
+    List<String> replay = new java.util.ArrayList<>(List.of("--format=avro"));
+    replay.addAll(replayArgs);
+    List<String> flags = new java.util.ArrayList<>(List.of("--format=avro"));
+    flags.addAll(jobFlags);
     ReferenceCtr ref =
         replayThenRun(
-            run,
+            JobRun.named(name),
             Samples.AVAZU_IMPRESSIONS,
             Samples.AVAZU_CLICKS,
             Duration.ofSeconds(60),
             Duration.ofSeconds(15),
-            List.of(
-                "--format=avro",
-                "--avro-schema-dir=" + schemas,
-                "--framing=registry",
-                "--avro-schema-ids=" + ids),
-            List.of("--format=avro", "--avroSchemaIds=" + ids));
+            replay,
+            flags);
+    awaitCounter("impressions_counted", 8087);
     awaitCounter("clicks_attributed", ref.attributedClicks);
+    awaitCounter("heartbeats", 6);
     assertThat(STACK.counter(jobId, "dead_letters"), equalTo(0L));
   }
 

@@ -129,34 +129,50 @@ public class FaultDrillsIT {
    */
   @Test
   public void avazuSurvivesARedisOutage() throws Exception {
-    drill = Drill.start(STACK, "avazu-redis", AVAZU_WINDOW, AVAZU_ATTRIBUTION);
+    List<String> causes =
+        writerOutage(
+            "avazu-redis", List.of(), "redis", Duration.ofSeconds(30), "restarted from its AOF");
+    for (String cause : causes) {
+      assertThat(
+          cause,
+          org.hamcrest.Matchers.containsString(
+              "Redis at 127.0.0.1:" + LocalStack.REDIS_PORT + " failed"));
+    }
+  }
+
+  /**
+   * A sink's store ({@code service}) stopped for {@code length} in the middle of a replay at 100
+   * events/s, after a checkpoint with more counted, then started again: every Redis window exact
+   * and {@code ctr:latest} never backwards ({@link Drill#finish}), and the failed writes restarted
+   * the job at least once. Returns the failures' messages.
+   */
+  private List<String> writerOutage(
+      String name, List<String> flags, String service, Duration length, String startedAgain)
+      throws Exception {
+    drill = Drill.start(STACK, name, AVAZU_WINDOW, AVAZU_ATTRIBUTION, flags);
     try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
       CompletableFuture<String> replay =
           drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
-      drill.awaitCheckpointWithMoreCounted("the Redis stop");
+      drill.awaitCheckpointWithMoreCounted("the " + service + " stop");
       int failuresBefore = STACK.failures(drill.jobId).size();
-      long recovery = drill.outageOf("redis", Duration.ofSeconds(30), replay);
+      long recovery = drill.outageOf(service, length, replay);
       replay.get();
       List<String> failures = STACK.failures(drill.jobId);
-      List<String> causes = failures.subList(failuresBefore, failures.size());
+      List<String> causes = List.copyOf(failures.subList(failuresBefore, failures.size()));
       drill.finish(
           Samples.AVAZU_IMPRESSIONS,
           Samples.AVAZU_CLICKS,
           latest,
-          "Redis stopped 30 s, restarted from its AOF",
-          "Redis start to new results in Redis: "
+          service + " stopped " + length.getSeconds() + " s, " + startedAgain,
+          service
+              + " start to new results in Redis: "
               + recovery
               + " ms; failures "
               + causes.size()
               + ", causes "
               + causes.stream().map(LocalStack::rootCause).distinct().toList());
       assertThat("the failed writes restarted the job", causes.isEmpty(), equalTo(false));
-      for (String cause : causes) {
-        assertThat(
-            cause,
-            org.hamcrest.Matchers.containsString(
-                "Redis at 127.0.0.1:" + LocalStack.REDIS_PORT + " failed"));
-      }
+      return causes;
     }
   }
 
@@ -169,49 +185,23 @@ public class FaultDrillsIT {
    */
   @Test
   public void avazuIntoPostgresSurvivesAPostgresRestart() throws Exception {
-    drill =
-        Drill.start(
-            STACK,
-            "avazu-postgres",
-            AVAZU_WINDOW,
-            AVAZU_ATTRIBUTION,
-            STACK.postgresFlags("drill_postgres"));
-    try (LatestWatcher latest = new LatestWatcher(STACK, drill.run.prefix())) {
-      CompletableFuture<String> replay =
-          drill.replay(Samples.AVAZU_IMPRESSIONS, Samples.AVAZU_CLICKS, 100);
-      drill.awaitCheckpointWithMoreCounted("the PostgreSQL stop");
-      int failuresBefore = STACK.failures(drill.jobId).size();
-      long recovery = drill.outageOf("postgres", Duration.ofSeconds(20), replay);
-      replay.get();
-      List<String> failures = STACK.failures(drill.jobId);
-      drill.finish(
-          Samples.AVAZU_IMPRESSIONS,
-          Samples.AVAZU_CLICKS,
-          latest,
-          "PostgreSQL stopped 20 s, restarted on its data",
-          "PostgreSQL start to new results in Redis: "
-              + recovery
-              + " ms; failures "
-              + (failures.size() - failuresBefore)
-              + ", causes "
-              + failures.subList(failuresBefore, failures.size()).stream()
-                  .map(LocalStack::rootCause)
-                  .distinct()
-                  .toList());
-      assertThat(
-          "the failed writes restarted the job", failures.size() > failuresBefore, equalTo(true));
-      ReferenceCtr ref =
-          ReferenceCtr.compute(
-              Samples.AVAZU_IMPRESSIONS,
-              Samples.AVAZU_CLICKS,
-              AVAZU_WINDOW.toMillis(),
-              AVAZU_ATTRIBUTION.toMillis());
-      Await.until(
-          "every final row in PostgreSQL",
-          Duration.ofMinutes(2),
-          () -> postgresFinals().size() >= ref.counts.size());
-      assertThat(postgresFinals(), equalTo(ref.counts));
-    }
+    writerOutage(
+        "avazu-postgres",
+        STACK.postgresFlags("drill_postgres"),
+        "postgres",
+        Duration.ofSeconds(20),
+        "started again on its data");
+    ReferenceCtr ref =
+        ReferenceCtr.compute(
+            Samples.AVAZU_IMPRESSIONS,
+            Samples.AVAZU_CLICKS,
+            AVAZU_WINDOW.toMillis(),
+            AVAZU_ATTRIBUTION.toMillis());
+    Await.until(
+        "every final row in PostgreSQL",
+        Duration.ofMinutes(2),
+        () -> postgresFinals().size() >= ref.counts.size());
+    assertThat(postgresFinals(), equalTo(ref.counts));
   }
 
   private static Map<String, List<Long>> postgresFinals() {

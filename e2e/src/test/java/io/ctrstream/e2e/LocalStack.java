@@ -2,8 +2,8 @@ package io.ctrstream.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctrstream.pipeline.testing.PostgresServer;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,11 +135,8 @@ public class LocalStack extends ExternalResource {
    * ({@code <tables>_results}, {@code <tables>_alerts}), created at submission.
    */
   List<String> postgresFlags(String tables) throws IOException {
-    Properties props = postgresProperties();
-    List<String> flags = new ArrayList<>();
-    for (String name : List.of("jdbcUrl", "jdbcUser", "jdbcPasswordFile")) {
-      flags.add("--" + name + "=" + props.getProperty(name));
-    }
+    List<String> flags =
+        new ArrayList<>(PostgresServer.jobFlags(PostgresServer.stackFlags(runDir)));
     flags.add("--resultsTable=" + tables + "_results");
     flags.add("--alertsTable=" + tables + "_alerts");
     flags.add("--createTable");
@@ -149,21 +145,7 @@ public class LocalStack extends ExternalResource {
 
   /** A connection to the stack's PostgreSQL; the caller closes it. */
   Connection postgres() throws IOException, SQLException {
-    Properties props = postgresProperties();
-    Properties login = new Properties();
-    login.setProperty("user", props.getProperty("jdbcUser"));
-    login.setProperty(
-        "password", Files.readString(Paths.get(props.getProperty("jdbcPasswordFile"))).strip());
-    return DriverManager.getConnection(props.getProperty("jdbcUrl"), login);
-  }
-
-  /** What {@code deploy/stack.sh} says of its PostgreSQL: the job's flags, by name. */
-  private Properties postgresProperties() throws IOException {
-    Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(runDir.resolve("postgres.properties"))) {
-      props.load(in);
-    }
-    return props;
+    return PostgresServer.connect(PostgresServer.stackFlags(runDir));
   }
 
   /** Runs a script of the repository; returns its output; throws with the output if it fails. */

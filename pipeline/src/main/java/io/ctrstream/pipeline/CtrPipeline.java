@@ -347,7 +347,7 @@ public final class CtrPipeline {
       options.as(StreamingOptions.class).setStreaming(true);
     }
     FlinkRunnerDefaults.apply(options, args);
-    EmbeddedFlinkClassLoading.apply(options, args);
+    EmbeddedFlinkClassLoading.apply(options);
     LOG.info(
         "ctrstream: source={} windowSize={} attributionWindow={} allowedLateness={} earlyFiringPeriod={} runner={}",
         config.source().kind(),

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ctrstream.pipeline.io.PostgresConnection;
 import io.ctrstream.pipeline.io.PostgresTables;
 import io.ctrstream.pipeline.testing.JobRuns;
 import io.ctrstream.pipeline.testing.PostgresServer;
@@ -54,13 +53,7 @@ public class RealSamplesIT {
     Path impressions = DATA.resolve("avazu-sample/impressions.jsonl.gz");
     Path clicks = DATA.resolve("avazu-sample/clicks.jsonl.gz");
     Path out = tmp.newFolder("avazu").toPath();
-    PostgresTables.create(
-        new PostgresConnection(
-            POSTGRES.url(),
-            POSTGRES.user(),
-            POSTGRES.passwordFile().toString(),
-            "ctr_results",
-            "ctr_alerts"));
+    PostgresTables.create(POSTGRES.connection());
 
     RunSummary run =
         JobRuns.run(
@@ -68,14 +61,15 @@ public class RealSamplesIT {
             impressions,
             clicks,
             out,
-            "--windowSize=60s",
-            "--attributionWindow=15s",
-            "--sink=redis",
-            "--redisHost=127.0.0.1",
-            "--redisPort=" + REDIS.port(),
-            "--jdbcUrl=" + POSTGRES.url(),
-            "--jdbcUser=" + POSTGRES.user(),
-            "--jdbcPasswordFile=" + POSTGRES.passwordFile());
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        "--windowSize=60s",
+                        "--attributionWindow=15s",
+                        "--sink=redis",
+                        "--redisHost=127.0.0.1",
+                        "--redisPort=" + REDIS.port()),
+                    POSTGRES.jobFlags().stream())
+                .toArray(String[]::new));
 
     ReferenceCtr ref = ReferenceCtr.compute(impressions, clicks, 60_000, 15_000);
     assertSameFinals(ResultFiles.finalCounts(out.resolve("results.jsonl")), ref);

@@ -76,22 +76,22 @@ final class AvroValueEncoder implements ValueEncoder {
     Schema heartbeat = AvroSchemaSet.parse(dir.resolve("heartbeat.avsc"));
     Map<Schema, Integer> ids = new java.util.IdentityHashMap<>();
     if (framing == Framing.REGISTRY) {
-      Map<Integer, Path> byId = AvroSchemaSet.ids(idSpec);
+      Map<Long, Integer> idByFingerprint = new java.util.HashMap<>();
+      AvroSchemaSet.ids(idSpec).forEach((id, file) -> idByFingerprint.put(fingerprintOf(file), id));
       for (Schema s : new Schema[] {impression, click, heartbeat}) {
-        long fingerprint = AvroFraming.fingerprint(s);
-        byId.forEach(
-            (id, file) -> {
-              if (AvroFraming.fingerprint(AvroSchemaSet.parse(file)) == fingerprint) {
-                ids.put(s, id);
-              }
-            });
-        if (!ids.containsKey(s)) {
+        Integer id = idByFingerprint.get(AvroFraming.fingerprint(s));
+        if (id == null) {
           throw new IllegalArgumentException(
               "--framing registry: no id in --avro-schema-ids for the schema " + s.getFullName());
         }
+        ids.put(s, id);
       }
     }
     return new AvroValueEncoder(impression, click, heartbeat, framing, ids);
+  }
+
+  private static long fingerprintOf(Path file) {
+    return AvroFraming.fingerprint(AvroSchemaSet.parse(file));
   }
 
   @Override

@@ -46,17 +46,12 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Connects to the broker.
+   * Connects to the broker; record values are written by {@code encoder} (the {@code --format}).
    *
    * @throws KafkaUnavailableException if the cluster does not answer within {@code timeout}, or
    *     does not know one of the two topics within the producer's {@code max.block.ms} (60 s by
    *     default)
    */
-  public static EventPublisher connect(KafkaTarget target, Duration timeout) {
-    return connect(target, timeout, ValueEncoder.JSON);
-  }
-
-  /** As {@link #connect(KafkaTarget, Duration)}, writing values with {@code encoder}. */
   static EventPublisher connect(KafkaTarget target, Duration timeout, ValueEncoder encoder) {
     Map<String, Object> admin = new HashMap<>(target.properties);
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers);

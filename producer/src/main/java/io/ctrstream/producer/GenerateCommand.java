@@ -175,7 +175,7 @@ final class GenerateCommand implements Callable<Integer> {
     long limitCount = count == null ? Long.MAX_VALUE : count;
     long start = startTime == null ? System.currentTimeMillis() : startMillis();
     try (EventPublisher publisher =
-        EventPublisher.connect(kafka, kafka.connectTimeout(), encoder())) {
+        EventPublisher.connect(kafka, kafka.connectTimeout(), format.encoder(spec.commandLine()))) {
       SyntheticStream stream = new SyntheticStream(settings, start);
       long startNanos = System.nanoTime();
       Progress progress =
@@ -291,15 +291,6 @@ final class GenerateCommand implements Callable<Integer> {
       return PhaseScript.duration(value);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-    }
-  }
-
-  /** The value encoder {@code --format} asks for; a bad schema file is a usage error. */
-  private ValueEncoder encoder() {
-    try {
-      return format.encoder();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

@@ -2,7 +2,9 @@ package io.ctrstream.producer;
 
 import io.ctrstream.contract.avro.AvroFraming.Framing;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** How records are encoded on the topics (a picocli mixin shared by the commands). */
 public class RecordFormat {
@@ -42,11 +44,21 @@ public class RecordFormat {
           "With --framing registry: the registry id of each writer schema (give the job the same).")
   String schemaIds;
 
-  /** The encoder these options ask for. */
-  ValueEncoder encoder() {
-    return format == Format.json
-        ? ValueEncoder.JSON
-        : AvroValueEncoder.of(schemaDir, framing, schemaIds);
+  /**
+   * The encoder these options ask for.
+   *
+   * @throws ParameterException (a usage error of {@code command}) for a schema file that is missing
+   *     or not a schema, or a registry framing without an id for each schema
+   */
+  ValueEncoder encoder(CommandLine command) {
+    if (format == Format.json) {
+      return ValueEncoder.JSON;
+    }
+    try {
+      return AvroValueEncoder.of(schemaDir, framing, schemaIds);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, e.getMessage());
+    }
   }
 
   static final class FramingConverter implements picocli.CommandLine.ITypeConverter<Framing> {

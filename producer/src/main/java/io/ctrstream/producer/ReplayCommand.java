@@ -84,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--speedup and --rate exclude each other");
     }
     try (EventPublisher publisher =
-            EventPublisher.connect(kafka, kafka.connectTimeout(), encoder());
+            EventPublisher.connect(
+                kafka, kafka.connectTimeout(), format.encoder(spec.commandLine()));
         Source imp = new Source(impressions, Stream.IMPRESSIONS);
         Source clk = new Source(clicks, Stream.CLICKS)) {
       Pacer pacer = new Pacer(speedup, rate);
@@ -193,15 +194,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       reader.close();
-    }
-  }
-
-  /** The value encoder {@code --format} asks for; a bad schema file is a usage error. */
-  private ValueEncoder encoder() {
-    try {
-      return format.encoder();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

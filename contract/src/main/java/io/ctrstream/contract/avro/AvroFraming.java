@@ -21,7 +21,7 @@ import org.apache.avro.SchemaNormalization;
  */
 public final class AvroFraming {
   /** The single-object encoding's first two bytes. */
-  public static final byte[] SINGLE_OBJECT_MARKER = {(byte) 0xC3, (byte) 0x01};
+  private static final byte[] SINGLE_OBJECT_MARKER = {(byte) 0xC3, (byte) 0x01};
 
   /** The schema-registry wire format's first byte. */
   public static final byte REGISTRY_MAGIC = 0;

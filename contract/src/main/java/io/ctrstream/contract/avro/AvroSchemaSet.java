@@ -135,11 +135,6 @@ public final class AvroSchemaSet {
     return byId.get(id);
   }
 
-  /** The registry ids and their schemas. */
-  public Map<Integer, Schema> ids() {
-    return byId;
-  }
-
   /** {@code {"schemas": [...], "ids": {"1": schema, ...}}}. */
   public String toJson() {
     ObjectNode root = MAPPER.createObjectNode();

@@ -44,10 +44,9 @@ public final class EmbeddedFlinkClassLoading {
    * --flinkConfDir} is given (then that configuration must say the same).
    *
    * @param options the job's options, after parsing
-   * @param args the command line they were read from
    * @throws IllegalStateException if the temporary configuration cannot be written
    */
-  public static void apply(PipelineOptions options, String... args) {
+  public static void apply(PipelineOptions options) {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     String master = flink.getFlinkMaster();
     boolean embedded = "[local]".equals(master) || "[auto]".equals(master);

@@ -93,28 +93,30 @@ public record SourceConfig(
       throw new InvalidFlagException(
           "format", "avro", "needs --source=kafka (files are read as JSON lines)");
     }
-    List<Path> files = new ArrayList<>();
-    files.addAll(schemaFiles("impressionSchema", o.getImpressionSchema(), Kind.IMPRESSION));
-    files.addAll(schemaFiles("clickSchema", o.getClickSchema(), Kind.CLICK));
+    List<Schema> schemas = new ArrayList<>();
+    schemas.addAll(schemaFiles("impressionSchema", o.getImpressionSchema(), Kind.IMPRESSION));
+    schemas.addAll(schemaFiles("clickSchema", o.getClickSchema(), Kind.CLICK));
     String dir = Flags.blankToNull(o.getAvroSchemaDir());
     if (dir != null) {
+      List<Path> files;
       try {
-        for (Path f : AvroSchemaSet.directory(Paths.get(dir))) {
-          requireEventSchema("avroSchemaDir", dir, f);
-          files.add(f);
-        }
+        files = AvroSchemaSet.directory(Paths.get(dir));
       } catch (IllegalArgumentException e) {
         throw new InvalidFlagException("avroSchemaDir", dir, e.getMessage());
       }
+      for (Path f : files) {
+        schemas.add(eventSchema("avroSchemaDir", dir, f));
+      }
     }
-    Map<Integer, Path> ids;
+    Map<Integer, Path> idFiles;
     try {
-      ids = AvroSchemaSet.ids(o.getAvroSchemaIds());
+      idFiles = AvroSchemaSet.ids(o.getAvroSchemaIds());
     } catch (IllegalArgumentException e) {
       throw new InvalidFlagException("avroSchemaIds", o.getAvroSchemaIds(), e.getMessage());
     }
-    ids.values().forEach(f -> requireEventSchema("avroSchemaIds", o.getAvroSchemaIds(), f));
-    AvroSchemaSet set = AvroSchemaSet.read(files, ids);
+    Map<Integer, Schema> ids = new LinkedHashMap<>();
+    idFiles.forEach((id, f) -> ids.put(id, eventSchema("avroSchemaIds", o.getAvroSchemaIds(), f)));
+    AvroSchemaSet set = AvroSchemaSet.of(schemas, ids);
     for (Kind kind : Kind.values()) {
       if (set.schemas().stream().noneMatch(s -> AvroReaderSchemas.problem(kind, s) == null)) {
         throw new InvalidFlagException(
@@ -128,36 +130,27 @@ public record SourceConfig(
     return set;
   }
 
-  private static List<Path> schemaFiles(String flag, String value, Kind kind) {
-    List<Path> files = new ArrayList<>();
+  /** The schemas of a comma-separated list of files, each readable as {@code kind}. */
+  private static List<Schema> schemaFiles(String flag, String value, Kind kind) {
+    List<Schema> schemas = new ArrayList<>();
     if (value == null || value.isBlank()) {
-      return files;
+      return schemas;
     }
     for (String name : value.split(",")) {
       Path f = Paths.get(name.trim());
-      Schema s;
-      try {
-        s = AvroSchemaSet.parse(f);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidFlagException(flag, value, e.getMessage());
-      }
+      Schema s = parse(flag, value, f);
       InvalidEventException problem = AvroReaderSchemas.problem(kind, s);
       if (problem != null) {
         throw new InvalidFlagException(flag, value, f + ": " + problem.getMessage());
       }
-      files.add(f);
+      schemas.add(s);
     }
-    return files;
+    return schemas;
   }
 
-  /** A schema file must be an impression's, a click's or a heartbeat's. */
-  private static void requireEventSchema(String flag, String value, Path f) {
-    Schema s;
-    try {
-      s = AvroSchemaSet.parse(f);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidFlagException(flag, value, e.getMessage());
-    }
+  /** A schema file's schema, which must be an impression's, a click's or a heartbeat's. */
+  private static Schema eventSchema(String flag, String value, Path f) {
+    Schema s = parse(flag, value, f);
     if (!AvroReaderSchemas.isHeartbeat(s)
         && AvroReaderSchemas.problem(Kind.IMPRESSION, s) != null
         && AvroReaderSchemas.problem(Kind.CLICK, s) != null) {
@@ -167,6 +160,16 @@ public record SourceConfig(
           f
               + " is neither an impression's, a click's nor a heartbeat's schema: "
               + AvroReaderSchemas.problem(Kind.IMPRESSION, s).getMessage());
+    }
+    return s;
+  }
+
+  /** Parses a schema file; one that cannot be read or parsed is a bad value of {@code flag}. */
+  private static Schema parse(String flag, String value, Path f) {
+    try {
+      return AvroSchemaSet.parse(f);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFlagException(flag, value, e.getMessage());
     }
   }
 

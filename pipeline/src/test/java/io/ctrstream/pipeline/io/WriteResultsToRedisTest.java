@@ -17,6 +17,7 @@ import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.testing.RedisServer;
+import io.ctrstream.pipeline.testing.SampleAlerts;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -247,22 +248,7 @@ public class WriteResultsToRedisTest {
   @Test
   public void alertsGoToTheStreamAndTheLatestAlertHash() {
     Alert raised =
-        new Alert(
-            "campaign",
-            "906",
-            W30.start().getMillis(),
-            W30.end().getMillis(),
-            Alert.Kind.DROP,
-            Alert.Severity.CRITICAL,
-            Alert.Status.RAISED,
-            "previous",
-            1000,
-            20,
-            1000,
-            60,
-            -5.25,
-            1.5e-7,
-            -2.0 / 3);
+        SampleAlerts.criticalDrop(W30.start().getMillis(), W30.end().getMillis(), -2.0 / 3);
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
     pipeline
         .apply(Create.of(raised).withCoder(Alert.AlertCoder.of()))

@@ -3,12 +3,12 @@ package io.ctrstream.pipeline.io;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.testing.PostgresServer;
+import io.ctrstream.pipeline.testing.SampleAlerts;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -36,12 +36,7 @@ public class WriteToPostgresTest {
   private static final long END = START + 60_000;
 
   private static PostgresConnection postgres() {
-    return new PostgresConnection(
-        POSTGRES.url(),
-        POSTGRES.user(),
-        POSTGRES.passwordFile().toString(),
-        "ctr_results",
-        "ctr_alerts");
+    return POSTGRES.connection();
   }
 
   @BeforeClass
@@ -118,23 +113,7 @@ public class WriteToPostgresTest {
 
   @Test
   public void alertsAreRowsKeyedByWindowAndStatus() throws Exception {
-    Alert raised =
-        new Alert(
-            "campaign",
-            "906",
-            START,
-            END,
-            Alert.Kind.DROP,
-            Alert.Severity.CRITICAL,
-            Alert.Status.RAISED,
-            "previous",
-            1000,
-            20,
-            1000,
-            60,
-            -5.25,
-            1.5e-7,
-            Double.NaN);
+    Alert raised = SampleAlerts.criticalDrop(START, END, Double.NaN);
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
     pipeline
         .apply(Create.of(raised, raised).withCoder(Alert.AlertCoder.of()))
@@ -165,10 +144,5 @@ public class WriteToPostgresTest {
         out.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains(password),
         equalTo(false));
     assertThat(postgres().password(), equalTo(password));
-    assertThat(
-        new PostgresConnection(POSTGRES.url(), "ctrstream", null, "a", "b").password(),
-        System.getenv(PostgresConnection.PASSWORD_ENV) == null
-            ? nullValue()
-            : equalTo(System.getenv(PostgresConnection.PASSWORD_ENV)));
   }
 }

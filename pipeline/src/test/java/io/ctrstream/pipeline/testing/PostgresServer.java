@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.testing;
 
+import io.ctrstream.pipeline.io.PostgresConnection;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -47,25 +48,56 @@ public class PostgresServer extends ExternalResource {
     return Paths.get(flags.getProperty("jdbcPasswordFile"));
   }
 
-  /** The flags that make the job write here, creating the tables. */
+  /**
+   * The job's flags to write here: {@code --jdbcUrl}, {@code --jdbcUser}, {@code
+   * --jdbcPasswordFile}.
+   */
   public List<String> jobFlags() {
-    return List.of(
-        "--jdbcUrl=" + url(),
-        "--jdbcUser=" + user(),
-        "--jdbcPasswordFile=" + passwordFile(),
-        "--createTable");
+    return jobFlags(flags);
+  }
+
+  /** Where the job writes here, into {@code ctr_results} and {@code ctr_alerts}. */
+  public PostgresConnection connection() {
+    return new PostgresConnection(
+        url(), user(), passwordFile().toString(), "ctr_results", "ctr_alerts");
   }
 
   /** A new connection; the caller closes it. */
   public Connection connect() throws SQLException {
+    return connect(flags);
+  }
+
+  /**
+   * What {@code deploy/stack.sh start postgres} wrote of its server in {@code runDir}: the job's
+   * flags by name ({@code jdbcUrl}, {@code jdbcUser}, {@code jdbcPasswordFile}).
+   */
+  public static Properties stackFlags(Path runDir) throws IOException {
     Properties props = new Properties();
-    props.setProperty("user", user());
-    try {
-      props.setProperty("password", Files.readString(passwordFile()).strip());
-    } catch (IOException e) {
-      throw new SQLException("cannot read " + passwordFile(), e);
+    try (Reader in = Files.newBufferedReader(runDir.resolve("postgres.properties"))) {
+      props.load(in);
     }
-    return DriverManager.getConnection(url(), props);
+    return props;
+  }
+
+  /** The job's flags for the server {@code stack} (as {@link #stackFlags} read them) names. */
+  public static List<String> jobFlags(Properties stack) {
+    return List.of(
+        "--jdbcUrl=" + stack.getProperty("jdbcUrl"),
+        "--jdbcUser=" + stack.getProperty("jdbcUser"),
+        "--jdbcPasswordFile=" + stack.getProperty("jdbcPasswordFile"));
+  }
+
+  /** A new connection, with the password from its file, to the server {@code stack} names. */
+  public static Connection connect(Properties stack) throws SQLException {
+    Path passwordFile = Paths.get(stack.getProperty("jdbcPasswordFile"));
+    Properties login = new Properties();
+    login.setProperty("user", stack.getProperty("jdbcUser"));
+    try {
+      login.setProperty("password", Files.readString(passwordFile).strip());
+    } catch (IOException e) {
+      throw new SQLException("cannot read " + passwordFile, e);
+    }
+    return DriverManager.getConnection(stack.getProperty("jdbcUrl"), login);
   }
 
   /**
@@ -97,21 +129,6 @@ public class PostgresServer extends ExternalResource {
     return counts;
   }
 
-  /** Stops the server (fast shutdown) and starts it again on its data. */
-  public void restart() throws IOException, InterruptedException {
-    stack("stop");
-    stack("start");
-  }
-
-  /** Stops the server; {@link #start()} starts it again on its data. */
-  public void stop() throws IOException, InterruptedException {
-    stack("stop");
-  }
-
-  public void start() throws IOException, InterruptedException {
-    stack("start");
-  }
-
   @Override
   protected void before() throws Throwable {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -121,9 +138,7 @@ public class PostgresServer extends ExternalResource {
     // the server runs as the postgres OS user when the tests run as root: it must reach the dir
     Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     stack("start");
-    try (Reader in = Files.newBufferedReader(runDir.resolve("postgres.properties"))) {
-      flags.load(in);
-    }
+    flags.putAll(stackFlags(runDir));
   }
 
   @Override
