@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -254,5 +256,109 @@ public class CtrConfigTest {
     assertThat(sections.get(AlertOptions.class.getName()), containsString("--ewmaAlpha=<double>"));
     assertThat(
         sections.get(SourceOptions.class.getName()), containsString("--source=<kafka | files>"));
+  }
+
+  @Test
+  public void secretsAreNotTakenAsFlagsAndNotEchoed() {
+    String redis = error("--redisPassword=hunter2");
+    assertThat(redis, containsString("--redisPassword=******: passwords are not taken as flags"));
+    assertThat(redis, containsString("--redisPasswordFile"));
+    assertThat(redis, not(containsString("hunter2")));
+    String kafka =
+        error(
+            "--kafkaProperties=security.protocol=SASL_SSL,sasl.jaas.config=x required password=\"hunter2\";");
+    assertThat(
+        kafka,
+        containsString(
+            "--kafkaProperties=sasl.jaas.config=******: sasl.jaas.config carries a secret"));
+    assertThat(kafka, not(containsString("hunter2")));
+    assertThat(error("--kafkaProperties=ssl.key.password=hunter2"), not(containsString("hunter2")));
+  }
+
+  @Test
+  public void postgresFlags() {
+    assertThat(parse().sinks().postgres(), nullValue());
+    CtrConfig c =
+        parse(
+            "--jdbcUrl=jdbc:postgresql://db:5432/ctr",
+            "--jdbcUser=writer",
+            "--jdbcPasswordFile=/run/secrets/pg",
+            "--resultsTable=reports.ctr_windows");
+    assertThat(c.sinks().postgres().url(), equalTo("jdbc:postgresql://db:5432/ctr"));
+    assertThat(c.sinks().postgres().user(), equalTo("writer"));
+    assertThat(c.sinks().postgres().passwordFile(), equalTo("/run/secrets/pg"));
+    assertThat(c.sinks().postgres().resultsTable(), equalTo("reports.ctr_windows"));
+    assertThat(c.sinks().postgres().alertsTable(), equalTo("ctr_alerts"));
+  }
+
+  @Test
+  public void badPostgresFlagsAreNamed() {
+    assertThat(
+        error("--jdbcUrl=jdbc:mysql://db/ctr"),
+        equalTo(
+            "--jdbcUrl=jdbc:mysql://db/ctr: expected jdbc:postgresql://host[:port]/database (PostgreSQL only)"));
+    assertThat(error("--createTable"), equalTo("--createTable=true: needs --jdbcUrl"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--resultsTable=ctr-results"),
+        equalTo(
+            "--resultsTable=ctr-results: expected a lower-case identifier, optionally schema.table"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--alertsTable=x; DROP TABLE y"),
+        equalTo(
+            "--alertsTable=x; DROP TABLE y: expected a lower-case identifier, optionally schema.table"));
+    assertThat(
+        error("--jdbcUrl=jdbc:postgresql://db/ctr", "--alertsTable=ctr_results"),
+        equalTo("--alertsTable=ctr_results: must differ from --resultsTable"));
+  }
+
+  @Test
+  public void postgresPasswordsAreNotTakenAsFlagsAndNotEchoed() {
+    String flag = error("--jdbcUrl=jdbc:postgresql://db/ctr", "--jdbcPassword=hunter2");
+    assertThat(flag, containsString("--jdbcPassword=******: passwords are not taken as flags"));
+    assertThat(flag, containsString("--jdbcPasswordFile"));
+    assertThat(flag, containsString("CTR_JDBC_PASSWORD"));
+    assertThat(flag, not(containsString("hunter2")));
+    String url = error("--jdbcUrl=jdbc:postgresql://db/ctr?user=u&password=hunter2&ssl=true");
+    assertThat(
+        url,
+        containsString(
+            "--jdbcUrl=jdbc:postgresql://db/ctr?user=u&password=******&ssl=true: carries a password"));
+    assertThat(url, not(containsString("hunter2")));
+  }
+
+  @Test
+  public void theRedisPasswordFileIsOnlyAPath() {
+    CtrConfig c = parse("--redisPasswordFile=/run/secrets/redis");
+    assertThat(c.sinks().redis().passwordFile(), equalTo("/run/secrets/redis"));
+    assertThat(c.sinks().redis().toString(), not(containsString("hunter2")));
+    assertThat(parse().sinks().redis().passwordFile(), nullValue());
+  }
+
+  @Test
+  public void kafkaSecretsComeFromAPropertiesFileAndFlagsAddToIt() throws Exception {
+    Path file = tmp.newFile("kafka.properties").toPath();
+    Files.writeString(
+        file,
+        "# client secrets\nsecurity.protocol=SASL_SSL\n"
+            + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";\n");
+    CtrConfig c =
+        parse(
+            "--kafkaPropertiesFile=" + file,
+            "--kafkaProperties=security.protocol=SASL_PLAINTEXT,sasl.mechanism=PLAIN");
+    assertThat(
+        c.source().kafka().clientProperties(),
+        equalTo(
+            Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "PLAIN",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";")));
+    assertThat(c.source().kafka().toString(), containsString("sasl.jaas.config=******"));
+    assertThat(c.source().kafka().toString(), not(containsString("hunter2")));
+    assertThat(
+        error("--kafkaPropertiesFile=/no/such/file"),
+        containsString("--kafkaPropertiesFile=/no/such/file: cannot be read"));
   }
 }
