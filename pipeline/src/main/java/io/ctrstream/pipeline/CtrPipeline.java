@@ -165,7 +165,8 @@ public final class CtrPipeline {
                             config.trend().period(),
                             config.eventTime().earlyFiringPeriod(),
                             config.eventTime().attributionWindow(),
-                            config.eventTime().allowedLateness())));
+                            config.eventTime().allowedLateness()),
+                        config.eventTime().attributionWindow()));
     PCollection<Alert> alerts =
         config.alerts() == null
             ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())

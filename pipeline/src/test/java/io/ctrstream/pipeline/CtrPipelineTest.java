@@ -10,6 +10,7 @@ import static io.ctrstream.pipeline.testing.Events.config;
 import static io.ctrstream.pipeline.testing.Events.expired;
 import static io.ctrstream.pipeline.testing.Events.impression;
 import static io.ctrstream.pipeline.testing.Events.onTime;
+import static io.ctrstream.pipeline.testing.Events.panesOf;
 import static io.ctrstream.pipeline.testing.Events.result;
 import static io.ctrstream.pipeline.testing.Events.sec;
 import static io.ctrstream.pipeline.testing.Events.window;
@@ -72,10 +73,10 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 3, 1, ON_TIME, 0, false), result("c1", W0, 3, 1, LATE, 1, true));
-    PAssert.that(out.results()).inWindow(W30).empty();
+    PAssert.that(out.results()).inWindow(panesOf(W30)).empty();
     PAssert.that(out.unattributed()).empty();
     PAssert.that(out.deadLetters()).empty();
     p.run().waitUntilFinish();
@@ -95,17 +96,17 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 2, 0, EARLY, 0, false),
             result("c1", W0, 2, 1, EARLY, 1, false),
             result("c1", W0, 2, 1, ON_TIME, 2, false),
             result("c1", W0, 2, 1, LATE, 3, true));
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 2, 1, ON_TIME, 2, false));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 2, 1, LATE, 3, true));
     p.run().waitUntilFinish();
   }
@@ -125,12 +126,12 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 1, 1, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 1, 1, LATE, 1, true));
-    PAssert.that(out.results()).inWindow(W30).empty();
+    PAssert.that(out.results()).inWindow(panesOf(W30)).empty();
     p.run().waitUntilFinish();
   }
 
@@ -147,13 +148,13 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 2, 0, ON_TIME, 0, false),
             result("c1", W0, 2, 1, LATE, 1, false),
             result("c1", W0, 2, 1, LATE, 2, true));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 2, 1, LATE, 2, true));
     p.run().waitUntilFinish();
   }
@@ -176,7 +177,7 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 1, 0, ON_TIME, 0, false), result("c1", W0, 1, 0, LATE, 1, true));
     PAssert.that(out.unattributed()).empty();
@@ -198,10 +199,10 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 1, 1, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 1, 1, LATE, 1, true));
     PAssert.that(out.unattributed()).empty();
     p.run().waitUntilFinish();
@@ -219,10 +220,10 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 1, 1, ON_TIME, 0, false), result("c1", W0, 1, 1, LATE, 1, true));
-    PAssert.that(out.results()).inWindow(W30).empty();
+    PAssert.that(out.results()).inWindow(panesOf(W30)).empty();
     p.run().waitUntilFinish();
   }
 
@@ -247,10 +248,10 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 4, 2, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 4, 2, LATE, 1, true));
     PAssert.that(out.unattributed())
         .containsInAnyOrder(
@@ -285,7 +286,7 @@ public class CtrPipelineTest {
 
     // the early pane (after 5 s) saw i1 and k1 only; i2 was then still in W30
     PAssert.that(out.results())
-        .inWindow(W0)
+        .inWindow(panesOf(W0))
         .containsInAnyOrder(
             result("c1", W0, 1, 1, EARLY, 0, false),
             result("c1", W0, 2, 2, ON_TIME, 1, false),
@@ -294,7 +295,7 @@ public class CtrPipelineTest {
             result("c2", W0, 1, 1, LATE, 1, true));
     // c2's early pane in W30 said (1, 0); its later panes correct it to nothing
     PAssert.that(out.results())
-        .inWindow(W30)
+        .inWindow(panesOf(W30))
         .containsInAnyOrder(
             result("c2", W30, 1, 0, EARLY, 0, false),
             result("c2", W30, 0, 0, ON_TIME, 1, false),
@@ -316,10 +317,10 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 2, 3, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inFinalPane(W0)
+        .inFinalPane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 2, 3, LATE, 1, true));
     p.run().waitUntilFinish();
   }
@@ -339,14 +340,14 @@ public class CtrPipelineTest {
     CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
 
     PAssert.that(out.results())
-        .inOnTimePane(W0)
+        .inOnTimePane(panesOf(W0))
         .containsInAnyOrder(result("c1", W0, 1, 0, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inOnTimePane(W30)
+        .inOnTimePane(panesOf(W30))
         .containsInAnyOrder(
             result("c1", W30, 1, 0, ON_TIME, 0, false), result("c2", W30, 1, 0, ON_TIME, 0, false));
     PAssert.that(out.results())
-        .inFinalPane(W30)
+        .inFinalPane(panesOf(W30))
         .containsInAnyOrder(
             result("c1", W30, 1, 0, LATE, 1, true), result("c2", W30, 1, 0, LATE, 1, true));
     PAssert.that(out.unattributed())

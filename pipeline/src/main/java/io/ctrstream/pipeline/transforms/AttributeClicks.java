@@ -31,9 +31,9 @@ import org.joda.time.Instant;
  *
  * <ul>
  *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted, with
- *       only the fields the results need), each stamped with the impression's {@code ts}; summing
- *       them per fixed window gives the window's distinct impressions and distinct attributed
- *       clicks;
+ *       only the fields the results need), each stamped with its impression's {@link
+ *       JoinTiming#countedAt}; summing them per (shifted) CTR window gives the window's distinct
+ *       impressions and distinct attributed clicks;
  *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason.
  * </ul>
  *
@@ -117,14 +117,16 @@ public class AttributeClicks
 
   /**
    * {@link ImpressionJoin}'s results as a join step's two outputs ({@link #COUNT_CHANGES}, {@link
-   * #UNATTRIBUTED}), each stamped with its own event time.
+   * #UNATTRIBUTED}): a count change stamped with its impression's {@link JoinTiming#countedAt}, an
+   * unattributed click with its own {@code ts}.
    */
-  static ImpressionJoin.Output outputs(DoFn.MultiOutputReceiver out) {
+  static ImpressionJoin.Output outputs(DoFn.MultiOutputReceiver out, JoinTiming timing) {
     return new ImpressionJoin.Output() {
       @Override
       public void change(Impression impression, CtrCounts change) {
         out.get(COUNT_CHANGES)
-            .outputWithTimestamp(KV.of(impression, change), new Instant(impression.ts()));
+            .outputWithTimestamp(
+                KV.of(impression, change), new Instant(timing.countedAt(impression.ts())));
       }
 
       @Override

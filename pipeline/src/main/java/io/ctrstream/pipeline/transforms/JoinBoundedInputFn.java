@@ -15,10 +15,11 @@ import org.apache.beam.sdk.values.KV;
  * GroupByKey}.
  *
  * <p>Input {@code KV<shard, Iterable<KV<impr_id, ParsedRecord>>>}, stamped with the shard's
- * earliest event time (so every output, stamped with its own event time, is at or after it);
- * outputs as {@link JoinClicksToImpressionsFn}'s, except that each impression is emitted once, with
- * its net counts {@code (1, attributed clicks)} of the winning copy: the whole input is known, so
- * there is nothing to retract, nothing is late, and every unattributed click's verdict is final.
+ * earliest event time (so every output, stamped as {@link AttributeClicks#outputs} says, is at or
+ * after it); outputs as {@link JoinClicksToImpressionsFn}'s, except that each impression is emitted
+ * once, with its net counts {@code (1, attributed clicks)} of the winning copy: the whole input is
+ * known, so there is nothing to retract, nothing is late, and every unattributed click's verdict is
+ * final.
  *
  * <p>Why not the streaming join with its state and timers: runners pay for them per key, and a
  * bounded run has no watermark to wait for. Beam's DirectRunner runs each key's elements and each
@@ -29,15 +30,17 @@ import org.apache.beam.sdk.values.KV;
 class JoinBoundedInputFn
     extends DoFn<KV<Integer, Iterable<KV<String, ParsedRecord>>>, KV<Impression, CtrCounts>> {
   private final ImpressionJoin join;
+  private final JoinTiming timing;
 
   JoinBoundedInputFn(JoinTiming timing) {
     this.join = new ImpressionJoin(timing);
+    this.timing = timing;
   }
 
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<KV<String, ParsedRecord>>> shard, MultiOutputReceiver out) {
-    ImpressionJoin.Output results = AttributeClicks.outputs(out);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
     ImpressionJoin.Output unattributedOnly =
         new ImpressionJoin.Output() {
           @Override

@@ -26,12 +26,13 @@ import org.joda.time.Instant;
  *
  * <p>Input {@code KV<impr_id, ParsedRecord>}, each an impression or a click; outputs {@link
  * AttributeClicks#COUNT_CHANGES} ({@code KV<Impression, CtrCounts>} stamped with the impression's
- * {@code ts}) and {@link AttributeClicks#UNATTRIBUTED}.
+ * {@link JoinTiming#countedAt}) and {@link AttributeClicks#UNATTRIBUTED}.
  *
- * <p><b>Event time.</b> One timer per key: first at {@link JoinTiming#holdEnd} with output
- * timestamp {@code ts}, which holds the output watermark so that the CTR windows' ON_TIME panes
- * wait for on-time clicks; then (no hold) at any pending report time ({@link JoinTiming#reportAt});
- * last at the expiry, when the state is dropped. An event that is droppably late ({@link
+ * <p><b>Event time.</b> One timer per key, without an output timestamp: at any pending report time
+ * of an unattributed click ({@link JoinTiming#reportAt}), else at the expiry, when the state is
+ * dropped. Most keys (an impression whose clicks are all attributed) set it once and fire it once.
+ * The CTR windows' ON_TIME panes need no hold here: the changes are stamped when their impression's
+ * attribution window closes ({@link CtrWindowing}). An event that is droppably late ({@link
  * JoinTiming#droppablyLate}) by the watermark the step has observed ({@link ObservedWatermark}) is
  * dropped and counted in {@code late_events_dropped}.
  */
@@ -65,9 +66,9 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
   }
 
   /**
-   * Changes are stamped with the impression's {@code ts}, which may be before the element's own
-   * timestamp (a click, a late copy); a change behind the watermark is late data for the CTR
-   * windows, whose allowed lateness covers it ({@link CtrWindowing#resultLateness}).
+   * Changes are stamped with the impression's {@link JoinTiming#countedAt}, which may be before the
+   * element's own timestamp (a late click or copy); a change behind the watermark is late data for
+   * the CTR windows, whose allowed lateness covers it ({@link CtrWindowing#resultLateness}).
    */
   @Override
   @SuppressWarnings("deprecation") // the supported way to move timestamps back in a DoFn
@@ -100,7 +101,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
       state = new JoinState(element.getKey());
       keysLive.inc();
     }
-    ImpressionJoin.Output results = AttributeClicks.outputs(out);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
     boolean changed = join.take(state, event, results);
     known = Math.max(known, state.firedUpTo);
     changed |= join.report(state, known, results);
@@ -125,7 +126,7 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     }
     state.firedUpTo = Math.max(state.firedUpTo, firedAt);
     state.timerAt = 0;
-    join.report(state, state.firedUpTo, AttributeClicks.outputs(out));
+    join.report(state, state.firedUpTo, AttributeClicks.outputs(out, timing));
     if (firedAt >= join.expiry(state)) {
       stateCell.clear();
       keysLive.dec();
@@ -136,17 +137,11 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
   }
 
   /**
-   * Sets the key's one timer for the next thing due after {@code watermarkPassed}: the end of the
-   * impression's hold (holding the output watermark at its {@code ts}), else the earliest pending
-   * report, else the expiry. True if the timer moved.
+   * Sets the key's one timer for the next thing due after {@code watermarkPassed}: the earliest
+   * pending report, else the expiry. True if the timer moved.
    */
   private boolean schedule(JoinState state, Timer timer, long watermarkPassed) {
     long next = Long.MAX_VALUE;
-    Impression i = state.impression;
-    boolean hold = i != null && timing.holdEnd(i.ts()) > watermarkPassed;
-    if (hold) {
-      next = timing.holdEnd(i.ts());
-    }
     for (KnownClick c : state.clicks) {
       long at = timing.reportAt(c.ts);
       if (!c.reported && at > watermarkPassed && at < next && join.verdict(state, c) != null) {
@@ -156,16 +151,11 @@ class JoinClicksToImpressionsFn extends DoFn<KV<String, ParsedRecord>, KV<Impres
     if (next == Long.MAX_VALUE) {
       next = join.expiry(state);
     }
-    if (next == state.timerAt && hold == state.timerHolds) {
+    if (next == state.timerAt) {
       return false;
     }
-    if (hold) {
-      timer.withOutputTimestamp(new Instant(i.ts())).set(new Instant(next));
-    } else {
-      timer.withNoOutputTimestamp().set(new Instant(next));
-    }
+    timer.withNoOutputTimestamp().set(new Instant(next));
     state.timerAt = next;
-    state.timerHolds = hold;
     return true;
   }
 }

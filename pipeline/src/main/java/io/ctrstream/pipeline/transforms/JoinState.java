@@ -63,11 +63,8 @@ final class JoinState {
   /** When this key's timer is set for, epoch ms; 0 if it is not set. */
   long timerAt;
 
-  /** Whether that timer holds the output watermark at the impression's {@code ts}. */
-  boolean timerHolds;
-
   JoinState(String imprId) {
-    this(imprId, null, List.of(), 0, 0, 0, false);
+    this(imprId, null, List.of(), 0, 0, 0);
   }
 
   private JoinState(
@@ -76,15 +73,13 @@ final class JoinState {
       List<KnownClick> clicks,
       int countedClicks,
       long firedUpTo,
-      long timerAt,
-      boolean timerHolds) {
+      long timerAt) {
     this.imprId = imprId;
     this.impression = impression;
     this.clicks = clicks;
     this.countedClicks = countedClicks;
     this.firedUpTo = firedUpTo;
     this.timerAt = timerAt;
-    this.timerHolds = timerHolds;
   }
 
   void addClick(KnownClick click) {
@@ -138,7 +133,7 @@ final class JoinState {
       INT.encode(s.countedClicks, out);
       LONG.encode(s.firedUpTo, out);
       LONG.encode(s.timerAt, out);
-      out.write(s.timerHolds ? 1 : 0);
+      out.write(0); // was "the timer holds the watermark"; kept so that savepoints restore
     }
 
     @Override
@@ -162,14 +157,11 @@ final class JoinState {
         clicks.add(
             new KnownClick(STRING.decode(in), STRING.decode(in), LONG.decode(in), in.read() == 1));
       }
-      return new JoinState(
-          imprId,
-          impression,
-          clicks,
-          INT.decode(in),
-          LONG.decode(in),
-          LONG.decode(in),
-          in.read() == 1);
+      int countedClicks = INT.decode(in);
+      long firedUpTo = LONG.decode(in);
+      long timerAt = LONG.decode(in);
+      in.read(); // see encode
+      return new JoinState(imprId, impression, clicks, countedClicks, firedUpTo, timerAt);
     }
 
     @Override

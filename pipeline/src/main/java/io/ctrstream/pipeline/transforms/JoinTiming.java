@@ -42,10 +42,13 @@ record JoinTiming(
   }
 
   /**
-   * Until when an impression is held back from the ON_TIME pane of its CTR windows: {@code ts +
-   * attributionWindow + 1 ms}, when the watermark has passed every on-time click it may get.
+   * The event time an impression's count changes are stamped with: {@code ts + attributionWindow +
+   * 1 ms}, when the watermark has passed every on-time click it may get. The CTR windows are
+   * shifted by as much ({@link CtrWindowing}), so a window's ON_TIME pane fires once the watermark
+   * has passed its end plus the attribution window, with every on-time click of its impressions,
+   * and the join needs no watermark hold.
    */
-  long holdEnd(long impressionTs) {
+  long countedAt(long impressionTs) {
     return impressionTs + attributionWindowMs + 1;
   }
 

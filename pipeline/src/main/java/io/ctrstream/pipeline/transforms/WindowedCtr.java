@@ -21,17 +21,22 @@ import org.joda.time.Duration;
  * window and pane. Windowing and triggers: {@link CtrWindowing#resultWindows} (fixed windows, the
  * results) or {@link CtrWindowing#trendWindows} (sliding windows, the trend).
  *
- * <p>Input {@code KV<DimensionKey, CtrCounts>} stamped with the impression's {@code ts}.
+ * <p>Input {@code KV<DimensionKey, CtrCounts>} stamped with {@link JoinTiming#countedAt} of the
+ * impression they count; the results carry the impression-time window ({@link
+ * CtrWindowing#impressionWindow}).
  */
 public class WindowedCtr
     extends PTransform<PCollection<KV<DimensionKey, CtrCounts>>, PCollection<CtrResult>> {
   private final Window<KV<DimensionKey, CtrCounts>> windowing;
+  private final Duration attributionWindow;
 
   /**
    * @param windowing one of {@link CtrWindowing}'s result windowings
+   * @param attributionWindow the attribution window it was made for (its windows' shift)
    */
-  public WindowedCtr(Window<KV<DimensionKey, CtrCounts>> windowing) {
+  public WindowedCtr(Window<KV<DimensionKey, CtrCounts>> windowing, Duration attributionWindow) {
     this.windowing = windowing;
+    this.attributionWindow = attributionWindow;
   }
 
   /**
@@ -49,7 +54,8 @@ public class WindowedCtr
       Duration allowedLateness) {
     return new WindowedCtr(
         CtrWindowing.resultWindows(
-            windowSize, earlyFiringPeriod, attributionWindow, allowedLateness));
+            windowSize, earlyFiringPeriod, attributionWindow, allowedLateness),
+        attributionWindow);
   }
 
   @Override
@@ -60,8 +66,8 @@ public class WindowedCtr
         // shuffle
         .apply("SumPerBundle", ParDo.of(new SumChangesPerBundle()))
         .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()))
-        .apply("SumCounts", Combine.perKey(new CtrCombineFn()))
-        .apply("ToCtrResult", ParDo.of(new ToResultFn()))
+        .apply("SumCountsV2", Combine.perKey(new CtrCombineFn()))
+        .apply("ToCtrResult", ParDo.of(new ToResultFn(attributionWindow)))
         .setCoder(CtrResult.CtrResultCoder.of());
   }
 
@@ -75,11 +81,16 @@ public class WindowedCtr
 
   static class ToResultFn extends DoFn<KV<DimensionKey, CtrCounts>, CtrResult> {
     private final Counter panes = CtrMetrics.counter("result_panes");
+    private final Duration attributionWindow;
+
+    ToResultFn(Duration attributionWindow) {
+      this.attributionWindow = attributionWindow;
+    }
 
     @ProcessElement
     public void process(
         @Element KV<DimensionKey, CtrCounts> counts,
-        IntervalWindow window,
+        IntervalWindow shifted,
         PaneInfo pane,
         OutputReceiver<CtrResult> out) {
       if (pane.getIndex() == 0 && counts.getValue().equals(CtrCounts.ZERO)) {
@@ -87,6 +98,7 @@ public class WindowedCtr
         // copy won): nothing was ever published for it, so there is nothing to correct yet.
         return;
       }
+      IntervalWindow window = CtrWindowing.impressionWindow(shifted, attributionWindow);
       out.output(
           new CtrResult(
               counts.getKey().dimension(),

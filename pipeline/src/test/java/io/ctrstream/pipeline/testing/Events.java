@@ -121,6 +121,16 @@ public final class Events {
     return new IntervalWindow(start, start.plus(WINDOW));
   }
 
+  /**
+   * The Beam window that holds the results of the CTR window {@code w}: {@code w} shifted by the
+   * attribution window + 1 ms, the time its impressions' count changes are stamped with ({@link
+   * io.ctrstream.pipeline.transforms.CtrWindowing}). The results themselves name {@code w}.
+   */
+  public static IntervalWindow panesOf(IntervalWindow w) {
+    Duration shift = ATTRIBUTION.plus(Duration.millis(1));
+    return new IntervalWindow(w.start().plus(shift), w.end().plus(shift));
+  }
+
   /** An expected campaign result. */
   public static CtrResult result(
       String campaign,

@@ -50,8 +50,8 @@ public class JoinTimingTest {
   }
 
   @Test
-  public void holdsAndReportsWaitForTheAttributionWindow() {
-    assertThat(FIXED.holdEnd(1_000), equalTo(16_001L));
+  public void countsAndReportsWaitForTheAttributionWindow() {
+    assertThat(FIXED.countedAt(1_000), equalTo(16_001L));
     assertThat(FIXED.reportAt(1_000), equalTo(16_001L));
     assertThat(FIXED.clicksExpiry(1_000), equalTo(76_000L));
   }
