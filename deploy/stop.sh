@@ -5,23 +5,27 @@
 #   deploy/stop.sh                       # the one running job: cancel
 #   deploy/stop.sh --savepoint           # the one running job: stop with a savepoint; prints its path
 #   deploy/stop.sh --savepoint JOB_ID    # a given job
+#   deploy/stop.sh --savepoint --drain   # first fire every window as final and let the join forget
+#                                        # everything (for an upgrade whose state does not carry over)
 #
 # The savepoint goes to the cluster's state.savepoints.dir (deploy/stack.sh sets it under the run
 # directory). The last line printed is the savepoint's path; the job is then FINISHED.
 # Environment: FLINK_REST (default localhost:8081), SAVEPOINT_TIMEOUT (seconds, default 300).
 set -euo pipefail
 rest=http://${FLINK_REST:-localhost:${FLINK_REST_PORT:-8081}}
-savepoint=0 job=""
+savepoint=0 drain=false job=""
 for arg in "$@"; do
   case "$arg" in
     --savepoint) savepoint=1 ;;
+    --drain) drain=true ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    -*) echo "stop: unknown option $arg (expected --savepoint [JOB_ID])" >&2; exit 2 ;;
+    -*) echo "stop: unknown option $arg (expected --savepoint [--drain] [JOB_ID])" >&2; exit 2 ;;
     *) job=$arg ;;
   esac
 done
 say() { printf 'stop: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+[ "$drain" = false ] || [ "$savepoint" = 1 ] || die "--drain goes with --savepoint"
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 overview=$(curl -fs --max-time 10 "$rest/jobs/overview") || die "no Flink REST API at $rest (is the cluster up? deploy/stack.sh up)"
@@ -41,8 +45,9 @@ if [ "$savepoint" = 0 ]; then
 fi
 
 # POST /jobs/<id>/stop: a savepoint, then the sources stop and the job finishes ("drain": false keeps
-# the windows open, so the next job goes on with them instead of firing them early)
-trigger=$(curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' -d '{"drain": false}' \
+# the windows open, so the next job goes on with them instead of firing them early; true advances
+# the watermark to the end of time first)
+trigger=$(curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' -d "{\"drain\": $drain}" \
   "$rest/jobs/$job/stop" | json "d['request-id']") || die "could not stop job $job with a savepoint"
 say "stopping job $job with a savepoint (trigger $trigger)"
 deadline=$((SECONDS + ${SAVEPOINT_TIMEOUT:-300}))

@@ -136,6 +136,30 @@ public class CtrPipelineTest {
   }
 
   @Test
+  public void onTimePaneFiresAtTheWindowEndPlusTheAttributionWindowWhateverItsImpressionsTimes() {
+    // The window's only impression (5 s) can be clicked until 20 s, yet the on-time pane waits
+    // until 45 s (end + attribution window, as documented): an impression at 29 s that comes when
+    // the watermark is at 31 s is still in it.
+    TestStream<RawEvent> events =
+        stream()
+            .addElements(impression("i1", "c1", sec(5)))
+            .advanceWatermarkTo(at(31_000))
+            .addElements(impression("i2", "c1", sec(29)))
+            .advanceWatermarkTo(onTime(W0))
+            .advanceWatermarkToInfinity();
+
+    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+
+    PAssert.that(out.results())
+        .inOnTimePane(panesOf(W0))
+        .containsInAnyOrder(result("c1", W0, 2, 0, ON_TIME, 0, false));
+    PAssert.that(out.results())
+        .inFinalPane(panesOf(W0))
+        .containsInAnyOrder(result("c1", W0, 2, 0, LATE, 1, true));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void lateClickWithinAllowedLatenessRevisesTheWindow() {
     TestStream<RawEvent> events =
         stream()
