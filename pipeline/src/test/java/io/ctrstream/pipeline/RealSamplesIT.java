@@ -31,7 +31,7 @@ import redis.clients.jedis.Jedis;
  * either counted or reported unattributed.
  */
 public class RealSamplesIT {
-  static final Path DATA =
+  public static final Path DATA =
       Paths.get(System.getProperty("ctrstream.shared", "../../shared"), "data")
           .toAbsolutePath()
           .normalize();
