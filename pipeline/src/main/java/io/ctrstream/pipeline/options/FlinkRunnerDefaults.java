@@ -33,7 +33,10 @@ public final class FlinkRunnerDefaults {
    *       TaskManager kills. An explicit {@code --fasterCopy=true} is kept with a warning (it is
    *       safe with the RocksDB state backend, which copies by serializing).
    *   <li>{@code --maxBundleSize=10000} instead of 1,000: every bundle end updates every step's
-   *       metrics and flushes {@code SumChangesPerBundle}; 27,106 against 24,378 events/s.
+   *       metrics and flushes {@code SumChangesPerBundle}; 27,106 against 24,378 events/s, later
+   *       29,200 against 29,036 and 51,069 against 39,024. Near half the peak rate the bigger
+   *       bundles delay the watermark and so the ON_TIME panes (p99 39.9 s against 25.6 s at 24,000
+   *       events/s, README Benchmark): pass {@code --maxBundleSize=1000} there.
    *   <li>{@code --maxBundleTimeMills=500} instead of 1,000: at live rates a bundle ends by time,
    *       and each {@code DoFn} passes the watermark on, and the Redis writers flush, only at a
    *       bundle's end. Window end → ON_TIME at 2,000 impressions/s, p99 over two runs each: 24.9 s

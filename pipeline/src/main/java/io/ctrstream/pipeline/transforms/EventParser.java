@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *
  * <p>Two paths, one result. A flat, valid impression or click (every value a string, an integer
  * within a {@code long}, a boolean or null) is read token by token ({@link FastPath}), without
- * building a tree: the common case, at about half the cost. Anything else (a nested or decimal
+ * building a tree: the common case, at about 30 % less cost. Anything else (a nested or decimal
  * value, a heartbeat, anything invalid) is read as a Jackson tree, which defines the result and
  * every dead letter's detail; {@code EventParserTest} checks that both paths agree.
  */

@@ -15,8 +15,9 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Keys each count change by its impression's campaign and by every breakdown: one input {@code
  * KV<Impression, CtrCounts>} becomes {@code 1 + breakdowns} outputs {@code KV<DimensionKey,
- * CtrCounts>}, with the same timestamp (the impression's {@code ts}). Every dimension therefore
- * counts the same impressions and clicks: a breakdown's values sum to the campaign totals.
+ * CtrCounts>}, with the same timestamp ({@link JoinTiming#countedAt} of the impression). Every
+ * dimension therefore counts the same impressions and clicks: a breakdown's values sum to the
+ * campaign totals.
  */
 public class KeyByDimensions
     extends PTransform<
