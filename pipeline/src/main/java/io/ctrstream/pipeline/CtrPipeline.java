@@ -37,6 +37,7 @@ import io.ctrstream.pipeline.transforms.WindowedCtr;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.sql.SQLException;
+import java.util.List;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -54,6 +55,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,14 +112,17 @@ public final class CtrPipeline {
   }
 
   /**
-   * Applies the computation to records parsed already: Kafka's, parsed in the consumer, each found
-   * in its element by {@code record}.
+   * Applies the computation to batches of records parsed already: Kafka's, parsed in the consumer,
+   * each with its event time, and each found in its batch entry by {@code record}.
    */
   public static <T> Outputs computeParsed(
-      PCollection<T> records, SerializableFunction<T, ParsedRecord> record, CtrConfig config) {
+      PCollection<List<TimestampedValue<T>>> batches,
+      SerializableFunction<T, ParsedRecord> record,
+      CtrConfig config) {
     return compute(
-        records.apply(
-            "ParseEvents", ParseEvents.of(record).keeping(Breakdown.fieldsOf(config.breakdowns()))),
+        batches.apply(
+            "ParseEvents",
+            ParseEvents.ofBatches(record).keeping(Breakdown.fieldsOf(config.breakdowns()))),
         config);
   }
 

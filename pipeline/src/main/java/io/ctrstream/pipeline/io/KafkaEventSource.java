@@ -6,28 +6,37 @@ import io.ctrstream.pipeline.transforms.EventTimeRange;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaReadSource;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 
 /**
  * Reads the impression and click topics with one Kafka consumer, each record parsed once in the
- * consumer ({@link ParsedRecordDeserializer}): bytes in, Kafka records carrying {@link
- * ParsedRecord}s out ({@link #PARSED_RECORD} takes it out). They are not unwrapped here: each
+ * consumer ({@link ParsedRecordDeserializer}): bytes in, batches of Kafka records carrying {@link
+ * ParsedRecord}s out, each record with its event time ({@link BatchingSource}; {@link
+ * #PARSED_RECORD} takes the parsed record out of a Kafka record). They are not unwrapped here: each
  * {@code DoFn} between the source and the join's shuffle holds the watermark back on Flink (README,
- * Latency), so the pipeline's first {@code DoFn} unwraps, splits and keys them in one step. Event
+ * Latency), so the pipeline's first {@code DoFn} unbatches, splits and keys them in one step. Event
  * time and watermark come from {@link EventTimePolicy}; offsets are committed to the consumer group
  * only when a checkpoint is finalized ({@code commitOffsetsInFinalize}), so a restart resumes from
  * the checkpoint and nothing is lost or read twice into the results.
+ *
+ * <p>The source is {@code KafkaIO.Read}'s own ({@link KafkaReadSource}), read in batches of up to
+ * {@value #MAX_BATCH} records ({@link BatchingSource} says why).
  */
 public class KafkaEventSource
-    extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
+    extends PTransform<
+        PBegin, PCollection<List<TimestampedValue<KafkaRecord<byte[], ParsedRecord>>>>> {
   /** The {@link ParsedRecord} of a record this source reads. */
   public static final SerializableFunction<KafkaRecord<byte[], ParsedRecord>, ParsedRecord>
       PARSED_RECORD = r -> r.getKV().getValue();
@@ -46,6 +55,13 @@ public class KafkaEventSource
   static final int FETCH_MIN_BYTES = 1 << 20;
 
   static final int FETCH_MAX_WAIT_MS = 100;
+
+  /**
+   * The most records in one element. Kafka's consumer hands over at most 500 records per poll
+   * ({@code max.poll.records}), and a batch also ends where the records at hand do, so in practice
+   * a batch is one poll's records or fewer; the cap bounds it whatever the consumer properties.
+   */
+  static final int MAX_BATCH = 1000;
 
   private final KafkaSettings kafka;
   private final Duration maxOutOfOrderness;
@@ -71,7 +87,8 @@ public class KafkaEventSource
   }
 
   @Override
-  public PCollection<KafkaRecord<byte[], ParsedRecord>> expand(PBegin begin) {
+  public PCollection<List<TimestampedValue<KafkaRecord<byte[], ParsedRecord>>>> expand(
+      PBegin begin) {
     Map<String, Object> consumer = new HashMap<>(kafka.clientProperties());
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
     consumer.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -85,33 +102,14 @@ public class KafkaEventSource
         KafkaIO.<byte[], ParsedRecord>read()
             .withBootstrapServers(kafka.bootstrapServers())
             .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
-            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withKeyDeserializerAndCoder(ByteArrayDeserializer.class, ByteArrayCoder.of())
             .withValueDeserializerAndCoder(
                 ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
             .withConsumerConfigUpdates(consumer)
             .withTimestampPolicyFactory(
                 EventTimePolicy.factory(maxOutOfOrderness, idlePartitionTimeout, range))
             .commitOffsetsInFinalize();
-    return begin.apply("ReadKafka", new Nested(read));
-  }
-
-  /**
-   * Applies the read one level down, so that the source's full name, from which Beam derives the
-   * Flink operator's uid that savepoints map state by, stays {@code
-   * ReadEvents/ReadKafka/KafkaIO.Read/…} as under {@code withoutMetadata()}, which this source used
-   * before: a savepoint of that version restores the Kafka offsets.
-   */
-  private static final class Nested
-      extends PTransform<PBegin, PCollection<KafkaRecord<byte[], ParsedRecord>>> {
-    private final KafkaIO.Read<byte[], ParsedRecord> read;
-
-    Nested(KafkaIO.Read<byte[], ParsedRecord> read) {
-      this.read = read;
-    }
-
-    @Override
-    public PCollection<KafkaRecord<byte[], ParsedRecord>> expand(PBegin begin) {
-      return begin.apply(read);
-    }
+    return begin.apply(
+        "ReadKafkaBatches", Read.from(new BatchingSource<>(KafkaReadSource.of(read), MAX_BATCH)));
   }
 }

@@ -4,9 +4,12 @@ import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
+import java.io.Serializable;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -19,6 +22,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -40,32 +44,42 @@ import org.joda.time.Instant;
  * and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats} (watermark
  * heartbeats, which are no events).
  *
- * @param <InputT> what carries the {@link ParsedRecord}: itself, or a Kafka record
+ * @param <InputT> what carries the {@link ParsedRecord}s: a record itself, or a batch of Kafka
+ *     records each with its event time ({@link #ofBatches})
  */
 public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollectionTuple> {
   public static final TupleTag<KV<String, ParsedRecord>> EVENTS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
-  private final SerializableFunction<InputT, ParsedRecord> record;
+  private final Unpack<InputT> unpack;
   private final Set<String> impressionFields;
 
-  private ParseEvents(
-      SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
-    this.record = record;
+  private ParseEvents(Unpack<InputT> unpack, Set<String> impressionFields) {
+    this.unpack = unpack;
     this.impressionFields = impressionFields;
   }
 
   /** Splits {@link ParsedRecord}s; impressions keep all their fields. */
   public static ParseEvents<ParsedRecord> parsed() {
-    return of(r -> r);
+    return new ParseEvents<>((element, timestamp, split) -> split.accept(element, timestamp), null);
   }
 
   /**
-   * Splits the {@link ParsedRecord} that {@code record} finds in each input element (applied in the
-   * same {@code DoFn}, no step of its own); impressions keep all their fields.
+   * Splits the {@link ParsedRecord}s of batches, each record with its own event time (as {@code
+   * io.ctrstream.pipeline.io.BatchingSource} reads them), {@code record} finding each in its batch
+   * entry (applied in the same {@code DoFn}, no step of its own); impressions keep all their
+   * fields. A record leaves at its own event time, never before it: a batch's timestamp is its
+   * earliest.
    */
-  public static <InputT> ParseEvents<InputT> of(SerializableFunction<InputT, ParsedRecord> record) {
-    return new ParseEvents<>(record, null);
+  public static <T> ParseEvents<List<TimestampedValue<T>>> ofBatches(
+      SerializableFunction<T, ParsedRecord> record) {
+    return new ParseEvents<>(
+        (batch, timestamp, split) -> {
+          for (TimestampedValue<T> r : batch) {
+            split.accept(record.apply(r.getValue()), r.getTimestamp());
+          }
+        },
+        null);
   }
 
   /**
@@ -74,7 +88,7 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
    * Impression#keepOnly}).
    */
   public ParseEvents<InputT> keeping(Set<String> fields) {
-    return new ParseEvents<>(record, Set.copyOf(fields));
+    return new ParseEvents<>(unpack, Set.copyOf(fields));
   }
 
   /** Parses text records ({@link RawEvent}s: file lines, test input), then splits them. */
@@ -114,15 +128,25 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     PCollectionTuple out =
         input.apply(
             "SplitEvents",
-            ParDo.of(new SplitFn<>(record, impressionFields))
+            ParDo.of(new SplitFn<>(unpack, impressionFields))
                 .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
     out.get(EVENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of()));
     out.get(DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
     return out;
   }
 
+  /** How to find the parsed records in an input element, and the event time of each. */
+  @FunctionalInterface
+  interface Unpack<InputT> extends Serializable {
+    /**
+     * Calls {@code split} with each record in {@code element} and its event time; {@code timestamp}
+     * is the element's.
+     */
+    void each(InputT element, Instant timestamp, BiConsumer<ParsedRecord, Instant> split);
+  }
+
   static class SplitFn<InputT> extends DoFn<InputT, KV<String, ParsedRecord>> {
-    private final SerializableFunction<InputT, ParsedRecord> record;
+    private final Unpack<InputT> unpack;
     private final Set<String> impressionFields;
     private final Counter impressions = CtrMetrics.counter("impressions_parsed");
     private final Counter clicks = CtrMetrics.counter("clicks_parsed");
@@ -130,8 +154,8 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     private final Counter heartbeats = CtrMetrics.counter("heartbeats");
     private final Map<DeadLetter.Reason, Counter> byReason = new EnumMap<>(DeadLetter.Reason.class);
 
-    SplitFn(SerializableFunction<InputT, ParsedRecord> record, Set<String> impressionFields) {
-      this.record = record;
+    SplitFn(Unpack<InputT> unpack, Set<String> impressionFields) {
+      this.unpack = unpack;
       this.impressionFields = impressionFields;
       for (DeadLetter.Reason r : DeadLetter.Reason.values()) {
         byReason.put(r, Metrics.counter(CtrMetrics.NAMESPACE, "dead_letters_" + r.name()));
@@ -141,7 +165,15 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     @ProcessElement
     public void process(
         @Element InputT element, @Timestamp Instant timestamp, MultiOutputReceiver out) {
-      ParsedRecord parsed = record.apply(element);
+      unpack.each(element, timestamp, (parsed, at) -> split(parsed, at, timestamp, out));
+    }
+
+    /**
+     * {@code at}: the record's event time as read (for a file line, the minimum timestamp); {@code
+     * timestamp}: its input element's, at most {@code at}.
+     */
+    private void split(
+        ParsedRecord parsed, Instant at, Instant timestamp, MultiOutputReceiver out) {
       if (parsed.impression() != null) {
         Impression i =
             impressionFields == null
@@ -150,18 +182,18 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
         emit(
             out.get(EVENTS),
             KV.of(i.imprId(), i == parsed.impression() ? parsed : ParsedRecord.of(i)),
-            i.ts(),
+            Math.max(i.ts(), at.getMillis()),
             timestamp);
         impressions.inc();
       } else if (parsed.click() != null) {
         emit(
             out.get(EVENTS),
             KV.of(parsed.click().imprId(), parsed),
-            parsed.click().ts(),
+            Math.max(parsed.click().ts(), at.getMillis()),
             timestamp);
         clicks.inc();
       } else if (parsed.deadLetter() != null) {
-        out.get(DEAD_LETTERS).output(parsed.deadLetter());
+        emit(out.get(DEAD_LETTERS), parsed.deadLetter(), at.getMillis(), timestamp);
         deadLetters.inc();
         byReason.get(parsed.deadLetter().reason()).inc();
       } else {
@@ -170,13 +202,15 @@ public class ParseEvents<InputT> extends PTransform<PCollection<InputT>, PCollec
     }
 
     /**
-     * Stamps the event with its own {@code ts}. Files are read with no event time (the minimum
-     * timestamp), so the event moves forward to {@code ts}; Kafka records already carry {@code ts}
-     * from {@code EventTimePolicy}, so nothing moves.
+     * Outputs {@code event} at {@code at} (epoch ms). An event's {@code at} is its own {@code ts},
+     * or the time its record was read at if later: files are read with no event time (the minimum
+     * timestamp), so their events move forward to {@code ts}; Kafka records already carry {@code
+     * ts} from {@code EventTimePolicy}, so nothing moves, and a record of a batch leaves the
+     * batch's earliest time for its own.
      */
-    private static <T> void emit(OutputReceiver<T> receiver, T event, long ts, Instant timestamp) {
-      if (timestamp.getMillis() < ts) {
-        receiver.outputWithTimestamp(event, new Instant(ts));
+    private static <T> void emit(OutputReceiver<T> receiver, T event, long at, Instant timestamp) {
+      if (timestamp.getMillis() != at) {
+        receiver.outputWithTimestamp(event, new Instant(at));
       } else {
         receiver.output(event);
       }

@@ -11,17 +11,22 @@ import io.ctrstream.pipeline.model.DeadLetter.Reason;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
+import java.util.List;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
@@ -134,8 +139,10 @@ public class ParseEventsTest {
 
   /**
    * The Kafka path: records parsed in the consumer ({@code ParsedRecordDeserializer}) come as
-   * {@code KafkaRecord}s; the one step takes the record out, keys it by {@code impr_id}, trims the
-   * impression to the fields asked for, counts and passes dead letters and heartbeats on as parsed.
+   * batches of {@code KafkaRecord}s, each with its event time ({@code BatchingSource}), the batch
+   * at the earliest of them; the one step takes each record out, keys it by {@code impr_id}, trims
+   * the impression to the fields asked for, counts and passes dead letters and heartbeats on as
+   * parsed, each at its own event time.
    */
   @Test
   public void kafkaRecordsAreUnwrappedKeyedAndTrimmedInTheSameStep() {
@@ -144,30 +151,38 @@ public class ParseEventsTest {
     dims.put("site", "s");
     DeadLetter bad =
         new DeadLetter("impressions", Reason.MALFORMED_JSON, "Unexpected character", "{not json");
-    java.util.List<KafkaRecord<byte[], ParsedRecord>> records =
-        java.util.List.of(
-            kafka("impressions", 0, ParsedRecord.of(new Impression("i1", "u", "c1", TS, dims))),
-            kafka("clicks", 1, ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))),
-            kafka("impressions", 2, ParsedRecord.of(bad)),
-            kafka("clicks", 3, ParsedRecord.heartbeat(TS)));
+    List<TimestampedValue<KafkaRecord<byte[], ParsedRecord>>> batch =
+        List.of(
+            kafka("impressions", 0, ParsedRecord.of(new Impression("i1", "u", "c1", TS, dims)), TS),
+            kafka("clicks", 1, ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000)), TS + 1_000),
+            kafka("impressions", 2, ParsedRecord.of(bad), TS + 500),
+            kafka("clicks", 3, ParsedRecord.heartbeat(TS + 2_000), TS + 2_000));
 
     PCollectionTuple out =
         p.apply(
-                Create.of(records)
+                Create.timestamped(List.of(TimestampedValue.of(batch, new Instant(TS))))
                     .withCoder(
-                        KafkaRecordCoder.of(
-                            ByteArrayCoder.of(), ParsedRecord.ParsedRecordCoder.of())))
+                        ListCoder.of(
+                            TimestampedValueCoder.of(
+                                KafkaRecordCoder.of(
+                                    ByteArrayCoder.of(), ParsedRecord.ParsedRecordCoder.of())))))
             .apply(
-                ParseEvents.of(KafkaEventSource.PARSED_RECORD).keeping(java.util.Set.of("device")));
+                ParseEvents.ofBatches(KafkaEventSource.PARSED_RECORD)
+                    .keeping(java.util.Set.of("device")));
 
     // user_id and the site go, as no result names them (Impression.keepOnly); clicks stay whole
     TreeMap<String, String> kept = new TreeMap<>();
     kept.put("device", "type-1");
-    PAssert.that(out.get(ParseEvents.EVENTS))
+    PAssert.that(out.get(ParseEvents.EVENTS).apply("EventTimes", Reify.timestamps()))
         .containsInAnyOrder(
-            KV.of("i1", ParsedRecord.of(new Impression("i1", "", "c1", TS, kept))),
-            KV.of("i1", ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))));
-    PAssert.that(out.get(ParseEvents.DEAD_LETTERS)).containsInAnyOrder(bad);
+            TimestampedValue.of(
+                KV.of("i1", ParsedRecord.of(new Impression("i1", "", "c1", TS, kept))),
+                new Instant(TS)),
+            TimestampedValue.of(
+                KV.of("i1", ParsedRecord.of(new Click("k1", "i1", "u", TS + 1_000))),
+                new Instant(TS + 1_000)));
+    PAssert.that(out.get(ParseEvents.DEAD_LETTERS).apply("DeadLetterTimes", Reify.timestamps()))
+        .containsInAnyOrder(TimestampedValue.of(bad, new Instant(TS + 500)));
     RunSummary summary = RunSummary.of(p.run());
     assertThat(summary.get("impressions_parsed"), equalTo(1L));
     assertThat(summary.get("clicks_parsed"), equalTo(1L));
@@ -175,9 +190,12 @@ public class ParseEventsTest {
     assertThat(summary.get("dead_letters_MALFORMED_JSON"), equalTo(1L));
   }
 
-  private static KafkaRecord<byte[], ParsedRecord> kafka(
-      String topic, long offset, ParsedRecord record) {
-    return new KafkaRecord<>(
-        topic, 0, offset, TS, KafkaTimestampType.CREATE_TIME, null, new byte[0], record);
+  /** A Kafka record as a batch carries it, read at event time {@code at} (epoch ms). */
+  private static TimestampedValue<KafkaRecord<byte[], ParsedRecord>> kafka(
+      String topic, long offset, ParsedRecord record, long at) {
+    return TimestampedValue.of(
+        new KafkaRecord<>(
+            topic, 0, offset, TS, KafkaTimestampType.CREATE_TIME, null, new byte[0], record),
+        new Instant(at));
   }
 }
