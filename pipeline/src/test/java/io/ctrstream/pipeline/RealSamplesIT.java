@@ -11,9 +11,9 @@ import io.ctrstream.pipeline.testing.PostgresServer;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import io.ctrstream.pipeline.testing.ResultFiles;
+import io.ctrstream.pipeline.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,10 +31,7 @@ import redis.clients.jedis.Jedis;
  * either counted or reported unattributed.
  */
 public class RealSamplesIT {
-  public static final Path DATA =
-      Paths.get(System.getProperty("ctrstream.shared", "../../shared"), "data")
-          .toAbsolutePath()
-          .normalize();
+  private static final Path DATA = SharedData.DATA;
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @ClassRule public static final RedisServer REDIS = new RedisServer();

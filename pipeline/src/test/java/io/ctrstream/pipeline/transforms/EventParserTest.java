@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.ctrstream.pipeline.RealSamplesIT;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent.Kind;
+import io.ctrstream.pipeline.testing.SharedData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -97,9 +97,8 @@ public class EventParserTest {
     for (String sample : List.of("avazu-sample", "ipinyou-s2-sample")) {
       records +=
           checkEveryLine(
-              RealSamplesIT.DATA.resolve(sample + "/impressions.jsonl.gz"), Kind.IMPRESSION);
-      records +=
-          checkEveryLine(RealSamplesIT.DATA.resolve(sample + "/clicks.jsonl.gz"), Kind.CLICK);
+              SharedData.DATA.resolve(sample + "/impressions.jsonl.gz"), Kind.IMPRESSION);
+      records += checkEveryLine(SharedData.DATA.resolve(sample + "/clicks.jsonl.gz"), Kind.CLICK);
     }
     assertThat(records, greaterThan(90_000)); // 93,111 lines
   }
