@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,13 @@ public class ApiFuzzTest {
     for (int i = 0; i < REQUESTS; i++) {
       String method = pick(random, METHODS);
       String target = path(random) + query(random);
-      Answer a = send(method, target);
+      Answer a;
+      try {
+        a = send(method, target);
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError(
+            "request " + i + ", " + method + " " + target + ": no complete answer within 10 s", e);
+      }
       statuses.merge(a.status, 1, Integer::sum);
       assertThat(
           method + " " + target + " -> " + a.status + " " + a.body,
