@@ -33,7 +33,8 @@ import org.joda.time.Instant;
  * a batch has been emitted before a checkpoint mark covers it, and a watermark read after a batch
  * is the one the runner would have read after its last record. A batch ends after {@code maxBatch}
  * records or when the wrapped reader has nothing more right now ({@code advance()} returns {@code
- * false}), so a batch never waits for records that have not arrived.
+ * false}), so a batch waits for records that have not arrived no longer than one {@code advance()}
+ * of the wrapped reader does.
  *
  * <p>Sources that need the runner to deduplicate records by id ({@link #requiresDeduping()}) are
  * refused: a batch has no single record id.
