@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaReadSource;
@@ -103,7 +104,11 @@ public class KafkaEventSource
         KafkaIO.<byte[], ParsedRecord>read()
             .withBootstrapServers(kafka.bootstrapServers())
             .withTopics(List.of(kafka.impressionsTopic(), kafka.clicksTopic()))
-            .withKeyDeserializerAndCoder(ByteArrayDeserializer.class, ByteArrayCoder.of())
+            // a record may have no key (the producer's watermark heartbeats): a nullable coder, for
+            // runners that encode the source's output (the DirectRunner does, to check
+            // immutability)
+            .withKeyDeserializerAndCoder(
+                ByteArrayDeserializer.class, NullableCoder.of(ByteArrayCoder.of()))
             .withValueDeserializerAndCoder(
                 ParsedRecordDeserializer.class, ParsedRecord.ParsedRecordCoder.of())
             .withConsumerConfigUpdates(consumer)
