@@ -6,11 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.CountingSource;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 import org.junit.Test;
@@ -72,9 +75,106 @@ public class BatchingSourceTest {
     }
   }
 
+  /**
+   * A batch ends where the records at hand do: the wrapped reader's {@code advance()} returning
+   * {@code false} ends it early, and the next {@code advance()} starts a new one.
+   */
+  @Test
+  public void aBatchEndsWhenTheWrappedReaderHasNothingAtHand() throws Exception {
+    BatchingSource<Long, UnboundedSource.CheckpointMark> batching =
+        new BatchingSource<>(new Gappy(0L, 1L, null, 2L, null, null, 3L, 4L, 5L, 6L), 3);
+    try (UnboundedReader<List<TimestampedValue<Long>>> reader =
+        batching.createReader(options, null)) {
+      assertThat(reader.start(), equalTo(true));
+      assertThat(values(reader.getCurrent()), contains(0L, 1L));
+      assertThat(reader.advance(), equalTo(true));
+      assertThat(values(reader.getCurrent()), contains(2L));
+      assertThat("nothing at hand: no batch", reader.advance(), equalTo(false));
+      assertThat(reader.advance(), equalTo(true));
+      assertThat(values(reader.getCurrent()), contains(3L, 4L, 5L));
+      assertThat(reader.advance(), equalTo(true));
+      assertThat(values(reader.getCurrent()), contains(6L));
+    }
+  }
+
   @Test(expected = IllegalArgumentException.class)
   public void anEmptyBatchSizeIsRefused() {
     new BatchingSource<>(countDown(), 0);
+  }
+
+  /**
+   * Reads the given values in order, each at event time {@code value} seconds; a {@code null} is a
+   * moment with nothing at hand ({@code start()}/{@code advance()} return {@code false} once).
+   */
+  private static final class Gappy extends UnboundedSource<Long, UnboundedSource.CheckpointMark> {
+    private final Long[] values;
+
+    Gappy(Long... values) {
+      this.values = values;
+    }
+
+    @Override
+    public List<Gappy> split(int desiredNumSplits, PipelineOptions options) {
+      return List.of(this);
+    }
+
+    @Override
+    public UnboundedReader<Long> createReader(
+        PipelineOptions options, UnboundedSource.CheckpointMark checkpointMark) {
+      return new UnboundedReader<>() {
+        private int next;
+        private Long current;
+
+        @Override
+        public boolean start() {
+          return advance();
+        }
+
+        @Override
+        public boolean advance() {
+          current = next < values.length ? values[next++] : null;
+          return current != null;
+        }
+
+        @Override
+        public Long getCurrent() {
+          return current;
+        }
+
+        @Override
+        public Instant getCurrentTimestamp() {
+          return new Instant(current * 1_000);
+        }
+
+        @Override
+        public Instant getWatermark() {
+          return BoundedWindow.TIMESTAMP_MIN_VALUE;
+        }
+
+        @Override
+        public UnboundedSource.CheckpointMark getCheckpointMark() {
+          return UnboundedSource.CheckpointMark.NOOP_CHECKPOINT_MARK;
+        }
+
+        @Override
+        public UnboundedSource<Long, ?> getCurrentSource() {
+          return Gappy.this;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public Coder<UnboundedSource.CheckpointMark> getCheckpointMarkCoder() {
+      throw new UnsupportedOperationException("not checkpointed in these tests");
+    }
+
+    @Override
+    public Coder<Long> getOutputCoder() {
+      return VarLongCoder.of();
+    }
   }
 
   private static List<Long> values(List<TimestampedValue<Long>> batch) {
