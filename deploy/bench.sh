@@ -70,7 +70,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 deploy/stack.sh up
-mvn -q -B -pl producer -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
+# test-compile with the tests skipped: the producer's test scope names the pipeline's test-jar, which the
+# reactor finds in a module's build only from that phase on (with compile alone a machine that never ran
+# mvn install fails to resolve it)
+mvn -q -B -pl producer -am test-compile -Dmaven.test.skip=true dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
 producer=(java -Xmx1g -cp "producer/target/classes:$(cat producer/target/classpath.txt)" io.ctrstream.producer.ProducerCli)
 kafka_tool() { java -Xmx256m -Dlog4j.configuration="file:$run/kafka/tools-log4j.properties" -cp "deploy/services/target/kafka/*" "$@"; }
 for t in "impressions-$id" "clicks-$id" "dead-letters-$id" "impressions-$id-live" "clicks-$id-live" "dead-letters-$id-live"; do
@@ -138,13 +141,16 @@ while time.time() < deadline:
         pass
     if n > 0 and first is None:
         first = (now, n)
+        checkpoints_before = get("/jobs/%s/checkpoints" % job)["counts"]["completed"]
     if n >= sent:
         break
     time.sleep(1)
 if first is None or n < sent:
     print("incomplete: parsed %d of %d" % (n, sent)); sys.exit(1)
 seconds = max(now - first[0], 1e-3)
-print("throughput: %d events in %.1f s = %.0f events/s (first to last parsed event, 1 s resolution)" % (n - first[1], seconds, (n - first[1]) / seconds))
+checkpoints = get("/jobs/%s/checkpoints" % job)["counts"]["completed"] - checkpoints_before
+print("throughput: %d events in %.1f s = %.0f events/s (first to last parsed event, 1 s resolution; %d checkpoints completed meanwhile)" % (
+    n - first[1], seconds, (n - first[1]) / seconds, checkpoints))
 print("heap_peak_bytes %d" % heap)
 PY
 cat "$out/throughput.txt"
