@@ -45,7 +45,10 @@ public final class FlinkRunnerDefaults {
    *       bundle's end. Window end → ON_TIME at 2,000 impressions/s, p99 over two runs each: 24.9 s
    *       at 1,000 ms, 23.0–23.1 s at 500, 22.0–22.1 s at 250; throughput within the runs' spread
    *       at 500 (28,243 and 41,601 events/s against 34,920 and 37,634), lower at 250 (28,015 and
-   *       29,051).
+   *       29,051). Again with the Kafka source read in batches (README Benchmark, "Same code, a
+   *       second day"), mean of four runs each: 500 ms 61,410 events/s, p99 23.4–23.5 s; 200 ms
+   *       56,438, 22.4–22.5 s; 100 ms 51,705, 21.3 s. Pass {@code --maxBundleTimeMills=100} where
+   *       ON_TIME latency matters more than peak rate.
    *   <li>{@code --finishBundleBeforeCheckpointing=true} instead of {@code false}: a bundle open at
    *       a checkpoint is finished before the barrier, its outputs sent on at once. With {@code
    *       false} Beam's {@code DoFnOperator} finishes it while taking the snapshot and keeps its
