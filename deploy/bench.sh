@@ -70,10 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 deploy/stack.sh up
-# test-compile with the tests skipped: the producer's test scope names the pipeline's test-jar, which the
-# reactor finds in a module's build only from that phase on (with compile alone a machine that never ran
-# mvn install fails to resolve it)
-mvn -q -B -pl producer -am test-compile -Dmaven.test.skip=true dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
+deploy/classpath.sh producer
 producer=(java -Xmx1g -cp "producer/target/classes:$(cat producer/target/classpath.txt)" io.ctrstream.producer.ProducerCli)
 kafka_tool() { java -Xmx256m -Dlog4j.configuration="file:$run/kafka/tools-log4j.properties" -cp "deploy/services/target/kafka/*" "$@"; }
 for t in "impressions-$id" "clicks-$id" "dead-letters-$id" "impressions-$id-live" "clicks-$id-live" "dead-letters-$id-live"; do

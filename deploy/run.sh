@@ -33,11 +33,7 @@ already=$(deploy/stack.sh status 2>/dev/null | grep -c ' running ' || true)
 if [ $cluster -eq 1 ]; then deploy/stack.sh up; else deploy/stack.sh up --no-flink; fi
 
 say "building (first time: a few minutes)"
-# test-compile with the tests skipped: the producer's test scope names the pipeline's test-jar, which the
-# reactor finds in a module's build only from that phase on (with compile alone a machine that never ran
-# mvn install fails to resolve it)
-mvn -q -B -pl pipeline,producer,serving -am test-compile -Dmaven.test.skip=true dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-  -Dmdep.includeScope=runtime >/dev/null
+deploy/classpath.sh pipeline,producer,serving
 pipeline_cp="pipeline/target/classes:$(cat pipeline/target/classpath.txt)"
 producer_cp="producer/target/classes:$(cat producer/target/classpath.txt)"
 
