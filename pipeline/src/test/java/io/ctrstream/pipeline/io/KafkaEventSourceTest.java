@@ -56,8 +56,14 @@ public class KafkaEventSourceTest {
     List<TimestampedValue<KafkaRecord<byte[], ParsedRecord>>> decoded =
         CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, batch));
 
-    assertThat(decoded.get(0).getValue().getKV().getKey(), equalTo(null));
-    assertThat(decoded.get(0).getValue().getKV().getValue(), equalTo(ParsedRecord.heartbeat(ts)));
+    assertThat(decoded.size(), equalTo(1));
+    KafkaRecord<byte[], ParsedRecord> record = decoded.get(0).getValue();
+    assertThat(record.getTopic(), equalTo("clicks"));
+    assertThat(record.getPartition(), equalTo(0));
+    assertThat(record.getOffset(), equalTo(7L));
+    assertThat(record.getTimestamp(), equalTo(ts));
+    assertThat(record.getKV().getKey(), equalTo(null));
+    assertThat(record.getKV().getValue(), equalTo(ParsedRecord.heartbeat(ts)));
     assertThat(decoded.get(0).getTimestamp(), equalTo(new Instant(ts)));
   }
 }
