@@ -94,6 +94,7 @@ public class CtrPipelineConstructionTest {
     assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
     // Flink operator uids, which savepoints map state by, derive from these names: the Kafka
     // offsets and the join's state restore only while they stay (README, savepoints)
-    assertThat(names, hasItems("ReadEvents/ReadKafkaBatches", "AttributeClicks/JoinOnImprId"));
+    assertThat(
+        names, hasItems("ReadEvents/ReadKafkaBatches", "AttributeClicks/JoinOnImprIdShards"));
   }
 }

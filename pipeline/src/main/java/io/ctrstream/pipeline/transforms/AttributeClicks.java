@@ -83,18 +83,21 @@ public class AttributeClicks
         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(ParsedRecord.class));
     KvCoder<String, ParsedRecord> coder =
         KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
+    boolean bounded = both.isBounded() == PCollection.IsBounded.BOUNDED;
+    int shards = bounded ? SHARDS : JoinClicksToImpressionsFn.SHARDS;
+    PCollection<KV<Integer, KV<String, ParsedRecord>>> sharded =
+        both.apply(
+                "ShardByImprId",
+                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
+                    .via(
+                        (KV<String, ParsedRecord> e) ->
+                            KV.of(Math.floorMod(e.getKey().hashCode(), shards), e)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), coder));
     PCollectionTuple changes =
-        both.isBounded() == PCollection.IsBounded.BOUNDED
-            ? both.apply(
-                    "ShardByImprId",
-                    MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
-                        .via(
-                            (KV<String, ParsedRecord> e) ->
-                                KV.of(Math.floorMod(e.getKey().hashCode(), SHARDS), e)))
-                .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+        bounded
+            ? sharded
                 // a shard goes out stamped with its earliest event (the default would be the end of
-                // the
-                // global window, and all it says would be late for the CTR windows)
+                // the global window, and all it says would be late for the CTR windows)
                 .apply(
                     "EarliestEventOfShard",
                     Window.<KV<Integer, KV<String, ParsedRecord>>>configure()
@@ -104,8 +107,8 @@ public class AttributeClicks
                     "JoinOnImprId",
                     ParDo.of(new JoinBoundedInputFn(timing))
                         .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)))
-            : both.apply(
-                "JoinOnImprId",
+            : sharded.apply(
+                "JoinOnImprIdShards",
                 ParDo.of(new JoinClicksToImpressionsFn(timing))
                     .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
     changes

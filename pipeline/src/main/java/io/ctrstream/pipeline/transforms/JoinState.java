@@ -15,8 +15,9 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * What the join remembers about one {@code impr_id}: one state cell, read and written once per
- * element and per timer firing. Mutable; {@link ImpressionJoin} owns its rules.
+ * What the join remembers about one {@code impr_id}: one entry of its shard's map, read and written
+ * once per element and per firing of the shard's timer that finds it due. Mutable; {@link
+ * ImpressionJoin} owns its rules.
  *
  * <p>About 60–120 bytes encoded for an impression with a click or two: the id once, the winning
  * copy trimmed to the fields the results need, each distinct click as id, user and {@code ts}.
@@ -56,11 +57,15 @@ final class JoinState {
   int countedClicks;
 
   /**
-   * The latest time this key's timer fired at (the watermark has passed it), epoch ms; 0 if never.
+   * The latest time its shard's timer fired at while this {@code impr_id} was due (the watermark
+   * has passed it), epoch ms; 0 if never.
    */
   long firedUpTo;
 
-  /** When this key's timer is set for, epoch ms; 0 if it is not set. */
+  /**
+   * When this {@code impr_id} is next due (its shard's timer is set for this time or earlier),
+   * epoch ms; 0 if not scheduled.
+   */
   long timerAt;
 
   JoinState(String imprId) {
@@ -133,7 +138,6 @@ final class JoinState {
       INT.encode(s.countedClicks, out);
       LONG.encode(s.firedUpTo, out);
       LONG.encode(s.timerAt, out);
-      out.write(0); // was "the timer holds the watermark"; kept so that savepoints restore
     }
 
     @Override
@@ -160,7 +164,6 @@ final class JoinState {
       int countedClicks = INT.decode(in);
       long firedUpTo = LONG.decode(in);
       long timerAt = LONG.decode(in);
-      in.read(); // see encode
       return new JoinState(imprId, impression, clicks, countedClicks, firedUpTo, timerAt);
     }
 
