@@ -213,6 +213,41 @@ public class JoinClicksToImpressionsFnTest {
   }
 
   @Test
+  public void impressionsOfOneShardKeepTheirOwnTimes() {
+    // "Aa" and "BB" have the same String.hashCode, so one shard, one map and one timer hold both.
+    // Aa at 1 s expires at 105 s (window [0, 30 s)), BB at 31 s at 135 s (window [30, 60 s)); Aa's
+    // click at 17 s is outside its attribution window and due for its verdict at 32.001 s.
+    assertThat(
+        Math.floorMod("Aa".hashCode(), JoinClicksToImpressionsFn.SHARDS),
+        equalTo(Math.floorMod("BB".hashCode(), JoinClicksToImpressionsFn.SHARDS)));
+    TestStream<RawEvent> events =
+        stream()
+            .addElements(impression("Aa", "c1", sec(1)), click("out", "Aa", sec(17)))
+            .advanceWatermarkTo(step(33)) // the shard's timer fires at 32.001 s: out's verdict
+            .addElements(impression("BB", "c1", sec(31)), click("out", "Aa", sec(17))) // a copy
+            .advanceWatermarkTo(step(106)) // ... and at 105 s: Aa expires, BB stays
+            .addElements(
+                impression("Aa", "c1", sec(1)), // droppably late: 1 + 15 + 60 < 105
+                impression("BB", "c1", sec(31)), // a copy: 31 + 75 = 106 is not passed
+                click("k1", "BB", sec(35)))
+            .advanceWatermarkToInfinity();
+
+    PCollectionTuple joined = join(events);
+
+    PAssert.that(changes(joined))
+        .containsInAnyOrder("Aa@1/c1:(1,0)", "BB@31/c1:(1,0)", "BB@31/c1:(0,1)");
+    PAssert.that(joined.get(AttributeClicks.UNATTRIBUTED))
+        .containsInAnyOrder(
+            new UnattributedClick(
+                new Click("out", "Aa", "u-Aa", sec(17)),
+                Reason.OUTSIDE_ATTRIBUTION_WINDOW,
+                sec(1)));
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    assertThat(RunSummary.of(run).get(RunSummary.LATE_EVENTS_DROPPED), equalTo(1L));
+  }
+
+  @Test
   public void lateButNotDroppablyLateEventsStillCount() {
     // at a watermark of 70 s, a click at 5 s is late (its impression's ON_TIME pane has fired) but
     // 5 + 15 + 60 = 80 s is not yet passed: it counts, in a LATE pane downstream
