@@ -40,15 +40,14 @@ public final class FlinkRunnerDefaults {
    *       Benchmark): pass {@code --maxBundleSize=1000} there. The size counts elements: the step
    *       chained to the Kafka source gets batches of records ({@code BatchingSource}), the join
    *       and the steps after it single records.
-   *   <li>{@code --maxBundleTimeMills=500} instead of 1,000: at live rates a bundle ends by time,
+   *   <li>{@code --maxBundleTimeMills=100} instead of 1,000: at live rates a bundle ends by time,
    *       and each {@code DoFn} passes the watermark on, and the Redis writers flush, only at a
    *       bundle's end. Window end → ON_TIME at 2,000 impressions/s, p99 over two runs each: 24.9 s
-   *       at 1,000 ms, 23.0–23.1 s at 500, 22.0–22.1 s at 250; throughput within the runs' spread
-   *       at 500 (28,243 and 41,601 events/s against 34,920 and 37,634), lower at 250 (28,015 and
-   *       29,051). Again with the Kafka source read in batches (README Benchmark, "Same code, a
-   *       second day"), mean of four runs each: 500 ms 61,410 events/s, p99 23.4–23.5 s; 200 ms
-   *       56,438, 22.4–22.5 s; 100 ms 51,705, 21.3 s. Pass {@code --maxBundleTimeMills=100} where
-   *       ON_TIME latency matters more than peak rate.
+   *       at 1,000 ms, 23.0–23.1 s at 500, 22.0–22.1 s at 250. With a timer per {@code impr_id} 100
+   *       ms cost a sixth of the throughput (mean of four runs: 51,705 events/s against 61,410 at
+   *       500 ms). With the join keyed by shards ({@code JoinClicksToImpressionsFn}) it no longer
+   *       does: 91,434, 80,715 and 80,734 events/s against 86,521 and 82,755 at 500 ms in the same
+   *       hour, ON_TIME p99 21.4–21.7 s against 22.9–23.7 s (README, Benchmark).
    *   <li>{@code --finishBundleBeforeCheckpointing=true} instead of {@code false}: a bundle open at
    *       a checkpoint is finished before the barrier, its outputs sent on at once. With {@code
    *       false} Beam's {@code DoFnOperator} finishes it while taking the snapshot and keeps its
@@ -69,7 +68,7 @@ public final class FlinkRunnerDefaults {
       flink.setMaxBundleSize(10_000L);
     }
     if (!names(args, "maxBundleTimeMills")) {
-      flink.setMaxBundleTimeMills(500L);
+      flink.setMaxBundleTimeMills(100L);
     }
     if (!names(args, "finishBundleBeforeCheckpointing")) {
       flink.setFinishBundleBeforeCheckpointing(true);

@@ -22,7 +22,7 @@ public class FlinkRunnerDefaultsTest {
     // fasterCopy would also skip the heap backend's copy-on-write of state during snapshots
     assertThat(options.getFasterCopy(), equalTo(false));
     assertThat(options.getMaxBundleSize(), equalTo(10_000L));
-    assertThat(options.getMaxBundleTimeMills(), equalTo(500L));
+    assertThat(options.getMaxBundleTimeMills(), equalTo(100L));
     // a bundle's outputs go downstream before the barrier, not into a buffer a watermark can
     // overtake
     assertThat(options.getFinishBundleBeforeCheckpointing(), equalTo(true));
