@@ -26,10 +26,10 @@ import redis.clients.jedis.Jedis;
  * partition 2: once it has been idle for {@code --idlePartitionTimeout} its watermark follows the
  * wall clock, so every window reaches its ON_TIME pane within the idle timeout plus the designed
  * delay (attribution window + out-of-orderness bound) plus 4 s of operation: three chained stages
- * (join, CTR windows, latest/Redis) may each hold the watermark until their bundle ends (up to
- * {@code --maxBundleTimeMills}, 1 s), plus Flink's 200 ms watermark interval and the Redis write;
- * up to 2.7 s was measured. Every impression and click of the window is counted in it, and {@code
- * ctr:latest} never goes backwards meanwhile.
+ * (join, CTR windows, latest/Redis) may each hold the watermark until their bundle ends (up to 1.5
+ * × {@code --maxBundleTimeMills}, 100 ms by default, 1 s when this was written), plus Flink's 200
+ * ms watermark interval and the Redis write; up to 2.7 s was measured. Every impression and click
+ * of the window is counted in it, and {@code ctr:latest} never goes backwards meanwhile.
  */
 public class IdlePartitionIT {
   @ClassRule public static final LocalStack STACK = new LocalStack();

@@ -89,9 +89,7 @@ public class AttributeClicks
         both.apply(
                 "ShardByImprId",
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), keyed))
-                    .via(
-                        (KV<String, ParsedRecord> e) ->
-                            KV.of(Math.floorMod(e.getKey().hashCode(), shards), e)))
+                    .via((KV<String, ParsedRecord> e) -> KV.of(shardOf(e.getKey(), shards), e)))
             .setCoder(KvCoder.of(VarIntCoder.of(), coder));
     PCollectionTuple changes =
         bounded
@@ -116,6 +114,18 @@ public class AttributeClicks
         .setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());
     return changes;
+  }
+
+  /**
+   * The shard of {@code imprId} among {@code shards}, in {@code [0, shards)}: the top bits of its
+   * {@link String#hashCode} scrambled by Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4), scaled to
+   * {@code shards}. Not {@code floorMod(hashCode, shards)}: then the ids of one shard would share
+   * the low bits of their hash codes, by which the shard's {@code HashMap} of them places its
+   * entries, and they would pile up in a few of its buckets.
+   */
+  static int shardOf(String imprId, int shards) {
+    long scrambled = (imprId.hashCode() * 0x9E3779B97F4A7C15L) >>> 32;
+    return (int) ((scrambled * shards) >>> 32);
   }
 
   /**

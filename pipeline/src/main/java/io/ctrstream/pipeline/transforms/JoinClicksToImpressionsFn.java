@@ -30,7 +30,7 @@ import org.joda.time.Instant;
  * exactly once whatever the arrival order.
  *
  * <p>Input {@code KV<shard, KV<impr_id, ParsedRecord>>}, each an impression or a click, the shard
- * being {@code floorMod(impr_id.hashCode(), SHARDS)} ({@link AttributeClicks}); outputs {@link
+ * being {@link AttributeClicks#shardOf}{@code (impr_id, SHARDS)}; outputs {@link
  * AttributeClicks#COUNT_CHANGES} ({@code KV<Impression, CtrCounts>} stamped with the impression's
  * {@link JoinTiming#countedAt}) and {@link AttributeClicks#UNATTRIBUTED}.
  *
@@ -43,10 +43,11 @@ import org.joda.time.Instant;
  * {@code pendingTimersById} map per key, both snapshotted at every checkpoint, and a sorted insert
  * and removal per impression); with {@value #SHARDS} shards an element costs a map read and write
  * and a read of the shard's timer time, and the timers fire once per shard and distinct due time
- * (expiries fall on CTR window ends, so about once a window). 1,000,000 events on 2 cores: 73,575
- * and 78,511 events/s against 61,371 and 66,552 with a timer per {@code impr_id}, 45 bytes of
- * checkpointed state per live impression against 164–173 (README, Benchmark). The timer fires at
- * the same times as the per-key timers did, so {@link ObservedWatermark} learns the same bound.
+ * (expiries fall on CTR window ends, so about once a window). 1,000,000 events on 2 cores, five
+ * pairs run in turn: 78,886 events/s on average against 64,247 with a timer per {@code impr_id},
+ * 44–45 bytes of checkpointed state per live impression against 164–178 (README, Benchmark). The
+ * timer fires at the same times as the per-key timers did, so {@link ObservedWatermark} learns the
+ * same bound.
  *
  * <p><b>Event time.</b> The CTR windows' ON_TIME panes need no hold here: the changes are stamped
  * when their impression's attribution window closes ({@link CtrWindowing}). An event that is

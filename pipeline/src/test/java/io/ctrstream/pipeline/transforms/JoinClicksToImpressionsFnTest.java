@@ -218,8 +218,8 @@ public class JoinClicksToImpressionsFnTest {
     // Aa at 1 s expires at 105 s (window [0, 30 s)), BB at 31 s at 135 s (window [30, 60 s)); Aa's
     // click at 17 s is outside its attribution window and due for its verdict at 32.001 s.
     assertThat(
-        Math.floorMod("Aa".hashCode(), JoinClicksToImpressionsFn.SHARDS),
-        equalTo(Math.floorMod("BB".hashCode(), JoinClicksToImpressionsFn.SHARDS)));
+        AttributeClicks.shardOf("Aa", JoinClicksToImpressionsFn.SHARDS),
+        equalTo(AttributeClicks.shardOf("BB", JoinClicksToImpressionsFn.SHARDS)));
     TestStream<RawEvent> events =
         stream()
             .addElements(impression("Aa", "c1", sec(1)), click("out", "Aa", sec(17)))
