@@ -46,8 +46,9 @@ import org.joda.time.Instant;
  * (expiries fall on CTR window ends, so about once a window). 1,000,000 events on 2 cores, five
  * pairs run in turn: 78,886 events/s on average against 64,247 with a timer per {@code impr_id},
  * 44–45 bytes of checkpointed state per live impression against 164–178 (README, Benchmark). The
- * timer fires at the same times as the per-key timers did, so {@link ObservedWatermark} learns the
- * same bound.
+ * timer fires at every time a per-key timer would have (and, where an {@code impr_id}'s due time
+ * moved later, at a few more, each passed by the watermark too), so {@link ObservedWatermark}
+ * learns at least the same bound.
  *
  * <p><b>Event time.</b> The CTR windows' ON_TIME panes need no hold here: the changes are stamped
  * when their impression's attribution window closes ({@link CtrWindowing}). An event that is
