@@ -50,9 +50,10 @@ public class AttributeClicks
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
 
   /**
-   * How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn}).
+   * How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn});
+   * a stream's are {@link JoinClicksToImpressionsFn#SHARDS}.
    */
-  static final int SHARDS = 64;
+  static final int BOUNDED_SHARDS = 64;
 
   private final JoinTiming timing;
 
@@ -84,7 +85,7 @@ public class AttributeClicks
     KvCoder<String, ParsedRecord> coder =
         KvCoder.of(StringUtf8Coder.of(), ParsedRecord.ParsedRecordCoder.of());
     boolean bounded = both.isBounded() == PCollection.IsBounded.BOUNDED;
-    int shards = bounded ? SHARDS : JoinClicksToImpressionsFn.SHARDS;
+    int shards = bounded ? BOUNDED_SHARDS : JoinClicksToImpressionsFn.SHARDS;
     PCollection<KV<Integer, KV<String, ParsedRecord>>> sharded =
         both.apply(
                 "ShardByImprId",
