@@ -2,10 +2,13 @@ package io.ctrstream.e2e;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
+import io.ctrstream.producer.ProducerCli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,6 +115,42 @@ public class ClusterEndToEndIT {
     awaitCounter("clicks_attributed", ref.attributedClicks);
     awaitCounter("heartbeats", 6);
     assertThat(STACK.counter(jobId, "dead_letters"), equalTo(0L));
+  }
+
+  /**
+   * The producer's live stream (no {@code --start}, no jitter) is sent when it is stamped: every
+   * impression reaches the broker within 250 ms of its {@code ts} (the record's Kafka timestamp is
+   * its send time). Latency figures measured from window ends (deploy/bench.sh) rely on it; the
+   * producer once stamped from the moment before it connected, so every event left seconds late.
+   */
+  @Test
+  public void theProducersLiveEventsAreSentWhenTheyAreStamped() throws Exception {
+    JobRun run = JobRun.named("live-stamps");
+    STACK.createTopics(run.impressions(), run.clicks());
+    assertThat(
+        ProducerCli.execute(
+            "generate",
+            "--bootstrap-servers=" + LocalStack.BOOTSTRAP,
+            "--impressions-topic=" + run.impressions(),
+            "--clicks-topic=" + run.clicks(),
+            "--progress-interval=60",
+            "--rate=200",
+            "--duration=5s",
+            "--jitter=0s"),
+        equalTo(0));
+    List<ConsumerRecord<String, String>> impressions =
+        STACK.read(run.impressions(), 1000, Duration.ofMinutes(1));
+    assertThat(impressions.size(), equalTo(1000));
+    long latest = Long.MIN_VALUE;
+    long earliest = Long.MAX_VALUE;
+    for (ConsumerRecord<String, String> r : impressions) {
+      long sentAfterTs = r.timestamp() - JSON.readTree(r.value()).get("ts").asLong();
+      latest = Math.max(latest, sentAfterTs);
+      earliest = Math.min(earliest, sentAfterTs);
+    }
+    String sent = "sent " + earliest + " to " + latest + " ms after their ts";
+    assertThat(sent, earliest, greaterThanOrEqualTo(0L));
+    assertThat(sent, latest, lessThanOrEqualTo(250L));
   }
 
   @Test

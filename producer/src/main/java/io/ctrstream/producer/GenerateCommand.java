@@ -173,11 +173,15 @@ final class GenerateCommand implements Callable<Integer> {
     SyntheticStream.Settings settings = settings();
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
-    long start = startTime == null ? System.currentTimeMillis() : startMillis();
+    Long givenStart = startTime == null ? null : startMillis();
     try (EventPublisher publisher =
         EventPublisher.connect(kafka, kafka.connectTimeout(), format.encoder(spec.commandLine()))) {
-      SyntheticStream stream = new SyntheticStream(settings, start);
+      // Event time and the pace start together, once connected: whatever runs between them
+      // (connecting takes seconds, building the stream's distributions a fraction of one) would
+      // send every event that much after its ts, each late by as much.
       long startNanos = System.nanoTime();
+      long start = givenStart == null ? System.currentTimeMillis() : givenStart;
+      SyntheticStream stream = new SyntheticStream(settings, start);
       Progress progress =
           new Progress(
               "generate",
