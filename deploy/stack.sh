@@ -21,6 +21,8 @@
 # TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap, the default from
 # 3 GiB of TaskManager up; rocksdb: on disk, the default below that, where the heap cannot hold the
 # join's state at speed, README Benchmark),
+# STATE_CHANGELOG (false; true: Flink's changelog state backend over the chosen one, checkpoints of the
+# changes only, the whole state every STATE_CHANGELOG_MATERIALIZE, default 10min; README Benchmark),
 # TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1),
 # POSTGRES_PORT (5432).
 set -euo pipefail
@@ -92,10 +94,12 @@ require_free_port() { # port service variable
 
 jars() { # kafka|flink
   local dir="$services/target/$1"
-  if [ ! -d "$dir" ] || [ -z "$(ls "$dir" 2>/dev/null)" ]; then
+  # again when the pom changed since (a jar added to it)
+  if [ ! -d "$dir" ] || [ -z "$(ls "$dir" 2>/dev/null)" ] || [ "$services/pom.xml" -nt "$dir" ]; then
     # stdout of this function is the directory (callers capture it): messages go to stderr
     say "resolving the $1 jars from Maven Central (once)" >&2
     mvn -q -B -f "$services/pom.xml" -P"$1" package >&2 || die "could not resolve the $1 jars"
+    touch "$dir"
   fi
   echo "$dir"
 }
@@ -221,6 +225,12 @@ taskmanager.numberOfTaskSlots: ${TASK_SLOTS:-2}
 parallelism.default: 2
 state.backend.type: $backend
 state.backend.incremental: true
+# STATE_CHANGELOG=true: checkpoints write the state's changes since the last one instead of all of
+# it, and the whole state only at each materialization (every 10 min); opt-in (README Benchmark)
+state.backend.changelog.enabled: ${STATE_CHANGELOG:-false}
+state.backend.changelog.storage: filesystem
+state.backend.changelog.periodic-materialize.interval: ${STATE_CHANGELOG_MATERIALIZE:-10min}
+dstl.dfs.base-path: file://$dir/changelog
 # managed memory is RocksDB's (and batch jobs'); with state on the heap it would only shrink the heap
 taskmanager.memory.managed.fraction: $([ "$backend" = rocksdb ] && echo 0.4 || echo 0.05)
 state.checkpoints.dir: file://$dir/checkpoints
