@@ -18,7 +18,11 @@ import org.apache.beam.sdk.transforms.Combine;
  */
 public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums, CtrCounts> {
 
-  /** The mutable accumulator: running sums of impressions and clicks. */
+  /**
+   * The accumulator: running sums of impressions and clicks. Never changed once handed to the
+   * runner: {@link #addInput} returns a new one, because with {@code --fasterCopy} Flink's heap
+   * state backend hands out the very object an asynchronous snapshot in progress is writing.
+   */
   public static final class Sums {
     long impressions;
     long clicks;
@@ -31,9 +35,10 @@ public class CtrCombineFn extends Combine.CombineFn<CtrCounts, CtrCombineFn.Sums
 
   @Override
   public Sums addInput(Sums sums, CtrCounts change) {
-    sums.impressions += change.impressions();
-    sums.clicks += change.clicks();
-    return sums;
+    Sums next = new Sums();
+    next.impressions = sums.impressions + change.impressions();
+    next.clicks = sums.clicks + change.clicks();
+    return next;
   }
 
   @Override

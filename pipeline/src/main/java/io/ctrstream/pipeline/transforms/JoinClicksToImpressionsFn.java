@@ -50,6 +50,13 @@ import org.joda.time.Instant;
  * moved later, at a few more, each passed by the watermark too), so {@link ObservedWatermark}
  * learns at least the same bound.
  *
+ * <p><b>Never changed in place.</b> A {@link JoinState} read from the map is {@linkplain
+ * JoinState#copy copied} before it is changed and the copy written back. With {@code --fasterCopy}
+ * (ctrstream's default, {@code FlinkRunnerDefaults}) Flink's heap state backend hands out the
+ * object that an asynchronous snapshot in progress is writing, instead of a copy made through the
+ * coder of the whole shard's map; changed in place, it would put changes made after the
+ * checkpoint's barrier into the checkpoint, and a restart would replay them a second time.
+ *
  * <p><b>Event time.</b> The CTR windows' ON_TIME panes need no hold here: the changes are stamped
  * when their impression's attribution window closes ({@link CtrWindowing}). An event that is
  * droppably late ({@link JoinTiming#droppablyLate}) by the watermark the step has observed ({@link
@@ -128,10 +135,13 @@ class JoinClicksToImpressionsFn
       lateDropped.inc();
       return;
     }
-    JoinState state = joins.get(imprId).read();
-    if (state == null) {
+    JoinState read = joins.get(imprId).read();
+    JoinState state;
+    if (read == null) {
       state = new JoinState(imprId);
       keysLive.inc();
+    } else {
+      state = read.copy();
     }
     ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
     boolean changed = join.take(state, event, results);
@@ -163,11 +173,12 @@ class JoinClicksToImpressionsFn
     ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
     long next = Long.MAX_VALUE;
     for (Map.Entry<String, JoinState> entry : joins.entries().read()) {
-      JoinState state = entry.getValue();
-      if (state.timerAt > firedAt) {
-        next = Math.min(next, state.timerAt);
+      JoinState read = entry.getValue();
+      if (read.timerAt > firedAt) {
+        next = Math.min(next, read.timerAt);
         continue;
       }
+      JoinState state = read.copy();
       state.firedUpTo = Math.max(state.firedUpTo, firedAt);
       state.timerAt = 0;
       join.report(state, state.firedUpTo, results);

@@ -16,8 +16,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * What the join remembers about one {@code impr_id}: one entry of its shard's map, read and written
- * once per element and per firing of the shard's timer that finds it due. Mutable; {@link
- * ImpressionJoin} owns its rules.
+ * once per element and per firing of the shard's timer that finds it due. Mutable, but only as a
+ * {@link #copy} of what was read; {@link ImpressionJoin} owns its rules.
  *
  * <p>Encoded: the id, the winning copy trimmed to the fields the results need, each distinct click
  * as id, user and {@code ts}. The bench's impressions take 44–47 bytes of checkpointed state each,
@@ -86,6 +86,23 @@ final class JoinState {
     this.countedClicks = countedClicks;
     this.firedUpTo = firedUpTo;
     this.timerAt = timerAt;
+  }
+
+  /**
+   * A copy to change, the state read from the shard's map left as it was: with {@code --fasterCopy}
+   * Flink's heap state backend hands out the very object an asynchronous snapshot in progress is
+   * writing, so a state is never changed in place ({@link JoinClicksToImpressionsFn}). Shares only
+   * what is immutable: the strings and the winning {@link Impression}.
+   */
+  JoinState copy() {
+    List<KnownClick> copied = List.of();
+    if (!clicks.isEmpty()) {
+      copied = new ArrayList<>(Math.max(2, clicks.size()));
+      for (KnownClick c : clicks) {
+        copied.add(new KnownClick(c.clickId, c.userId, c.ts, c.reported));
+      }
+    }
+    return new JoinState(imprId, impression, copied, countedClicks, firedUpTo, timerAt);
   }
 
   void addClick(KnownClick click) {

@@ -3,7 +3,9 @@ package io.ctrstream.pipeline.transforms;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.Impression;
+import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.JoinState.JoinStateCoder;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.util.HexFormat;
@@ -56,6 +58,51 @@ public class JoinStateTest {
   public void aFreshStateHasThePinnedLayout() throws Exception {
     // "i-2", no impression, no clicks, countedClicks, firedUpTo and timerAt all 0
     assertRoundTrip(new JoinState("i-2"), "03692d320000000000");
+  }
+
+  /**
+   * The join changes a {@link JoinState#copy} and never what it read: with {@code --fasterCopy} the
+   * heap state backend's snapshot in progress may hold that very object. Every kind of change, on a
+   * state with clicks already: a winning earlier copy of the impression, a new click, an earlier
+   * copy of a known click, a known click's verdict reported, a firing.
+   */
+  @Test
+  public void changingACopyLeavesTheStateItWasCopiedFromAsItWas() throws Exception {
+    JoinTiming timing = new JoinTiming(15_000, 60_000, 10_000, 0, 0);
+    ImpressionJoin join = new ImpressionJoin(timing);
+    ImpressionJoin.Output ignored =
+        new ImpressionJoin.Output() {
+          @Override
+          public void change(Impression impression, io.ctrstream.pipeline.model.CtrCounts c) {}
+
+          @Override
+          public void unattributed(io.ctrstream.pipeline.model.UnattributedClick click) {}
+        };
+    JoinState read = new JoinState("i-1");
+    join.take(
+        read,
+        ParsedRecord.of(new Impression("i-1", "u", "c1", 100_000L, new TreeMap<>())),
+        ignored);
+    join.take(read, ParsedRecord.of(new Click("k-1", "i-1", "u", 150_000L)), ignored);
+    join.take(read, ParsedRecord.of(new Click("k-3", "i-1", "u", 160_000L)), ignored);
+    byte[] before = CoderUtils.encodeToByteArray(CODER, read);
+
+    JoinState changed = read.copy();
+    join.take(
+        changed,
+        ParsedRecord.of(new Impression("i-1", "u", "c2", 99_000L, new TreeMap<>())),
+        ignored);
+    join.take(changed, ParsedRecord.of(new Click("k-2", "i-1", "u", 101_000L)), ignored);
+    join.take(changed, ParsedRecord.of(new Click("k-3", "i-1", "u", 155_000L)), ignored);
+    join.report(changed, Long.MAX_VALUE, ignored); // k-1 (and k-3) outside the window
+
+    changed.firedUpTo = 200_000L;
+    changed.timerAt = 300_000L;
+
+    assertThat(changed.click("k-1").reported, equalTo(true));
+    assertThat(
+        HexFormat.of().formatHex(CoderUtils.encodeToByteArray(CODER, read)),
+        equalTo(HexFormat.of().formatHex(before)));
   }
 
   /**
