@@ -7,6 +7,8 @@ import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 
 /**
@@ -40,6 +42,7 @@ final class ImpressionJoin implements Serializable {
   }
 
   private final JoinTiming timing;
+  private transient SharedStrings strings;
   private final Counter impressionsCounted = CtrMetrics.counter("impressions_counted");
   private final Counter clicksAttributed = CtrMetrics.counter("clicks_attributed");
   private final Counter clicksUnattributed = CtrMetrics.counter("clicks_unattributed");
@@ -74,18 +77,35 @@ final class ImpressionJoin implements Serializable {
       clicksAttributed.dec(state.countedClicks);
       conflictingCopies.inc();
     }
-    state.impression = copy;
+    state.impression = kept(state.imprId, copy);
     int attributed = attributedClicks(state);
     for (KnownClick c : state.clicks) {
       if (c.reported && timing.attributes(copy.ts(), c.ts)) {
         claimedLate.inc();
       }
     }
-    out.change(copy, new CtrCounts(1, attributed));
+    out.change(state.impression, new CtrCounts(1, attributed));
     impressionsCounted.inc();
     clicksAttributed.inc(attributed);
     state.countedClicks = attributed;
     return true;
+  }
+
+  /**
+   * The copy as the state keeps it: the state's own {@code impr_id} string, and the campaign, the
+   * user if kept and the dimensions as {@link SharedStrings}. Equal to {@code copy}; about a third
+   * less heap per live impression (README, Benchmark).
+   */
+  private Impression kept(String imprId, Impression copy) {
+    if (strings == null) {
+      strings = new SharedStrings();
+    }
+    TreeMap<String, String> dimensions = new TreeMap<>();
+    for (Map.Entry<String, String> d : copy.dimensions().entrySet()) {
+      dimensions.put(strings.of(d.getKey()), strings.of(d.getValue()));
+    }
+    String user = copy.userId().isEmpty() ? "" : copy.userId();
+    return new Impression(imprId, user, strings.of(copy.campaignId()), copy.ts(), dimensions);
   }
 
   private boolean click(JoinState state, Click copy, Output out) {
