@@ -3,8 +3,6 @@ package io.ctrstream.pipeline.options;
 import java.util.Arrays;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Flink runner settings ctrstream uses unless a flag says otherwise, each chosen by a
@@ -12,7 +10,6 @@ import org.slf4j.LoggerFactory;
  * "Reliability"). They are Beam's own {@link FlinkPipelineOptions}; only their defaults differ.
  */
 public final class FlinkRunnerDefaults {
-  private static final Logger LOG = LoggerFactory.getLogger(FlinkRunnerDefaults.class);
 
   private FlinkRunnerDefaults() {}
 
