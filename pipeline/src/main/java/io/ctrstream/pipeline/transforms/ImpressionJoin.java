@@ -8,6 +8,7 @@ import io.ctrstream.pipeline.model.UnattributedClick;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.io.Serializable;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 
@@ -100,9 +101,12 @@ final class ImpressionJoin implements Serializable {
     if (strings == null) {
       strings = new SharedStrings();
     }
-    TreeMap<String, String> dimensions = new TreeMap<>();
-    for (Map.Entry<String, String> d : copy.dimensions().entrySet()) {
-      dimensions.put(strings.of(d.getKey()), strings.of(d.getValue()));
+    SortedMap<String, String> dimensions = copy.dimensions(); // the shared empty map, mostly
+    if (!dimensions.isEmpty()) {
+      dimensions = new TreeMap<>();
+      for (Map.Entry<String, String> d : copy.dimensions().entrySet()) {
+        dimensions.put(strings.of(d.getKey()), strings.of(d.getValue()));
+      }
     }
     String user = copy.userId().isEmpty() ? "" : copy.userId();
     return new Impression(imprId, user, strings.of(copy.campaignId()), copy.ts(), dimensions);

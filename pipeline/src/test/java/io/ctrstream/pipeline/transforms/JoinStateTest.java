@@ -3,9 +3,7 @@ package io.ctrstream.pipeline.transforms;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.Impression;
-import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.JoinState.JoinStateCoder;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
 import java.util.HexFormat;
@@ -68,34 +66,18 @@ public class JoinStateTest {
    */
   @Test
   public void changingACopyLeavesTheStateItWasCopiedFromAsItWas() throws Exception {
-    JoinTiming timing = new JoinTiming(15_000, 60_000, 10_000, 0, 0);
-    ImpressionJoin join = new ImpressionJoin(timing);
-    ImpressionJoin.Output ignored =
-        new ImpressionJoin.Output() {
-          @Override
-          public void change(Impression impression, io.ctrstream.pipeline.model.CtrCounts c) {}
-
-          @Override
-          public void unattributed(io.ctrstream.pipeline.model.UnattributedClick click) {}
-        };
+    JoinRules rules = new JoinRules();
     JoinState read = new JoinState("i-1");
-    join.take(
-        read,
-        ParsedRecord.of(new Impression("i-1", "u", "c1", 100_000L, new TreeMap<>())),
-        ignored);
-    join.take(read, ParsedRecord.of(new Click("k-1", "i-1", "u", 150_000L)), ignored);
-    join.take(read, ParsedRecord.of(new Click("k-3", "i-1", "u", 160_000L)), ignored);
+    rules.impression(read, "c1", 100_000L);
+    rules.click(read, "k-1", 150_000L);
+    rules.click(read, "k-3", 160_000L);
     byte[] before = CoderUtils.encodeToByteArray(CODER, read);
 
     JoinState changed = read.copy();
-    join.take(
-        changed,
-        ParsedRecord.of(new Impression("i-1", "u", "c2", 99_000L, new TreeMap<>())),
-        ignored);
-    join.take(changed, ParsedRecord.of(new Click("k-2", "i-1", "u", 101_000L)), ignored);
-    join.take(changed, ParsedRecord.of(new Click("k-3", "i-1", "u", 155_000L)), ignored);
-    join.report(changed, Long.MAX_VALUE, ignored); // k-1 (and k-3) outside the window
-
+    rules.impression(changed, "c2", 99_000L);
+    rules.click(changed, "k-2", 101_000L);
+    rules.click(changed, "k-3", 155_000L);
+    rules.reportAll(changed); // k-1 (and k-3) outside the window
     changed.firedUpTo = 200_000L;
     changed.timerAt = 300_000L;
 

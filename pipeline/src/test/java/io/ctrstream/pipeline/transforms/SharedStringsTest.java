@@ -5,10 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
 
-import io.ctrstream.pipeline.model.CtrCounts;
 import io.ctrstream.pipeline.model.Impression;
-import io.ctrstream.pipeline.model.ParsedRecord;
-import io.ctrstream.pipeline.model.UnattributedClick;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.Test;
@@ -39,19 +36,11 @@ public class SharedStringsTest {
   /** Two impressions of one campaign, parsed apart, share its id and their dimensions in state. */
   @Test
   public void theJoinKeepsOneCampaignIdAndOneIdPerImpression() {
-    ImpressionJoin join = new ImpressionJoin(new JoinTiming(15_000, 60_000, 10_000, 0, 0));
-    ImpressionJoin.Output ignored =
-        new ImpressionJoin.Output() {
-          @Override
-          public void change(Impression impression, CtrCounts change) {}
-
-          @Override
-          public void unattributed(UnattributedClick click) {}
-        };
+    JoinRules rules = new JoinRules();
     JoinState a = new JoinState(new String("i-1"));
     JoinState b = new JoinState(new String("i-2"));
-    join.take(a, ParsedRecord.of(impression("i-1")), ignored);
-    join.take(b, ParsedRecord.of(impression("i-2")), ignored);
+    rules.take(a, impression("i-1"));
+    rules.take(b, impression("i-2"));
 
     assertThat(a.impression, equalTo(impression("i-1")));
     assertThat(a.impression.imprId(), sameInstance(a.imprId));
