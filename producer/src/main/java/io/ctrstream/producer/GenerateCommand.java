@@ -1,12 +1,22 @@
 package io.ctrstream.producer;
 
 import io.ctrstream.producer.SyntheticStream.Event;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +33,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Generate a synthetic impression/click stream into Kafka; runs until Ctrl-C, --duration or --count.")
+        "Generate a synthetic impression/click stream into Kafka (or files, --to-files); runs until Ctrl-C, --duration or --count.")
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin KafkaTarget kafka;
@@ -167,6 +177,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin CloseWindows closeWindows;
 
+  @Option(
+      names = "--to-files",
+      paramLabel = "DIR",
+      description =
+          "Record the stream to DIR/impressions.jsonl.gz and DIR/clicks.jsonl.gz (JSON lines, in send "
+              + "order) instead of sending it to Kafka, as fast as it is generated; needs --duration or --count.")
+  Path toFiles;
+
   @Override
   public Integer call() {
     closeWindows.offsetMillis(); // a malformed duration is a usage error before anything is sent
@@ -174,6 +192,16 @@ final class GenerateCommand implements Callable<Integer> {
     long limitMillis = duration == null ? Long.MAX_VALUE : parse("--duration", duration).toMillis();
     long limitCount = count == null ? Long.MAX_VALUE : count;
     Long givenStart = startTime == null ? null : startMillis();
+    if (toFiles != null) {
+      if (duration == null && count == null) {
+        throw new ParameterException(spec.commandLine(), "--to-files needs --duration or --count");
+      }
+      return record(
+          settings,
+          givenStart == null ? System.currentTimeMillis() : givenStart,
+          limitMillis,
+          limitCount);
+    }
     try (EventPublisher publisher =
         EventPublisher.connect(kafka, kafka.connectTimeout(), format.encoder(spec.commandLine()))) {
       // Event time and the pace start together, once connected: whatever runs between them
@@ -214,6 +242,56 @@ final class GenerateCommand implements Callable<Integer> {
         stopper.done();
       }
       return publisher.failed() == 0 ? 0 : 1;
+    }
+  }
+
+  /** Writes the stream to the two files of {@code --to-files}. */
+  private int record(
+      SyntheticStream.Settings settings, long start, long limitMillis, long limitCount) {
+    PrintWriter out = spec.commandLine().getOut();
+    SyntheticStream stream = new SyntheticStream(settings, start);
+    long[] written = new long[2];
+    try {
+      Files.createDirectories(toFiles);
+      try (Writer impressions = gzip(toFiles.resolve("impressions.jsonl.gz"));
+          Writer clicks = gzip(toFiles.resolve("clicks.jsonl.gz"))) {
+        long nextReport = 1_000_000;
+        while (stream.impressions() < limitCount
+            && stream.nextImpressionTs() - start < limitMillis) {
+          write(stream.next(), impressions, clicks, written);
+          if (stream.impressions() >= nextReport) {
+            out.printf(
+                "generate: %,d impressions, event time %s%n",
+                stream.impressions(), Instant.ofEpochMilli(stream.nextImpressionTs()));
+            out.flush();
+            nextReport += 1_000_000;
+          }
+        }
+        write(stream.drain(), impressions, clicks, written);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + toFiles + ": " + e.getMessage(), e);
+    }
+    out.printf(
+        "generate: wrote %,d impression records and %,d click records to %s%n",
+        written[0], written[1], toFiles);
+    return 0;
+  }
+
+  private static Writer gzip(Path file) throws IOException {
+    return new BufferedWriter(
+        new OutputStreamWriter(
+            new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), StandardCharsets.UTF_8),
+        1 << 16);
+  }
+
+  private static void write(List<Event> events, Writer impressions, Writer clicks, long[] written)
+      throws IOException {
+    for (Event e : events) {
+      boolean impression = e.stream() == EventPublisher.Stream.IMPRESSIONS;
+      (impression ? impressions : clicks).write(e.json());
+      (impression ? impressions : clicks).write('\n');
+      written[impression ? 0 : 1]++;
     }
   }
 

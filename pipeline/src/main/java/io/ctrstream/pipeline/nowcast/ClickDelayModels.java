@@ -1,0 +1,71 @@
+package io.ctrstream.pipeline.nowcast;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.joda.time.Duration;
+
+/**
+ * The click delay distributions a {@link Nowcast} uses: one per campaign and one of all campaigns
+ * pooled, each a {@link ClickDelayModel}. A pane of campaign {@code c} at event time {@code t} uses
+ * {@code c}'s own distribution if it rests on at least {@link #CAMPAIGN_MIN_CLICKS} clicks at
+ * {@code t} (clicks of impressions older than the attribution window, whose every click is in),
+ * else the pooled one if that rests on at least {@link #POOLED_MIN_CLICKS}, else none ({@link
+ * NowcastBasis#NONE}). Not thread-safe.
+ */
+public final class ClickDelayModels {
+  /** Clicks a campaign's own distribution needs before it is used. */
+  public static final long CAMPAIGN_MIN_CLICKS = 200;
+
+  /** Clicks the pooled distribution needs before it is used. */
+  public static final long POOLED_MIN_CLICKS = 50;
+
+  private final Duration attributionWindow;
+  private final Map<String, ClickDelayModel> byCampaign = new HashMap<>();
+  private final ClickDelayModel pooled;
+
+  /**
+   * @param attributionWindow the longest delay of an attributed click
+   */
+  public ClickDelayModels(Duration attributionWindow) {
+    this.attributionWindow = attributionWindow;
+    this.pooled = new ClickDelayModel(attributionWindow);
+  }
+
+  /**
+   * Observes {@code count} attributed clicks (negative: takes them back) of an impression of {@code
+   * campaign}; times in epoch ms.
+   *
+   * @throws IllegalArgumentException if the delay is not within {@code [0, attributionWindow]}
+   */
+  public void observe(String campaign, long impressionTs, long clickTs, long count) {
+    byCampaign
+        .computeIfAbsent(campaign, c -> new ClickDelayModel(attributionWindow))
+        .observe(impressionTs, clickTs, count);
+    pooled.observe(impressionTs, clickTs, count);
+  }
+
+  /** The distribution a pane of {@code campaign} at event time {@code t} (epoch ms) uses. */
+  public Choice cdfFor(String campaign, long t) {
+    ClickDelayModel own = byCampaign.get(campaign);
+    if (own != null) {
+      ClickDelayModel.Estimate e = own.cdfAt(t);
+      if (e.cdf() != null && e.clicks() >= CAMPAIGN_MIN_CLICKS) {
+        return new Choice(e.cdf(), NowcastBasis.CAMPAIGN, e.clicks());
+      }
+    }
+    ClickDelayModel.Estimate e = pooled.cdfAt(t);
+    if (e.cdf() != null && e.clicks() >= POOLED_MIN_CLICKS) {
+      return new Choice(e.cdf(), NowcastBasis.POOLED, e.clicks());
+    }
+    return new Choice(null, NowcastBasis.NONE, e.clicks());
+  }
+
+  /**
+   * A chosen distribution.
+   *
+   * @param cdf the distribution; null for {@link NowcastBasis#NONE}
+   * @param basis whose distribution it is
+   * @param clicks the clicks it rests on
+   */
+  public record Choice(DelayCdf cdf, NowcastBasis basis, long clicks) {}
+}

@@ -1,0 +1,126 @@
+package io.ctrstream.pipeline.nowcast;
+
+import java.util.Arrays;
+
+/**
+ * When in its window each impression of a window came: counts of impressions per {@link #BINS}th of
+ * the window, by {@code ts}. Bounded whatever the window's length, so that a {@link Nowcast} costs
+ * per pane, not per impression. Counts are signed (an impression moved to an earlier copy is taken
+ * back). Immutable.
+ */
+public final class ImpressionTimes {
+  /** Bins per window. */
+  public static final int BINS = 64;
+
+  private static final long[] NONE = new long[BINS];
+
+  private final long windowStart;
+  private final long windowMillis;
+  private final long[] counts;
+
+  private ImpressionTimes(long windowStart, long windowMillis, long[] counts) {
+    this.windowStart = windowStart;
+    this.windowMillis = windowMillis;
+    this.counts = counts;
+  }
+
+  /**
+   * No impressions yet in the window {@code [windowStart, windowStart + windowMillis)} (epoch ms).
+   *
+   * @throws IllegalArgumentException if {@code windowMillis < BINS}
+   */
+  public static ImpressionTimes empty(long windowStart, long windowMillis) {
+    if (windowMillis < BINS) {
+      throw new IllegalArgumentException("windows shorter than " + BINS + " ms");
+    }
+    return new ImpressionTimes(windowStart, windowMillis, NONE);
+  }
+
+  /**
+   * The bin of an impression at {@code ts} (epoch ms).
+   *
+   * @throws IllegalArgumentException if {@code ts} is not in the window
+   */
+  public int binOf(long ts) {
+    long offset = ts - windowStart;
+    if (offset < 0 || offset >= windowMillis) {
+      throw new IllegalArgumentException("ts " + ts + " is not in the window");
+    }
+    return (int) (offset * BINS / windowMillis);
+  }
+
+  /** Start of bin {@code b} relative to the window's start, in ms. */
+  public long binStart(int b) {
+    return (b * windowMillis + BINS - 1) / BINS;
+  }
+
+  /** These counts with {@code count} more impressions at {@code ts} (epoch ms). */
+  public ImpressionTimes plus(long ts, long count) {
+    long[] next = counts.clone();
+    next[binOf(ts)] += count;
+    return new ImpressionTimes(windowStart, windowMillis, next);
+  }
+
+  /**
+   * The sum of these counts and {@code other}'s.
+   *
+   * @throws IllegalArgumentException if {@code other} is of another window
+   */
+  public ImpressionTimes plus(ImpressionTimes other) {
+    if (other.windowStart != windowStart || other.windowMillis != windowMillis) {
+      throw new IllegalArgumentException("impression times of different windows");
+    }
+    long[] next = counts.clone();
+    for (int b = 0; b < BINS; b++) {
+      next[b] += other.counts[b];
+    }
+    return new ImpressionTimes(windowStart, windowMillis, next);
+  }
+
+  /** Impressions in bin {@code b}. */
+  public long count(int b) {
+    return counts[b];
+  }
+
+  /** Window start, epoch ms. */
+  public long windowStart() {
+    return windowStart;
+  }
+
+  /** Window length in ms. */
+  public long windowMillis() {
+    return windowMillis;
+  }
+
+  /**
+   * {@code Σᵢ F(t − tsᵢ)} over the window's impressions: how many impressions' worth of eventual
+   * clicks are expected in by event time {@code t} (epoch ms). Impressions are taken as spread
+   * evenly over their bin, or over its part up to {@code t}.
+   */
+  public double expectedSeen(DelayCdf cdf, long t) {
+    double sum = 0;
+    for (int b = 0; b < BINS; b++) {
+      if (counts[b] == 0) {
+        continue;
+      }
+      long from = windowStart + binStart(b);
+      long to = Math.min(windowStart + binStart(b + 1) - 1, t);
+      sum += counts[b] * (to < from ? 0 : cdf.meanOver(t, from, to));
+    }
+    return sum;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ImpressionTimes other
+        && other.windowStart == windowStart
+        && other.windowMillis == windowMillis
+        && Arrays.equals(other.counts, counts);
+  }
+
+  @Override
+  public int hashCode() {
+    return (Long.hashCode(windowStart) * 31 + Long.hashCode(windowMillis)) * 31
+        + Arrays.hashCode(counts);
+  }
+}
