@@ -35,6 +35,8 @@ import java.util.Map;
  *     JSON form)
  * @param onTimeAt when the window's ON_TIME pane was written, epoch milliseconds; null before it,
  *     and in the JSON form
+ * @param nowcast the pane's nowcast (README, Nowcast); null where the job computed none (the
+ *     latest/previous JSON, the trend, results written before the nowcast)
  */
 public record ResultRecord(
     String dimension,
@@ -48,7 +50,53 @@ public record ResultRecord(
     long paneIndex,
     boolean isFinal,
     Long updatedAt,
-    Long onTimeAt) {
+    Long onTimeAt,
+    NowcastFields nowcast) {
+
+  /** A result without nowcast. */
+  public ResultRecord(
+      String dimension,
+      String key,
+      long windowStart,
+      long windowEnd,
+      long impressions,
+      long clicks,
+      double ctr,
+      String timing,
+      long paneIndex,
+      boolean isFinal,
+      Long updatedAt,
+      Long onTimeAt) {
+    this(
+        dimension,
+        key,
+        windowStart,
+        windowEnd,
+        impressions,
+        clicks,
+        ctr,
+        timing,
+        paneIndex,
+        isFinal,
+        updatedAt,
+        onTimeAt,
+        null);
+  }
+
+  /**
+   * A pane's nowcast: an unbiased CTR while the window's clicks are still coming (README, Nowcast).
+   *
+   * @param ctr the nowcast; the raw CTR where there is no estimate ({@code basis} NONE) or nothing
+   *     left to estimate (COMPLETE)
+   * @param lower the 95 % interval's lower bound, or null (basis NONE)
+   * @param upper its upper bound, or null
+   * @param clicksSeenFraction the share of the window's expected clicks already in, from 0 to 1, or
+   *     null (basis NONE)
+   * @param basis CAMPAIGN, POOLED (whose click delays it used), NONE or COMPLETE
+   */
+  public record NowcastFields(
+      double ctr, Double lower, Double upper, Double clicksSeenFraction, String basis) {}
+
   /** The dimension every job writes. */
   public static final String CAMPAIGN = "campaign";
 
@@ -66,6 +114,11 @@ public record ResultRecord(
   public static final String FINAL = "final";
   public static final String UPDATED_AT = "updated_at";
   public static final String ON_TIME_AT = "on_time_at";
+  public static final String CTR_NOWCAST = "ctr_nowcast";
+  public static final String CTR_NOWCAST_LOWER = "ctr_nowcast_lower";
+  public static final String CTR_NOWCAST_UPPER = "ctr_nowcast_upper";
+  public static final String CLICKS_SEEN_FRACTION = "clicks_seen_fraction";
+  public static final String NOWCAST_BASIS = "nowcast_basis";
 
   /** The pane timing whose write time is kept as {@link #ON_TIME_AT}. */
   public static final String ON_TIME = "ON_TIME";
@@ -96,14 +149,17 @@ public record ResultRecord(
         paneIndex,
         isFinal,
         updatedAt,
-        onTimeAt);
+        onTimeAt,
+        nowcast);
   }
 
   /**
    * The window hash's fields ({@code <prefix>:<dimension>:<key>:window:<start>}), in this order:
    * {@code dimension, key, <dimension>_id, impressions, clicks, ctr, window_start, window_end,
    * window_start_iso, window_end_iso, timing, pane_index, final}, then {@code updated_at} and
-   * {@code on_time_at} where not null.
+   * {@code on_time_at} where not null, then, with a nowcast, {@code ctr_nowcast, ctr_nowcast_lower,
+   * ctr_nowcast_upper, clicks_seen_fraction, nowcast_basis} (all five, an absent bound or fraction
+   * as the empty string, so that a pane overwrites every field of the one before).
    */
   public Map<String, String> toHash() {
     Map<String, String> f = new LinkedHashMap<>();
@@ -125,6 +181,13 @@ public record ResultRecord(
     }
     if (onTimeAt != null) {
       f.put(ON_TIME_AT, Long.toString(onTimeAt));
+    }
+    if (nowcast != null) {
+      f.put(CTR_NOWCAST, Double.toString(nowcast.ctr()));
+      f.put(CTR_NOWCAST_LOWER, text(nowcast.lower()));
+      f.put(CTR_NOWCAST_UPPER, text(nowcast.upper()));
+      f.put(CLICKS_SEEN_FRACTION, text(nowcast.clicksSeenFraction()));
+      f.put(NOWCAST_BASIS, nowcast.basis());
     }
     return f;
   }
@@ -148,7 +211,23 @@ public record ResultRecord(
         parseLong(h, PANE_INDEX),
         Boolean.parseBoolean(required(h, FINAL)),
         h.containsKey(UPDATED_AT) ? parseLong(h, UPDATED_AT) : null,
-        h.containsKey(ON_TIME_AT) ? parseLong(h, ON_TIME_AT) : null);
+        h.containsKey(ON_TIME_AT) ? parseLong(h, ON_TIME_AT) : null,
+        h.containsKey(CTR_NOWCAST)
+            ? new NowcastFields(
+                Double.parseDouble(h.get(CTR_NOWCAST)),
+                optionalDouble(h.get(CTR_NOWCAST_LOWER)),
+                optionalDouble(h.get(CTR_NOWCAST_UPPER)),
+                optionalDouble(h.get(CLICKS_SEEN_FRACTION)),
+                h.getOrDefault(NOWCAST_BASIS, "NONE"))
+            : null);
+  }
+
+  private static String text(Double d) {
+    return d == null ? "" : Double.toString(d);
+  }
+
+  private static Double optionalDouble(String s) {
+    return s == null || s.isEmpty() ? null : Double.valueOf(s);
   }
 
   /** The columns of {@link #toCsv} lines (the header line of {@code --output=….csv}). */
@@ -195,8 +274,9 @@ public record ResultRecord(
 
   /**
    * The JSON form, one line: {@code dimension, key, <dimension>_id, window_start, window_end,
-   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final} (no
-   * write times).
+   * window_start_iso, window_end_iso, impressions, clicks, ctr, timing, pane_index, final}, with a
+   * nowcast then {@code ctr_nowcast, ctr_nowcast_lower, ctr_nowcast_upper, clicks_seen_fraction,
+   * nowcast_basis} (absent values as null); no write times.
    */
   public String toJson() {
     ObjectNode o = MAPPER.createObjectNode();
@@ -213,6 +293,13 @@ public record ResultRecord(
     o.put(TIMING, timing);
     o.put(PANE_INDEX, paneIndex);
     o.put(FINAL, isFinal);
+    if (nowcast != null) {
+      o.put(CTR_NOWCAST, nowcast.ctr());
+      o.put(CTR_NOWCAST_LOWER, nowcast.lower());
+      o.put(CTR_NOWCAST_UPPER, nowcast.upper());
+      o.put(CLICKS_SEEN_FRACTION, nowcast.clicksSeenFraction());
+      o.put(NOWCAST_BASIS, nowcast.basis());
+    }
     try {
       return MAPPER.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -240,10 +327,22 @@ public record ResultRecord(
           n.get(PANE_INDEX).asLong(),
           n.get(FINAL).asBoolean(),
           null,
-          null);
+          null,
+          n.hasNonNull(CTR_NOWCAST)
+              ? new NowcastFields(
+                  n.get(CTR_NOWCAST).asDouble(),
+                  optionalDouble(n, CTR_NOWCAST_LOWER),
+                  optionalDouble(n, CTR_NOWCAST_UPPER),
+                  optionalDouble(n, CLICKS_SEEN_FRACTION),
+                  n.hasNonNull(NOWCAST_BASIS) ? n.get(NOWCAST_BASIS).asText() : "NONE")
+              : null);
     } catch (JsonProcessingException | NullPointerException e) {
       throw new IllegalArgumentException("not a ctrstream result: " + json, e);
     }
+  }
+
+  private static Double optionalDouble(JsonNode n, String field) {
+    return n.hasNonNull(field) ? n.get(field).asDouble() : null;
   }
 
   private static String required(Map<String, String> h, String field) {

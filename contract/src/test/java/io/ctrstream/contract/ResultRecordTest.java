@@ -46,6 +46,44 @@ public class ResultRecordTest {
   }
 
   @Test
+  public void aNowcastAddsItsFiveFieldsToTheHashAndTheJsonAndReadsBack() {
+    ResultRecord.NowcastFields nowcast =
+        new ResultRecord.NowcastFields(0.2, 0.11, 0.33, 0.4, "POOLED");
+    ResultRecord early =
+        new ResultRecord(
+            "campaign",
+            "c1",
+            T0,
+            T0 + 30_000,
+            120,
+            10,
+            10 / 120.0,
+            "EARLY",
+            0,
+            false,
+            T0,
+            null,
+            nowcast);
+    Map<String, String> h = early.toHash();
+    assertThat(h.get("ctr_nowcast"), equalTo("0.2"));
+    assertThat(h.get("ctr_nowcast_lower"), equalTo("0.11"));
+    assertThat(h.get("ctr_nowcast_upper"), equalTo("0.33"));
+    assertThat(h.get("clicks_seen_fraction"), equalTo("0.4"));
+    assertThat(h.get("nowcast_basis"), equalTo("POOLED"));
+    assertThat(ResultRecord.fromHash(h), equalTo(early));
+    assertThat(ResultRecord.fromJson(early.toJson()), equalTo(early.written(null, null)));
+    // no estimate: the bounds and the fraction are written empty (overwriting an earlier pane's)
+    ResultRecord.NowcastFields none = new ResultRecord.NowcastFields(0.1, null, null, null, "NONE");
+    ResultRecord without =
+        new ResultRecord(
+            "campaign", "c1", T0, T0 + 30_000, 10, 1, 0.1, "EARLY", 0, false, null, null, none);
+    assertThat(without.toHash().get("ctr_nowcast_lower"), equalTo(""));
+    assertThat(ResultRecord.fromHash(without.toHash()), equalTo(without));
+    assertThat(ResultRecord.fromJson(without.toJson()), equalTo(without));
+    assertThat(C1.toHash().containsKey("ctr_nowcast"), equalTo(false));
+  }
+
+  @Test
   public void theHashHoldsEveryFieldInOrderAndReadsBack() {
     ResultRecord written = C1.written(T0 + 50_000, T0 + 50_000);
     Map<String, String> expected = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import io.ctrstream.pipeline.io.WriteToKafka;
 import io.ctrstream.pipeline.io.WriteToPostgres;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.Breakdown;
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.DeadLetter;
 import io.ctrstream.pipeline.model.DimensionKey;
@@ -20,6 +20,7 @@ import io.ctrstream.pipeline.model.LatestAndPrevious;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.model.UnattributedClick;
+import io.ctrstream.pipeline.nowcast.PublishWithNowcast;
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
 import io.ctrstream.pipeline.options.Durations;
@@ -85,7 +86,10 @@ public final class CtrPipeline {
   /**
    * What the pipeline produces, for sinks and tests.
    *
-   * @param results one element per key (campaign, and breakdown values), fixed window and pane
+   * @param results one element per key (campaign, and breakdown values), fixed window and pane,
+   *     without nowcast
+   * @param published the same panes as they are published (Redis, the results topic, files): each
+   *     with its nowcast ({@link PublishWithNowcast}), in the global window
    * @param latestAndPrevious per key, whenever its newest or previous complete window changes
    * @param trend one element per campaign, sliding trend window and pane (empty without
    *     --trendWindow)
@@ -95,6 +99,7 @@ public final class CtrPipeline {
    */
   public record Outputs(
       PCollection<CtrResult> results,
+      PCollection<CtrResult> published,
       PCollection<LatestAndPrevious> latestAndPrevious,
       PCollection<CtrResult> trend,
       PCollection<Alert> alerts,
@@ -139,18 +144,28 @@ public final class CtrPipeline {
                     config.eventTime().windowSize(),
                     config.trend() == null ? null : config.trend().size(),
                     config.trend() == null ? null : config.trend().period()));
-    PCollection<KV<DimensionKey, CtrCounts>> changes =
+    PCollection<KV<DimensionKey, CountChange>> changes =
         attributed
             .get(AttributeClicks.COUNT_CHANGES)
             .apply("KeyByCampaignAndBreakdowns", new KeyByDimensions(config.breakdowns()));
-    PCollection<CtrResult> results =
-        changes.apply(
-            "CtrPerKeyWindow",
-            WindowedCtr.fixed(
-                config.eventTime().windowSize(),
-                config.eventTime().earlyFiringPeriod(),
-                config.eventTime().attributionWindow(),
-                config.eventTime().allowedLateness()));
+    // a bounded run fires each window once, on time: nothing is open, nothing to nowcast
+    boolean open = changes.isBounded() == PCollection.IsBounded.UNBOUNDED;
+    WindowedCtr fixed =
+        WindowedCtr.fixed(
+            config.eventTime().windowSize(),
+            config.eventTime().earlyFiringPeriod(),
+            config.eventTime().attributionWindow(),
+            config.eventTime().allowedLateness());
+    PCollectionTuple windowed =
+        changes.apply("CtrPerKeyWindow", open ? fixed.withOpenPanes() : fixed);
+    PCollection<CtrResult> results = windowed.get(WindowedCtr.RESULTS);
+    PCollection<CtrResult> published =
+        results.apply(
+            "Nowcast",
+            new PublishWithNowcast(
+                open ? windowed.get(WindowedCtr.OPEN_PANES) : null,
+                open ? attributed.get(AttributeClicks.CLICK_DELAYS) : null,
+                config.eventTime().attributionWindow()));
     PCollection<LatestAndPrevious> latest =
         results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
     PCollection<CtrResult> trend =
@@ -160,7 +175,7 @@ public final class CtrPipeline {
                 .apply(
                     "CampaignChanges",
                     Filter.by(
-                        (KV<DimensionKey, CtrCounts> c) ->
+                        (KV<DimensionKey, CountChange> c) ->
                             c.getKey().dimension().equals(CtrResult.CAMPAIGN)))
                 .apply(
                     "TrendPerCampaign",
@@ -171,13 +186,15 @@ public final class CtrPipeline {
                             config.eventTime().earlyFiringPeriod(),
                             config.eventTime().attributionWindow(),
                             config.eventTime().allowedLateness()),
-                        config.eventTime().attributionWindow()));
+                        config.eventTime().attributionWindow()))
+                .get(WindowedCtr.RESULTS);
     PCollection<Alert> alerts =
         config.alerts() == null
             ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
             : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
     return new Outputs(
         results,
+        published,
         latest,
         trend,
         alerts,
@@ -211,7 +228,7 @@ public final class CtrPipeline {
                         config.source().impressionsFile(), config.source().clicksFile())),
                 config);
     if (config.sinks().redis() != null) {
-      out.results()
+      out.published()
           .apply("WriteWindowsToRedis", WriteResultsToRedis.windows(config.sinks().redis()));
       out.latestAndPrevious()
           .apply(
@@ -246,7 +263,7 @@ public final class CtrPipeline {
                   OutputFormats::alert));
     }
     if (config.sinks().resultsTopic() != null) {
-      out.results()
+      out.published()
           .apply(
               "WriteResultTopic",
               new WriteToKafka<CtrResult>(

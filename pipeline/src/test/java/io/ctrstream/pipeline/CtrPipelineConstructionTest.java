@@ -74,6 +74,7 @@ public class CtrPipelineConstructionTest {
                 "AttributeClicks",
                 "KeyByCampaignAndBreakdowns",
                 "CtrPerKeyWindow",
+                "Nowcast",
                 "LatestAndPrevious",
                 "CampaignChanges",
                 "TrendPerCampaign",
@@ -95,6 +96,11 @@ public class CtrPipelineConstructionTest {
     // Flink operator uids, which savepoints map state by, derive from these names: the Kafka
     // offsets and the join's state restore only while they stay (README, savepoints)
     assertThat(
-        names, hasItems("ReadEvents/ReadKafkaBatches", "AttributeClicks/JoinOnImprIdShards"));
+        names,
+        hasItems(
+            "ReadEvents/ReadKafkaBatches",
+            "AttributeClicks/JoinOnImprIdShards",
+            "CtrPerKeyWindow/SumCountsV3",
+            "Nowcast/NowcastEarlyPanes"));
   }
 }

@@ -8,6 +8,8 @@ import io.ctrstream.pipeline.io.RedisConnection;
 import io.ctrstream.pipeline.io.WriteResultsToRedis;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.nowcast.Nowcast;
+import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import io.ctrstream.pipeline.testing.RedisServer;
 import io.ctrstream.pipeline.transforms.TrackLatestAndPrevious;
 import io.ctrstream.serving.store.RedisAddress;
@@ -35,7 +37,7 @@ import redis.clients.jedis.Jedis;
  * c1        12:00:00  3            3       LATE 1, final
  * c1        12:00:30  2            1       ON_TIME 0, final
  * c1        12:01:00  2            1       ON_TIME 0, not final (late data may still come)
- * c1        12:01:30  1            0       EARLY 0 (the window is open)
+ * c1        12:01:30  1            0       EARLY 0 (the window is open; its nowcast {@link #OPEN_NOWCAST})
  * c2        12:00:00  2            2       ON_TIME 0, final
  * c2        12:00:30  2            0       ON_TIME 0, final
  * c2        12:01:00  1            1       ON_TIME 0, not final
@@ -58,13 +60,20 @@ public final class SeededRedis extends RedisServer {
   /** The newest pinned write time: the EARLY window's end (12:02:00) + 20 s. */
   public static final long NEWEST_WRITE = T0 + 140_000;
 
+  /**
+   * c1's open window's nowcast: its one impression a quarter way through its expected clicks, no
+   * click yet (Wilson's interval on 0 of 0.25 impressions).
+   */
+  public static final Nowcast OPEN_NOWCAST =
+      new Nowcast(0.0, 0.0, 0.9389, 0.25, NowcastBasis.POOLED);
+
   /** The seeded panes, as in the class comment. */
   public static final List<CtrResult> RESULTS =
       List.of(
           result("c1", window(0), 3, 3, Timing.LATE, 1, true),
           result("c1", window(30), 2, 1, Timing.ON_TIME, 0, true),
           result("c1", window(60), 2, 1, Timing.ON_TIME, 0, false),
-          result("c1", window(90), 1, 0, Timing.EARLY, 0, false),
+          result("c1", window(90), 1, 0, Timing.EARLY, 0, false).withNowcast(OPEN_NOWCAST),
           result("c2", window(0), 2, 2, Timing.ON_TIME, 0, true),
           result("c2", window(30), 2, 0, Timing.ON_TIME, 0, true),
           result("c2", window(60), 1, 1, Timing.ON_TIME, 0, false));
@@ -135,9 +144,15 @@ public final class SeededRedis extends RedisServer {
 
   private static void write(Pipeline p, String name, List<CtrResult> panes, RedisConnection redis) {
     PCollection<CtrResult> results =
-        p.apply(name, Create.of(panes).withCoder(CtrResult.CtrResultCoder.of()));
+        p.apply(name, Create.of(panes).withCoder(CtrResult.WithNowcastCoder.of()));
     results.apply(name + "Windows", WriteResultsToRedis.windows(redis));
     results
+        .apply(
+            name + "AsTheWindowsGiveThem",
+            org.apache.beam.sdk.transforms.MapElements.into(
+                    org.apache.beam.sdk.values.TypeDescriptor.of(CtrResult.class))
+                .via((CtrResult r) -> r.withNowcast(null)))
+        .setCoder(CtrResult.CtrResultCoder.of())
         .apply(name + "Track", new TrackLatestAndPrevious())
         .apply(name + "LatestAndPrevious", WriteResultsToRedis.latestAndPrevious(redis));
   }

@@ -1,14 +1,17 @@
 package io.ctrstream.pipeline.model;
 
 import io.ctrstream.contract.ResultRecord;
+import io.ctrstream.pipeline.nowcast.Nowcast;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
@@ -29,6 +32,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  *     data)
  * @param paneIndex 0 for the window's first pane, then 1, 2, …
  * @param isFinal whether no further pane will follow for this window
+ * @param nowcast the pane's nowcast (README, Nowcast); null where not computed: every result of the
+ *     windows ({@code CtrPipeline.Outputs#results}), set on the results published
  */
 @DefaultCoder(CtrResult.CtrResultCoder.class)
 public record CtrResult(
@@ -39,7 +44,27 @@ public record CtrResult(
     CtrCounts counts,
     Timing timing,
     long paneIndex,
-    boolean isFinal) {
+    boolean isFinal,
+    Nowcast nowcast) {
+
+  /** A result without nowcast. */
+  public CtrResult(
+      String dimension,
+      String key,
+      long windowStart,
+      long windowEnd,
+      CtrCounts counts,
+      Timing timing,
+      long paneIndex,
+      boolean isFinal) {
+    this(dimension, key, windowStart, windowEnd, counts, timing, paneIndex, isFinal, null);
+  }
+
+  /** This result with {@code nowcast}. */
+  public CtrResult withNowcast(Nowcast nowcast) {
+    return new CtrResult(
+        dimension, key, windowStart, windowEnd, counts, timing, paneIndex, isFinal, nowcast);
+  }
 
   /** The dimension name of per-campaign results. */
   public static final String CAMPAIGN = ResultRecord.CAMPAIGN;
@@ -58,7 +83,8 @@ public record CtrResult(
         paneIndex,
         isFinal,
         null,
-        null);
+        null,
+        nowcast == null ? null : nowcast.toFields());
   }
 
   public long impressions() {
@@ -79,7 +105,12 @@ public record CtrResult(
     return timing != Timing.EARLY;
   }
 
-  /** Compact deterministic coder. */
+  /**
+   * Compact deterministic coder of results without nowcast, as every result was encoded before the
+   * nowcast (so that a savepoint's results, kept by {@code TrackLatestAndPrevious}, decode as they
+   * were); refuses a result with a nowcast. {@link WithNowcastCoder} is the coder of the results
+   * published.
+   */
   public static final class CtrResultCoder extends AtomicCoder<CtrResult> {
     private static final CtrResultCoder INSTANCE = new CtrResultCoder();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
@@ -96,6 +127,13 @@ public record CtrResult(
 
     @Override
     public void encode(CtrResult value, OutputStream out) throws IOException {
+      if (value.nowcast != null) {
+        throw new CoderException("a result with a nowcast needs CtrResult.WithNowcastCoder");
+      }
+      encodeCounts(value, out);
+    }
+
+    static void encodeCounts(CtrResult value, OutputStream out) throws IOException {
       STRING.encode(value.dimension, out);
       STRING.encode(value.key, out);
       LONG.encode(value.windowStart, out);
@@ -117,6 +155,31 @@ public record CtrResult(
           Timing.valueOf(STRING.decode(in)),
           LONG.decode(in),
           BooleanCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  /** {@link CtrResultCoder}'s fields, then the nowcast or its absence. */
+  public static final class WithNowcastCoder extends AtomicCoder<CtrResult> {
+    private static final WithNowcastCoder INSTANCE = new WithNowcastCoder();
+    private static final NullableCoder<Nowcast> NOWCAST =
+        NullableCoder.of(Nowcast.NowcastCoder.of());
+
+    public static WithNowcastCoder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(CtrResult value, OutputStream out) throws IOException {
+      CtrResultCoder.encodeCounts(value, out);
+      NOWCAST.encode(value.nowcast, out);
+    }
+
+    @Override
+    public CtrResult decode(InputStream in) throws IOException {
+      return CtrResultCoder.INSTANCE.decode(in).withNowcast(NOWCAST.decode(in));
     }
 
     @Override

@@ -1,8 +1,15 @@
 package io.ctrstream.pipeline.nowcast;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.joda.time.Duration;
 
 /**
@@ -29,8 +36,10 @@ import org.joda.time.Duration;
  * So {@code F} at {@code t} uses only clicks with {@code ts <= t}, whatever else has been seen:
  * never the future. To know each impression's age, clicks are kept in cohorts of impression time
  * ({@code attributionWindow / 16}, at least 1 s); a cohort is folded into one total once even its
- * latest impression's clicks are all older than the newest click seen by an attribution window.
- * Memory is bounded by about 34 cohorts of {@link DelayBins#size()} counts, whatever the rate.
+ * latest impression's clicks are all older than the newest click seen by an attribution window. The
+ * total counts for the bins its latest impression is old enough for at {@code t}, as a cohort does,
+ * so a pane whose {@code t} lags far behind the newest click still uses nothing after it. Memory is
+ * bounded by about 34 cohorts of {@link DelayBins#size()} counts, whatever the rate.
  *
  * <p>Counts are signed, so a click can be taken back (its impression moved to an earlier copy). Not
  * thread-safe; {@link #copy} gives an independent copy.
@@ -40,10 +49,11 @@ public final class ClickDelayModel {
   private final long attributionMillis;
   private final long cohortMillis;
 
-  /**
-   * Clicks per delay bin of the cohorts folded so far: complete at any t the model is asked for.
-   */
+  /** Clicks per delay bin of the cohorts folded so far. */
   private final long[] complete;
+
+  /** The latest impression time any folded cohort may hold ({@code Long.MIN_VALUE}: none). */
+  private long foldedUpTo = Long.MIN_VALUE;
 
   /** Impression-time cohort index → clicks per delay bin. */
   private final TreeMap<Long, long[]> cohorts = new TreeMap<>();
@@ -57,8 +67,13 @@ public final class ClickDelayModel {
   public ClickDelayModel(Duration attributionWindow) {
     this.bins = new DelayBins(attributionWindow);
     this.attributionMillis = attributionWindow.getMillis();
-    this.cohortMillis = Math.max(1_000, attributionMillis / 16);
+    this.cohortMillis = cohortMillis(attributionWindow);
     this.complete = new long[bins.size()];
+  }
+
+  /** The impression-time cohorts' length in ms: {@code attributionWindow / 16}, at least 1 s. */
+  static long cohortMillis(Duration attributionWindow) {
+    return Math.max(1_000, attributionWindow.getMillis() / 16);
   }
 
   private ClickDelayModel(ClickDelayModel other) {
@@ -66,6 +81,7 @@ public final class ClickDelayModel {
     this.attributionMillis = other.attributionMillis;
     this.cohortMillis = other.cohortMillis;
     this.complete = other.complete.clone();
+    this.foldedUpTo = other.foldedUpTo;
     for (Map.Entry<Long, long[]> e : other.cohorts.entrySet()) {
       cohorts.put(e.getKey(), e.getValue().clone());
     }
@@ -101,24 +117,50 @@ public final class ClickDelayModel {
    * @throws IllegalArgumentException if the delay is not within {@code [0, attributionWindow]}
    */
   public void observe(long impressionTs, long clickTs, long count) {
-    int bin = bins.binOf(clickTs - impressionTs);
-    long cohort = Math.floorDiv(impressionTs, cohortMillis);
+    add(Math.floorDiv(impressionTs, cohortMillis), bins.binOf(clickTs - impressionTs), count);
+    advanceTo(clickTs);
+  }
+
+  /**
+   * Observes the clicks of {@link DelayObservations} for this model's scope: per impression-time
+   * cohort, counts per delay bin; {@code newestClickTs} the newest click among them.
+   */
+  void observe(Map<Long, long[]> countsByCohort, long newestClickTs) {
+    for (Map.Entry<Long, long[]> e : countsByCohort.entrySet()) {
+      long[] counts = e.getValue();
+      for (int bin = 0; bin < counts.length; bin++) {
+        if (counts[bin] != 0) {
+          add(e.getKey(), bin, counts[bin]);
+        }
+      }
+    }
+    advanceTo(newestClickTs);
+  }
+
+  private void add(long cohort, int bin, long count) {
     if (isFoldable(cohort)) {
-      complete[bin] += count; // an old cohort's click, seen late: its cohort is complete
+      complete[bin] += count; // an old cohort's click, seen late
+      foldedUpTo = Math.max(foldedUpTo, latestImpression(cohort));
     } else {
       cohorts.computeIfAbsent(cohort, c -> new long[bins.size()])[bin] += count;
     }
     clicks += count;
+  }
+
+  private void advanceTo(long clickTs) {
     if (clickTs > newestClickTs) {
       newestClickTs = clickTs;
       fold();
     }
   }
 
+  private long latestImpression(long cohort) {
+    return (cohort + 1) * cohortMillis - 1;
+  }
+
   private boolean isFoldable(long cohort) {
-    long latestImpression = (cohort + 1) * cohortMillis - 1;
     return newestClickTs != Long.MIN_VALUE
-        && latestImpression + attributionMillis <= newestClickTs - attributionMillis;
+        && latestImpression(cohort) + attributionMillis <= newestClickTs - attributionMillis;
   }
 
   private void fold() {
@@ -131,6 +173,7 @@ public final class ClickDelayModel {
       for (int j = 0; j < counts.length; j++) {
         complete[j] += counts[j];
       }
+      foldedUpTo = Math.max(foldedUpTo, latestImpression(e.getKey()));
       it.remove();
     }
   }
@@ -144,13 +187,11 @@ public final class ClickDelayModel {
     int size = bins.size();
     double[] n = new double[size];
     double[] m = new double[size];
-    addCounts(complete, size, n, m);
+    if (foldedUpTo != Long.MIN_VALUE) {
+      addCounts(complete, completeBins(foldedUpTo, t), n, m);
+    }
     for (Map.Entry<Long, long[]> e : cohorts.entrySet()) {
-      long latestImpression = (e.getKey() + 1) * cohortMillis - 1;
-      int completeBins = 0;
-      while (completeBins < size && latestImpression + bins.edge(completeBins + 1) <= t) {
-        completeBins++;
-      }
+      int completeBins = completeBins(latestImpression(e.getKey()), t);
       if (completeBins == 0) {
         break; // later cohorts are younger still
       }
@@ -167,6 +208,18 @@ public final class ClickDelayModel {
       f[j] = f[j + 1] * (1 - hazard);
     }
     return new Estimate(new DelayCdf(bins, f), basis);
+  }
+
+  /**
+   * How many of the first bins every click of impressions up to {@code latestImpression} has had
+   * time for by {@code t}: bin {@code j} iff {@code latestImpression + edge(j + 1) <= t}.
+   */
+  private int completeBins(long latestImpression, long t) {
+    int k = 0;
+    while (k < bins.size() && latestImpression + bins.edge(k + 1) <= t) {
+      k++;
+    }
+    return k;
   }
 
   /** Adds a cohort's counts of its first {@code upTo} bins to {@code n} and {@code m}. */
@@ -187,4 +240,63 @@ public final class ClickDelayModel {
    *     are in
    */
   public record Estimate(DelayCdf cdf, long clicks) {}
+
+  /**
+   * The attribution window, newest click, net clicks and the folded cohorts' latest impression,
+   * then the folded counts and each cohort's counts, every count a var-long.
+   */
+  public static final class ClickDelayModelCoder extends AtomicCoder<ClickDelayModel> {
+    private static final ClickDelayModelCoder INSTANCE = new ClickDelayModelCoder();
+    private static final VarLongCoder LONG = VarLongCoder.of();
+    private static final VarIntCoder INT = VarIntCoder.of();
+
+    public static ClickDelayModelCoder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(ClickDelayModel value, OutputStream out) throws IOException {
+      LONG.encode(value.attributionMillis, out);
+      LONG.encode(value.newestClickTs, out);
+      LONG.encode(value.clicks, out);
+      LONG.encode(value.foldedUpTo, out);
+      for (long n : value.complete) {
+        LONG.encode(n, out);
+      }
+      INT.encode(value.cohorts.size(), out);
+      for (Map.Entry<Long, long[]> e : value.cohorts.entrySet()) {
+        LONG.encode(e.getKey(), out);
+        for (long n : e.getValue()) {
+          LONG.encode(n, out);
+        }
+      }
+    }
+
+    @Override
+    public ClickDelayModel decode(InputStream in) throws IOException {
+      ClickDelayModel m = new ClickDelayModel(Duration.millis(LONG.decode(in)));
+      m.newestClickTs = LONG.decode(in);
+      m.clicks = LONG.decode(in);
+      m.foldedUpTo = LONG.decode(in);
+      for (int j = 0; j < m.complete.length; j++) {
+        m.complete[j] = LONG.decode(in);
+      }
+      int cohorts = INT.decode(in);
+      if (cohorts < 0 || cohorts > 1_000_000) {
+        throw new CoderException("corrupt click delay model: " + cohorts + " cohorts");
+      }
+      for (int i = 0; i < cohorts; i++) {
+        long cohort = LONG.decode(in);
+        long[] counts = new long[m.bins.size()];
+        for (int j = 0; j < counts.length; j++) {
+          counts[j] = LONG.decode(in);
+        }
+        m.cohorts.put(cohort, counts);
+      }
+      return m;
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
 }

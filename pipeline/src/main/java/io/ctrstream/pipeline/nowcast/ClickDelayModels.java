@@ -44,16 +44,28 @@ public final class ClickDelayModels {
     pooled.observe(impressionTs, clickTs, count);
   }
 
-  /** The distribution a pane of {@code campaign} at event time {@code t} (epoch ms) uses. */
+  /**
+   * The distribution a pane of {@code campaign} (null: a result of no single campaign) at event
+   * time {@code t} (epoch ms) uses.
+   */
   public Choice cdfFor(String campaign, long t) {
-    ClickDelayModel own = byCampaign.get(campaign);
+    return choose(campaign == null ? null : byCampaign.get(campaign), pooled, t);
+  }
+
+  /**
+   * The rule of this class: {@code own}'s distribution at {@code t} if it rests on at least {@link
+   * #CAMPAIGN_MIN_CLICKS}, else {@code pooled}'s if it rests on at least {@link
+   * #POOLED_MIN_CLICKS}, else none. Either model may be null (none yet).
+   */
+  public static Choice choose(ClickDelayModel own, ClickDelayModel pooled, long t) {
     if (own != null) {
       ClickDelayModel.Estimate e = own.cdfAt(t);
       if (e.cdf() != null && e.clicks() >= CAMPAIGN_MIN_CLICKS) {
         return new Choice(e.cdf(), NowcastBasis.CAMPAIGN, e.clicks());
       }
     }
-    ClickDelayModel.Estimate e = pooled.cdfAt(t);
+    ClickDelayModel.Estimate e =
+        pooled == null ? new ClickDelayModel.Estimate(null, 0) : pooled.cdfAt(t);
     if (e.cdf() != null && e.clicks() >= POOLED_MIN_CLICKS) {
       return new Choice(e.cdf(), NowcastBasis.POOLED, e.clicks());
     }

@@ -1,6 +1,13 @@
 package io.ctrstream.pipeline.nowcast;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * When in its window each impression of a window came: counts of impressions per {@link #BINS}th of
@@ -52,6 +59,40 @@ public final class ImpressionTimes {
   /** Start of bin {@code b} relative to the window's start, in ms. */
   public long binStart(int b) {
     return (b * windowMillis + BINS - 1) / BINS;
+  }
+
+  /** A builder of these counts, from an empty window or these counts. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Counts impressions one at a time without a copy each ({@link #plus(long, long)} copies); not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private final ImpressionTimes base;
+    private final long[] counts;
+
+    private Builder(ImpressionTimes base) {
+      this.base = base;
+      this.counts = base.counts.clone();
+    }
+
+    /**
+     * Adds {@code count} impressions at {@code ts} (epoch ms).
+     *
+     * @throws IllegalArgumentException if {@code ts} is not in the window
+     */
+    public Builder add(long ts, long count) {
+      counts[base.binOf(ts)] += count;
+      return this;
+    }
+
+    /** The counts so far. */
+    public ImpressionTimes build() {
+      return new ImpressionTimes(base.windowStart, base.windowMillis, counts.clone());
+    }
   }
 
   /** These counts with {@code count} more impressions at {@code ts} (epoch ms). */
@@ -122,5 +163,58 @@ public final class ImpressionTimes {
   public int hashCode() {
     return (Long.hashCode(windowStart) * 31 + Long.hashCode(windowMillis)) * 31
         + Arrays.hashCode(counts);
+  }
+
+  /**
+   * Window start and length as var-longs, then the non-zero bins: their number, and each one's
+   * index and count.
+   */
+  public static final class ImpressionTimesCoder extends AtomicCoder<ImpressionTimes> {
+    private static final ImpressionTimesCoder INSTANCE = new ImpressionTimesCoder();
+    private static final VarLongCoder LONG = VarLongCoder.of();
+    private static final VarIntCoder INT = VarIntCoder.of();
+
+    public static ImpressionTimesCoder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(ImpressionTimes value, OutputStream out) throws IOException {
+      LONG.encode(value.windowStart, out);
+      LONG.encode(value.windowMillis, out);
+      int nonZero = 0;
+      for (long c : value.counts) {
+        nonZero += c == 0 ? 0 : 1;
+      }
+      INT.encode(nonZero, out);
+      for (int b = 0; b < BINS; b++) {
+        if (value.counts[b] != 0) {
+          INT.encode(b, out);
+          LONG.encode(value.counts[b], out);
+        }
+      }
+    }
+
+    @Override
+    public ImpressionTimes decode(InputStream in) throws IOException {
+      long start = LONG.decode(in);
+      long length = LONG.decode(in);
+      int nonZero = INT.decode(in);
+      if (nonZero < 0 || nonZero > BINS) {
+        throw new CoderException("corrupt impression times: " + nonZero + " bins");
+      }
+      long[] counts = nonZero == 0 ? NONE : new long[BINS];
+      for (int i = 0; i < nonZero; i++) {
+        int b = INT.decode(in);
+        if (b < 0 || b >= BINS) {
+          throw new CoderException("corrupt impression times: bin " + b);
+        }
+        counts[b] = LONG.decode(in);
+      }
+      return new ImpressionTimes(start, length, counts);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }

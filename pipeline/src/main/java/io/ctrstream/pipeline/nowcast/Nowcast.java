@@ -1,5 +1,15 @@
 package io.ctrstream.pipeline.nowcast;
 
+import io.ctrstream.contract.ResultRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+
 /**
  * An unbiased CTR for a window whose clicks are not all in yet (delayed-feedback correction, after
  * Chapelle, "Modeling Delayed Feedback in Display Advertising", KDD 2014). At event time {@code t}
@@ -67,5 +77,46 @@ public record Nowcast(
         interval.upper(),
         1.0,
         NowcastBasis.COMPLETE);
+  }
+
+  /** The nowcast as one result's nowcast fields ({@link ResultRecord.NowcastFields}). */
+  public ResultRecord.NowcastFields toFields() {
+    return new ResultRecord.NowcastFields(ctr, lower, upper, clicksSeenFraction, basis.name());
+  }
+
+  /** The CTR as a double, the three optional doubles each after a presence flag, the basis. */
+  public static final class NowcastCoder extends AtomicCoder<Nowcast> {
+    private static final NowcastCoder INSTANCE = new NowcastCoder();
+    private static final DoubleCoder DOUBLE = DoubleCoder.of();
+    private static final NullableCoder<Double> OPTIONAL = NullableCoder.of(DoubleCoder.of());
+
+    public static NowcastCoder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(Nowcast value, OutputStream out) throws IOException {
+      DOUBLE.encode(value.ctr, out);
+      OPTIONAL.encode(value.lower, out);
+      OPTIONAL.encode(value.upper, out);
+      OPTIONAL.encode(value.clicksSeenFraction, out);
+      VarIntCoder.of().encode(value.basis.ordinal(), out);
+    }
+
+    @Override
+    public Nowcast decode(InputStream in) throws IOException {
+      double ctr = DOUBLE.decode(in);
+      Double lower = OPTIONAL.decode(in);
+      Double upper = OPTIONAL.decode(in);
+      Double seen = OPTIONAL.decode(in);
+      int basis = VarIntCoder.of().decode(in);
+      if (basis < 0 || basis >= NowcastBasis.values().length) {
+        throw new CoderException("corrupt nowcast: basis " + basis);
+      }
+      return new Nowcast(ctr, lower, upper, seen, NowcastBasis.values()[basis]);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }

@@ -1,6 +1,7 @@
 package io.ctrstream.pipeline.nowcast;
 
 import io.ctrstream.pipeline.model.Click;
+import io.ctrstream.pipeline.model.CtrSums;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
@@ -213,14 +214,12 @@ public final class NowcastBacktest {
     }
   }
 
-  /** One window's pane-to-be: what the job's accumulator holds for it. */
+  /** One window's pane-to-be: the job's accumulator for it, and what the evaluation records. */
   private static final class Pane {
     final int campaign; // -1 when keyed by all
     final long windowStart;
-    long impressions;
-    long clicks;
-    ImpressionTimes times;
-    long newestTs = Long.MIN_VALUE;
+    final ImpressionTimes none;
+    CtrSums sums = CtrSums.EMPTY;
     long finalImpressions;
     long finalClicks;
     final double[] raw = new double[CHECKPOINTS];
@@ -230,7 +229,7 @@ public final class NowcastBacktest {
     Pane(int campaign, long windowStart, long windowMillis) {
       this.campaign = campaign;
       this.windowStart = windowStart;
-      this.times = ImpressionTimes.empty(windowStart, windowMillis);
+      this.none = ImpressionTimes.empty(windowStart, windowMillis);
     }
   }
 
@@ -290,21 +289,19 @@ public final class NowcastBacktest {
       while (nextImpression < impressions && imprTs[imprOrder[nextImpression]] <= t) {
         int i = imprOrder[nextImpression++];
         Pane p = panes.get(paneKey(i));
-        p.impressions++;
-        p.times = p.times.plus(imprTs[i], 1);
-        p.newestTs = Math.max(p.newestTs, imprTs[i]);
+        p.sums = p.sums.plus(new CtrSums(1, 0, p.none.plus(imprTs[i], 1), imprTs[i]));
       }
       while (nextClick < clicks && clickTs[clickOrder[nextClick]] <= t) {
         int c = clickOrder[nextClick++];
         int i = clickImpression[c];
         Pane p = panes.get(paneKey(i));
-        p.clicks++;
-        p.newestTs = Math.max(p.newestTs, clickTs[c]);
+        p.sums = p.sums.plus(new CtrSums(0, 1, null, clickTs[c]));
         models.observe(campaigns.get(imprCampaign[i]), imprTs[i], clickTs[c], 1);
       }
       Pane p = evaluated.get((int) cp[1]);
       int k = (int) cp[2];
-      if (p.impressions == 0) {
+      CtrSums sums = p.sums;
+      if (sums.impressions() == 0) {
         p.raw[k] = 0;
         p.nowcast[k] = 0;
         p.basis[k] = NowcastBasis.NONE;
@@ -312,14 +309,15 @@ public final class NowcastBacktest {
       }
       Nowcast n =
           k == LIFE.length
-              ? Nowcast.complete(p.impressions, p.clicks)
+              ? Nowcast.complete(sums.impressions(), sums.clicks())
               : Nowcast.estimate(
-                  p.impressions,
-                  p.clicks,
-                  p.times,
-                  p.newestTs,
-                  models.cdfFor(p.campaign < 0 ? null : campaigns.get(p.campaign), p.newestTs));
-      p.raw[k] = (double) p.clicks / p.impressions;
+                  sums.impressions(),
+                  sums.clicks(),
+                  sums.times(),
+                  sums.newestTs(),
+                  models.cdfFor(
+                      p.campaign < 0 ? null : campaigns.get(p.campaign), sums.newestTs()));
+      p.raw[k] = sums.counts().ctr();
       p.nowcast[k] = n.ctr();
       p.basis[k] = n.basis();
     }

@@ -1,6 +1,7 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.ClickDelay;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -30,11 +31,13 @@ import org.joda.time.Instant;
  * stamped with its {@code ts}. Output tags:
  *
  * <ul>
- *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CtrCounts>} (the impression counted, with
+ *   <li>{@link #COUNT_CHANGES}: {@code KV<Impression, CountChange>} (the impression counted, with
  *       only the fields the results need), each stamped with its impression's {@link
  *       JoinTiming#countedAt}; summing them per (shifted) CTR window gives the window's distinct
  *       impressions and distinct attributed clicks;
- *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason.
+ *   <li>{@link #UNATTRIBUTED}: clicks that count in no CTR, once each, with the reason;
+ *   <li>{@link #CLICK_DELAYS} (unbounded input): each attributed click counted or taken back, for
+ *       the nowcast's click delay model.
  * </ul>
  *
  * <p>Both streams come keyed by {@code impr_id} in one {@code PCollection} of {@link
@@ -46,8 +49,15 @@ import org.joda.time.Instant;
  */
 public class AttributeClicks
     extends PTransform<PCollection<KV<String, ParsedRecord>>, PCollectionTuple> {
-  public static final TupleTag<KV<Impression, CtrCounts>> COUNT_CHANGES = new TupleTag<>() {};
+  public static final TupleTag<KV<Impression, CountChange>> COUNT_CHANGES = new TupleTag<>() {};
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
+
+  /**
+   * Every attributed click counted or no longer counted, for the click delay model (README,
+   * Nowcast), stamped as its impression's count changes; unbounded input only (a bounded run has no
+   * open windows to nowcast).
+   */
+  public static final TupleTag<ClickDelay> CLICK_DELAYS = new TupleTag<>() {};
 
   /**
    * How many shards a bounded input's {@code impr_id}s are joined in ({@link JoinBoundedInputFn});
@@ -109,11 +119,15 @@ public class AttributeClicks
             : sharded.apply(
                 "JoinOnImprIdShards",
                 ParDo.of(new JoinClicksToImpressionsFn(timing))
-                    .withOutputTags(COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED)));
+                    .withOutputTags(
+                        COUNT_CHANGES, TupleTagList.of(UNATTRIBUTED).and(CLICK_DELAYS)));
     changes
         .get(COUNT_CHANGES)
-        .setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CtrCounts.CtrCountsCoder.of()));
+        .setCoder(KvCoder.of(Impression.ImpressionCoder.of(), CountChange.CountChangeCoder.of()));
     changes.get(UNATTRIBUTED).setCoder(UnattributedClick.UnattributedClickCoder.of());
+    if (!bounded) {
+      changes.get(CLICK_DELAYS).setCoder(ClickDelay.ClickDelayCoder.of());
+    }
     return changes;
   }
 
@@ -135,12 +149,28 @@ public class AttributeClicks
    * unattributed click with its own {@code ts}.
    */
   static ImpressionJoin.Output outputs(DoFn.MultiOutputReceiver out, JoinTiming timing) {
+    return outputs(out, timing, false);
+  }
+
+  /** As {@link #outputs(DoFn.MultiOutputReceiver, JoinTiming)}, with {@link #CLICK_DELAYS}. */
+  static ImpressionJoin.Output outputs(
+      DoFn.MultiOutputReceiver out, JoinTiming timing, boolean clickDelays) {
     return new ImpressionJoin.Output() {
       @Override
-      public void change(Impression impression, CtrCounts change) {
+      public void change(Impression impression, CountChange change) {
         out.get(COUNT_CHANGES)
             .outputWithTimestamp(
                 KV.of(impression, change), new Instant(timing.countedAt(impression.ts())));
+      }
+
+      @Override
+      public void clickDelay(Impression impression, long clickTs, int count) {
+        if (clickDelays) {
+          out.get(CLICK_DELAYS)
+              .outputWithTimestamp(
+                  new ClickDelay(impression.campaignId(), impression.ts(), clickTs, count),
+                  new Instant(timing.countedAt(impression.ts())));
+        }
       }
 
       @Override

@@ -1,7 +1,7 @@
 package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.Click;
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -36,7 +36,14 @@ final class ImpressionJoin implements Serializable {
   /** Where the join's results go. */
   interface Output {
     /** A signed count change of {@code impression}, to be stamped with its {@code ts}. */
-    void change(Impression impression, CtrCounts change);
+    void change(Impression impression, CountChange change);
+
+    /**
+     * An attributed click of {@code impression} at {@code clickTs} (epoch ms) counted ({@code
+     * count} 1) or no longer counted ({@code -1}): what the click delay model learns from (README,
+     * Nowcast). Ignored by default.
+     */
+    default void clickDelay(Impression impression, long clickTs, int count) {}
 
     /** A click that counts in no CTR, to be stamped with its {@code ts}. */
     void unattributed(UnattributedClick click);
@@ -73,19 +80,29 @@ final class ImpressionJoin implements Serializable {
       return false;
     }
     if (old != null) {
-      out.change(old, new CtrCounts(-1, -state.countedClicks));
+      out.change(old, new CountChange(-1, -state.countedClicks, old.ts()));
+      for (KnownClick c : state.clicks) {
+        if (timing.attributes(old.ts(), c.ts)) {
+          out.clickDelay(old, c.ts, -1);
+        }
+      }
       impressionsCounted.dec();
       clicksAttributed.dec(state.countedClicks);
       conflictingCopies.inc();
     }
     state.impression = kept(state.imprId, copy);
     int attributed = attributedClicks(state);
+    long newest = copy.ts();
     for (KnownClick c : state.clicks) {
-      if (c.reported && timing.attributes(copy.ts(), c.ts)) {
-        claimedLate.inc();
+      if (timing.attributes(copy.ts(), c.ts)) {
+        newest = Math.max(newest, c.ts);
+        out.clickDelay(state.impression, c.ts, 1);
+        if (c.reported) {
+          claimedLate.inc();
+        }
       }
     }
-    out.change(state.impression, new CtrCounts(1, attributed));
+    out.change(state.impression, new CountChange(1, attributed, newest));
     impressionsCounted.inc();
     clicksAttributed.inc(attributed);
     state.countedClicks = attributed;
@@ -123,14 +140,33 @@ final class ImpressionJoin implements Serializable {
     state.addClick(
         new KnownClick(copy.clickId(), copy.userId(), copy.ts(), known != null && known.reported));
     if (state.impression != null) {
+      long impressionTs = state.impression.ts();
+      if (known != null && timing.attributes(impressionTs, known.ts)) {
+        out.clickDelay(state.impression, known.ts, -1);
+      }
+      if (timing.attributes(impressionTs, copy.ts())) {
+        out.clickDelay(state.impression, copy.ts(), 1);
+      }
       int attributed = attributedClicks(state);
       if (attributed != state.countedClicks) {
-        out.change(state.impression, new CtrCounts(0, attributed - state.countedClicks));
+        out.change(
+            state.impression, new CountChange(0, attributed - state.countedClicks, copy.ts()));
         clicksAttributed.inc(attributed - state.countedClicks);
         state.countedClicks = attributed;
       }
     }
     return true;
+  }
+
+  /** The newest {@code ts} among {@code state}'s impression and its attributed clicks. */
+  long newestCounted(JoinState state) {
+    long newest = state.impression.ts();
+    for (KnownClick c : state.clicks) {
+      if (timing.attributes(state.impression.ts(), c.ts)) {
+        newest = Math.max(newest, c.ts);
+      }
+    }
+    return newest;
   }
 
   private int attributedClicks(JoinState state) {

@@ -1,6 +1,6 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -28,7 +28,7 @@ import org.apache.beam.sdk.values.KV;
  * AttributeClicks#BOUNDED_SHARDS} bundles; the rules, and so the numbers, are the same.
  */
 class JoinBoundedInputFn
-    extends DoFn<KV<Integer, Iterable<KV<String, ParsedRecord>>>, KV<Impression, CtrCounts>> {
+    extends DoFn<KV<Integer, Iterable<KV<String, ParsedRecord>>>, KV<Impression, CountChange>> {
   private final ImpressionJoin join;
   private final JoinTiming timing;
 
@@ -45,7 +45,7 @@ class JoinBoundedInputFn
         new ImpressionJoin.Output() {
           @Override
           public void change(
-              Impression impression, CtrCounts change) {} // the net counts go out below
+              Impression impression, CountChange change) {} // the net counts go out below
 
           @Override
           public void unattributed(UnattributedClick click) {
@@ -61,7 +61,8 @@ class JoinBoundedInputFn
     }
     for (JoinState state : states.values()) {
       if (state.impression != null) {
-        results.change(state.impression, new CtrCounts(1, state.countedClicks));
+        results.change(
+            state.impression, new CountChange(1, state.countedClicks, join.newestCounted(state)));
       }
       join.report(state, Long.MAX_VALUE, unattributedOnly);
     }

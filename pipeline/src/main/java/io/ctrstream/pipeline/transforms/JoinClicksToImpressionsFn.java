@@ -1,6 +1,6 @@
 package io.ctrstream.pipeline.transforms;
 
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.transforms.JoinState.KnownClick;
@@ -31,7 +31,7 @@ import org.joda.time.Instant;
  *
  * <p>Input {@code KV<shard, KV<impr_id, ParsedRecord>>}, each an impression or a click, the shard
  * being {@link AttributeClicks#shardOf}{@code (impr_id, SHARDS)}; outputs {@link
- * AttributeClicks#COUNT_CHANGES} ({@code KV<Impression, CtrCounts>} stamped with the impression's
+ * AttributeClicks#COUNT_CHANGES} ({@code KV<Impression, CountChange>} stamped with the impression's
  * {@link JoinTiming#countedAt}) and {@link AttributeClicks#UNATTRIBUTED}.
  *
  * <p><b>State and timers per shard, not per {@code impr_id}.</b> A shard holds a map {@code impr_id
@@ -63,7 +63,7 @@ import org.joda.time.Instant;
  * ObservedWatermark}) is dropped and counted in {@code late_events_dropped}.
  */
 class JoinClicksToImpressionsFn
-    extends DoFn<KV<Integer, KV<String, ParsedRecord>>, KV<Impression, CtrCounts>> {
+    extends DoFn<KV<Integer, KV<String, ParsedRecord>>, KV<Impression, CountChange>> {
   /**
    * How many shards the {@code impr_id}s are spread over: many more than the subtasks (Flink's
    * maximum parallelism is 128 here), so that they spread evenly, and few enough that a shard's
@@ -143,7 +143,7 @@ class JoinClicksToImpressionsFn
     } else {
       state = read.copy();
     }
-    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing, true);
     boolean changed = join.take(state, event, results);
     known = Math.max(known, state.firedUpTo);
     changed |= join.report(state, known, results);
@@ -170,7 +170,7 @@ class JoinClicksToImpressionsFn
       MultiOutputReceiver out) {
     long firedAt = context.fireTimestamp().getMillis();
     watermark(options).timerFired(firedAt);
-    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing);
+    ImpressionJoin.Output results = AttributeClicks.outputs(out, timing, true);
     long next = Long.MAX_VALUE;
     for (Map.Entry<String, JoinState> entry : joins.entries().read()) {
       JoinState read = entry.getValue();

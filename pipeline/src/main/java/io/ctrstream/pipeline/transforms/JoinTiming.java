@@ -52,6 +52,11 @@ record JoinTiming(
     return impressionTs + attributionWindowMs + 1;
   }
 
+  /** The impression {@code ts} whose {@link #countedAt} is {@code countedAt}. */
+  static long impressionTsOf(long countedAt, org.joda.time.Duration attributionWindow) {
+    return countedAt - attributionWindow.getMillis() - 1;
+  }
+
   /**
    * When a click's verdict is reported if it is not attributed: once the watermark has passed
    * {@code ts + attributionWindow + 1 ms}, no on-time impression can claim it any more.

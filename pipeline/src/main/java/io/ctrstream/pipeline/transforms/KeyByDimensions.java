@@ -1,7 +1,7 @@
 package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.Breakdown;
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.DimensionKey;
 import io.ctrstream.pipeline.model.Impression;
 import java.util.List;
@@ -14,14 +14,14 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Keys each count change by its impression's campaign and by every breakdown: one input {@code
- * KV<Impression, CtrCounts>} becomes {@code 1 + breakdowns} outputs {@code KV<DimensionKey,
- * CtrCounts>}, with the same timestamp ({@link JoinTiming#countedAt} of the impression). Every
+ * KV<Impression, CountChange>} becomes {@code 1 + breakdowns} outputs {@code KV<DimensionKey,
+ * CountChange>}, with the same timestamp ({@link JoinTiming#countedAt} of the impression). Every
  * dimension therefore counts the same impressions and clicks: a breakdown's values sum to the
  * campaign totals.
  */
 public class KeyByDimensions
     extends PTransform<
-        PCollection<KV<Impression, CtrCounts>>, PCollection<KV<DimensionKey, CtrCounts>>> {
+        PCollection<KV<Impression, CountChange>>, PCollection<KV<DimensionKey, CountChange>>> {
   private final List<Breakdown> breakdowns;
 
   public KeyByDimensions(List<Breakdown> breakdowns) {
@@ -29,16 +29,16 @@ public class KeyByDimensions
   }
 
   @Override
-  public PCollection<KV<DimensionKey, CtrCounts>> expand(
-      PCollection<KV<Impression, CtrCounts>> changes) {
+  public PCollection<KV<DimensionKey, CountChange>> expand(
+      PCollection<KV<Impression, CountChange>> changes) {
     return changes
         .apply(
             ParDo.of(
-                new DoFn<KV<Impression, CtrCounts>, KV<DimensionKey, CtrCounts>>() {
+                new DoFn<KV<Impression, CountChange>, KV<DimensionKey, CountChange>>() {
                   @ProcessElement
                   public void process(
-                      @Element KV<Impression, CtrCounts> change,
-                      OutputReceiver<KV<DimensionKey, CtrCounts>> out) {
+                      @Element KV<Impression, CountChange> change,
+                      OutputReceiver<KV<DimensionKey, CountChange>> out) {
                     Impression impression = change.getKey();
                     out.output(
                         KV.of(DimensionKey.campaign(impression.campaignId()), change.getValue()));
@@ -47,6 +47,7 @@ public class KeyByDimensions
                     }
                   }
                 }))
-        .setCoder(KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CtrCounts.CtrCountsCoder.of()));
+        .setCoder(
+            KvCoder.of(DimensionKey.DimensionKeyCoder.of(), CountChange.CountChangeCoder.of()));
   }
 }

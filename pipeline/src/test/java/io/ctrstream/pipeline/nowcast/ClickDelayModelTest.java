@@ -106,4 +106,53 @@ public class ClickDelayModelTest {
     assertThat(model.clicks(), equalTo(3L));
     assertThat(model.cdfAt(4999).cdf().at(250), closeTo(1.0 / 3, 1e-12));
   }
+
+  @Test
+  public void aFoldedCohortCountsOnlyForTheDelaysItsAgeCoversAtT() {
+    ClickDelayModel model = clicksAt(0, 100, 900, 3000);
+    model.observe(60_000, 60_100, 1); // the newest click, 60 s on: cohort [0, 1000) is folded
+    assertThat(model.cohorts(), equalTo(1));
+    // asked at 4998 ms, as a pane far behind: its impressions are not all 4 s old yet
+    assertThat(model.cdfAt(4998).cdf(), nullValue());
+    assertThat(model.cdfAt(4999).cdf().at(1000), closeTo(2.0 / 3, 1e-12));
+  }
+
+  @Test
+  public void theCoderKeepsEverything() throws Exception {
+    ClickDelayModel model = clicksAt(0, 100, 900, 3000);
+    model.observe(60_000, 60_100, 1);
+    model.observe(61_000, 61_300, -1);
+    ClickDelayModel decoded =
+        org.apache.beam.sdk.util.CoderUtils.clone(ClickDelayModel.ClickDelayModelCoder.of(), model);
+    assertThat(decoded.clicks(), equalTo(model.clicks()));
+    assertThat(decoded.cohorts(), equalTo(model.cohorts()));
+    for (long t : new long[] {4998, 4999, 70_000}) {
+      DelayCdf a = model.cdfAt(t).cdf();
+      DelayCdf b = decoded.cdfAt(t).cdf();
+      assertThat(b == null, equalTo(a == null));
+      for (long d = 0; a != null && d <= 4000; d += 50) {
+        assertThat(b.at(d), equalTo(a.at(d)));
+      }
+    }
+  }
+
+  @Test
+  public void observationsSummedPerBundleTeachTheSameAsClickByClick() throws Exception {
+    ClickDelayModel oneByOne = clicksAt(0, 100, 900, 3000);
+    oneByOne.observe(3000, 3100, 1);
+    DelayObservations summed =
+        org.apache.beam.sdk.util.CoderUtils.clone(
+            DelayObservations.DelayObservationsCoder.of(),
+            new DelayObservations.Builder(ATTRIBUTION)
+                .add("c", 0, 100, 1)
+                .add("c", 0, 900, 1)
+                .add("c", 0, 3000, 1)
+                .add("c", 3000, 3100, 1)
+                .build());
+    ClickDelayModel model = new ClickDelayModel(ATTRIBUTION);
+    summed.addTo(model, "c");
+    for (long d = 0; d <= 4000; d += 50) {
+      assertThat(model.cdfAt(4999).cdf().at(d), equalTo(oneByOne.cdfAt(4999).cdf().at(d)));
+    }
+  }
 }

@@ -13,7 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.ctrstream.pipeline.RunSummary;
 import io.ctrstream.pipeline.model.Click;
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -63,7 +63,7 @@ public class JoinClicksToImpressionsFnTest {
         .apply(
             MapElements.into(TypeDescriptors.strings())
                 .via(
-                    (KV<Impression, CtrCounts> c) ->
+                    (KV<Impression, CountChange> c) ->
                         String.format(
                             "%s@%d/%s:(%d,%d)",
                             c.getKey().imprId(),
@@ -271,7 +271,7 @@ public class JoinClicksToImpressionsFnTest {
     TestStream<RawEvent> events =
         stream().addElements(impression("i1", "c1", sec(1))).advanceWatermarkToInfinity();
 
-    PCollection<KV<Impression, CtrCounts>> changes =
+    PCollection<KV<Impression, CountChange>> changes =
         p.apply(events)
             .apply(
                 ParseEvents.fromText(EventTimeRange.standard())
@@ -291,7 +291,7 @@ public class JoinClicksToImpressionsFnTest {
                     "c1",
                     sec(1),
                     new java.util.TreeMap<>(java.util.Map.of("device", "mobile"))),
-                new CtrCounts(1, 0)));
+                new CountChange(1, 0, sec(1))));
     p.run().waitUntilFinish();
   }
 

@@ -1,7 +1,7 @@
 package io.ctrstream.pipeline.transforms;
 
 import io.ctrstream.pipeline.model.Click;
-import io.ctrstream.pipeline.model.CtrCounts;
+import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -15,7 +15,7 @@ final class JoinRules {
   private static final ImpressionJoin.Output IGNORED =
       new ImpressionJoin.Output() {
         @Override
-        public void change(Impression impression, CtrCounts change) {}
+        public void change(Impression impression, CountChange change) {}
 
         @Override
         public void unattributed(UnattributedClick click) {}

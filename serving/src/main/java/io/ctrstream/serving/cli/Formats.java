@@ -1,5 +1,6 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.ResultRecord;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -20,5 +21,21 @@ final class Formats {
   /** A relative change as a signed percentage with one decimal; {@code n/a} when undefined. */
   static String change(Double relative) {
     return relative == null ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * relative);
+  }
+
+  /**
+   * A pane's nowcast as a percentage with its 95 % interval, e.g. {@code 5.41% [4.10, 6.90]};
+   * {@code -} where there is none or no estimate (basis NONE), the plain percentage for a complete
+   * pane.
+   */
+  static String nowcast(ResultRecord.NowcastFields n) {
+    if (n == null || n.lower() == null || n.upper() == null) {
+      return "-";
+    }
+    if ("COMPLETE".equals(n.basis())) {
+      return percent(n.ctr());
+    }
+    return String.format(
+        Locale.ROOT, "%.2f%% [%.2f, %.2f]", 100 * n.ctr(), 100 * n.lower(), 100 * n.upper());
   }
 }

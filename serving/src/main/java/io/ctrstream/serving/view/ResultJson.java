@@ -35,7 +35,9 @@ public final class ResultJson {
   /**
    * A window result: {@code campaign_id} (a breakdown's: {@code dimension, key}), {@code
    * window_start, window_end, window_start_iso, window_end_iso, impressions, clicks, ctr, timing,
-   * pane_index, final}, and, where known, {@code updated_at(_iso)} and {@code on_time_at(_iso)}.
+   * pane_index, final}, and, where known, {@code updated_at(_iso)}, {@code on_time_at(_iso)} and
+   * the nowcast: {@code ctr_nowcast, ctr_nowcast_lower, ctr_nowcast_upper, clicks_seen_fraction,
+   * nowcast_basis} (the bounds and the fraction null without an estimate).
    */
   public static ObjectNode result(ResultRecord r) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -53,6 +55,14 @@ public final class ResultJson {
     }
     if (r.onTimeAt() != null) {
       time(o, "on_time_at", r.onTimeAt());
+    }
+    ResultRecord.NowcastFields n = r.nowcast();
+    if (n != null) {
+      o.put(ResultRecord.CTR_NOWCAST, n.ctr());
+      o.put(ResultRecord.CTR_NOWCAST_LOWER, n.lower());
+      o.put(ResultRecord.CTR_NOWCAST_UPPER, n.upper());
+      o.put(ResultRecord.CLICKS_SEEN_FRACTION, n.clicksSeenFraction());
+      o.put(ResultRecord.NOWCAST_BASIS, n.basis());
     }
     return o;
   }

@@ -232,6 +232,11 @@ public class ApiServerTest {
                     + "\"change\":{\"ctr_delta\":0.0,\"relative_change\":0.0},"
                     + "\"newest\":"
                     + result("c1", 90, 1, 0, 0.0, "EARLY", 0, false, true)
+                        .replaceFirst(
+                            "}$",
+                            ",\"ctr_nowcast\":0.0,\"ctr_nowcast_lower\":0.0,"
+                                + "\"ctr_nowcast_upper\":0.9389,\"clicks_seen_fraction\":0.25,"
+                                + "\"nowcast_basis\":\"POOLED\"}")
                     + "}")));
     // previous CTR 0: the relative change is undefined, the difference is not
     JsonNode c2 = getJson("/ctr/c2", 200);

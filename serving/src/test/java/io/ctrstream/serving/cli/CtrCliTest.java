@@ -91,10 +91,10 @@ public class CtrCliTest {
         equalTo(
             String.join(
                 "\n",
-                "device   newest_window         pane     impressions  clicks      ctr  complete_window       impressions  clicks      ctr  vs_previous",
-                "-------  --------------------  -------  -----------  ------  -------  --------------------  -----------  ------  -------  -----------",
-                "desktop  2024-03-01T12:01:00Z  ON_TIME            2       1   50.00%  2024-03-01T12:01:00Z            2       1   50.00%          n/a",
-                "mobile   2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
+                "device   newest_window         pane     impressions  clicks      ctr  nowcast  complete_window       impressions  clicks      ctr  vs_previous",
+                "-------  --------------------  -------  -----------  ------  -------  -------  --------------------  -----------  ------  -------  -----------",
+                "desktop  2024-03-01T12:01:00Z  ON_TIME            2       1   50.00%        -  2024-03-01T12:01:00Z            2       1   50.00%          n/a",
+                "mobile   2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%        -  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
                 "")));
   }
 
@@ -122,10 +122,10 @@ public class CtrCliTest {
         equalTo(
             String.join(
                 "\n",
-                "window_start          window_end            impressions  clicks     ctr  timing   pane  final  updated_at",
-                "--------------------  --------------------  -----------  ------  ------  -------  ----  -----  --------------------",
-                "2024-03-01T12:00:30Z  2024-03-01T12:01:30Z            4       2  50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
-                "2024-03-01T12:01:00Z  2024-03-01T12:02:00Z            3       1  33.33%  EARLY       0  false  2024-03-01T12:02:20Z",
+                "window_start          window_end            impressions  clicks     ctr  nowcast  timing   pane  final  updated_at",
+                "--------------------  --------------------  -----------  ------  ------  -------  -------  ----  -----  --------------------",
+                "2024-03-01T12:00:30Z  2024-03-01T12:01:30Z            4       2  50.00%        -  ON_TIME     0  false  2024-03-01T12:01:50Z",
+                "2024-03-01T12:01:00Z  2024-03-01T12:02:00Z            3       1  33.33%        -  EARLY       0  false  2024-03-01T12:02:20Z",
                 "")));
   }
 
@@ -201,12 +201,12 @@ public class CtrCliTest {
         equalTo(
             String.join(
                 "\n",
-                "window_start          window_end            impressions  clicks      ctr  timing   pane  final  updated_at",
-                "--------------------  --------------------  -----------  ------  -------  -------  ----  -----  --------------------",
-                "2024-03-01T12:00:00Z  2024-03-01T12:00:30Z            3       3  100.00%  LATE        1  true   2024-03-01T12:00:50Z",
-                "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1   50.00%  ON_TIME     0  true   2024-03-01T12:01:20Z",
-                "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1   50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
-                "2024-03-01T12:01:30Z  2024-03-01T12:02:00Z            1       0    0.00%  EARLY       0  false  2024-03-01T12:02:20Z",
+                "window_start          window_end            impressions  clicks      ctr              nowcast  timing   pane  final  updated_at",
+                "--------------------  --------------------  -----------  ------  -------  -------------------  -------  ----  -----  --------------------",
+                "2024-03-01T12:00:00Z  2024-03-01T12:00:30Z            3       3  100.00%                    -  LATE        1  true   2024-03-01T12:00:50Z",
+                "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1   50.00%                    -  ON_TIME     0  true   2024-03-01T12:01:20Z",
+                "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1   50.00%                    -  ON_TIME     0  false  2024-03-01T12:01:50Z",
+                "2024-03-01T12:01:30Z  2024-03-01T12:02:00Z            1       0    0.00%  0.00% [0.00, 93.89]  EARLY       0  false  2024-03-01T12:02:20Z",
                 "")));
     Run range =
         ctr("show", "c1", "--from=2024-03-01T12:00:30Z", "--to=" + (SeededRedis.T0 + 90_000));
@@ -215,10 +215,10 @@ public class CtrCliTest {
         equalTo(
             String.join(
                 "\n",
-                "window_start          window_end            impressions  clicks     ctr  timing   pane  final  updated_at",
-                "--------------------  --------------------  -----------  ------  ------  -------  ----  -----  --------------------",
-                "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1  50.00%  ON_TIME     0  true   2024-03-01T12:01:20Z",
-                "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1  50.00%  ON_TIME     0  false  2024-03-01T12:01:50Z",
+                "window_start          window_end            impressions  clicks     ctr  nowcast  timing   pane  final  updated_at",
+                "--------------------  --------------------  -----------  ------  ------  -------  -------  ----  -----  --------------------",
+                "2024-03-01T12:00:30Z  2024-03-01T12:01:00Z            2       1  50.00%        -  ON_TIME     0  true   2024-03-01T12:01:20Z",
+                "2024-03-01T12:01:00Z  2024-03-01T12:01:30Z            2       1  50.00%        -  ON_TIME     0  false  2024-03-01T12:01:50Z",
                 "")));
   }
 
@@ -266,10 +266,10 @@ public class CtrCliTest {
         equalTo(
             String.join(
                 "\n",
-                "campaign  newest_window         pane     impressions  clicks      ctr  complete_window       impressions  clicks      ctr  vs_previous",
-                "--------  --------------------  -------  -----------  ------  -------  --------------------  -----------  ------  -------  -----------",
-                "c1        2024-03-01T12:01:30Z  EARLY              1       0    0.00%  2024-03-01T12:01:00Z            2       1   50.00%        +0.0%",
-                "c2        2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
+                "campaign  newest_window         pane     impressions  clicks      ctr              nowcast  complete_window       impressions  clicks      ctr  vs_previous",
+                "--------  --------------------  -------  -----------  ------  -------  -------------------  --------------------  -----------  ------  -------  -----------",
+                "c1        2024-03-01T12:01:30Z  EARLY              1       0    0.00%  0.00% [0.00, 93.89]  2024-03-01T12:01:00Z            2       1   50.00%        +0.0%",
+                "c2        2024-03-01T12:01:00Z  ON_TIME            1       1  100.00%                    -  2024-03-01T12:01:00Z            1       1  100.00%          n/a",
                 "")));
   }
 

@@ -1,0 +1,77 @@
+package io.ctrstream.pipeline.nowcast;
+
+import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.model.OpenPane;
+import io.ctrstream.pipeline.transforms.CtrMetrics;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+
+/**
+ * The click delay models and the nowcast of every EARLY pane, on one key in the global window: the
+ * models are learned from every campaign's clicks, and the pooled one from all of them. State: one
+ * {@link ClickDelayModel} per campaign and the pooled one (under the empty string, which no
+ * campaign id is), each read and written alone ({@code MapState}), never changed in place (a copy
+ * is changed and written back: with {@code --fasterCopy} Flink's heap backend hands out the object
+ * an asynchronous snapshot may be writing). Cost: per bundle of clicks and per EARLY pane, not per
+ * event.
+ */
+class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
+  /** The pooled model's key. */
+  static final String POOLED = "";
+
+  @StateId("models")
+  private final StateSpec<MapState<String, ClickDelayModel>> modelsSpec =
+      StateSpecs.map(StringUtf8Coder.of(), ClickDelayModel.ClickDelayModelCoder.of());
+
+  private final Duration attributionWindow;
+  private final Counter byCampaign = CtrMetrics.counter("nowcasts_campaign_delays");
+  private final Counter pooled = CtrMetrics.counter("nowcasts_pooled_delays");
+  private final Counter none = CtrMetrics.counter("nowcasts_without_delays");
+
+  NowcastFn(Duration attributionWindow) {
+    this.attributionWindow = attributionWindow;
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<Integer, NowcastInput> input,
+      @StateId("models") MapState<String, ClickDelayModel> models,
+      OutputReceiver<CtrResult> out) {
+    NowcastInput in = input.getValue();
+    if (in.delays() != null) {
+      for (String campaign : in.delays().campaigns()) {
+        ClickDelayModel model = copyOf(models.get(campaign).read());
+        in.delays().addTo(model, campaign);
+        models.put(campaign, model);
+      }
+      ClickDelayModel all = copyOf(models.get(POOLED).read());
+      in.delays().addAllTo(all);
+      models.put(POOLED, all);
+      return;
+    }
+    OpenPane pane = in.pane();
+    CtrResult r = pane.result();
+    ClickDelayModel own =
+        CtrResult.CAMPAIGN.equals(r.dimension()) ? models.get(r.key()).read() : null;
+    ClickDelayModels.Choice choice =
+        ClickDelayModels.choose(own, models.get(POOLED).read(), pane.newestTs());
+    Nowcast nowcast =
+        Nowcast.estimate(r.impressions(), r.clicks(), pane.times(), pane.newestTs(), choice);
+    switch (nowcast.basis()) {
+      case CAMPAIGN -> byCampaign.inc();
+      case POOLED -> pooled.inc();
+      default -> none.inc();
+    }
+    out.output(r.withNowcast(nowcast));
+  }
+
+  private ClickDelayModel copyOf(ClickDelayModel stored) {
+    return stored == null ? new ClickDelayModel(attributionWindow) : stored.copy();
+  }
+}
