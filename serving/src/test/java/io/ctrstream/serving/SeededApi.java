@@ -40,4 +40,9 @@ public final class SeededApi extends ExternalResource {
   public ResultStore store() {
     return store;
   }
+
+  /** The seeded Redis, for a test that writes more. */
+  public SeededRedis redis() {
+    return redis;
+  }
 }

@@ -142,6 +142,20 @@ public final class SeededRedis extends RedisServer {
     pinWriteTimes();
   }
 
+  /**
+   * Writes more window panes (with their nowcasts) by the pipeline's writer, prefix {@code ctr}.
+   */
+  public void writeWindows(List<CtrResult> panes) {
+    Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
+    p.apply("More", Create.of(panes).withCoder(CtrResult.WithNowcastCoder.of()))
+        .apply(
+            "MoreWindows",
+            WriteResultsToRedis.windows(
+                new RedisConnection(
+                    "127.0.0.1", port(), null, new RedisKeys("ctr"), Duration.standardDays(7))));
+    p.run().waitUntilFinish();
+  }
+
   private static void write(Pipeline p, String name, List<CtrResult> panes, RedisConnection redis) {
     PCollection<CtrResult> results =
         p.apply(name, Create.of(panes).withCoder(CtrResult.WithNowcastCoder.of()));

@@ -119,11 +119,15 @@ function makeChart() {
       datasets: [
         { label: "complete windows", data: [], borderColor: "#0969da", borderWidth: 2, pointRadius: 4,
           pointBackgroundColor: [], pointBorderColor: "#0969da", tension: 0 },
-        { label: "early panes (speculative)", data: [], borderColor: "#e3a008", borderDash: [6, 4], borderWidth: 2,
+        { label: "open windows: nowcast (raw CTR on hover)", data: [], borderColor: "#e3a008", borderDash: [6, 4], borderWidth: 2,
           pointStyle: "triangle", pointRadius: 6, pointBackgroundColor: "#e3a008", showLine: true },
         { label: "trend", data: [], borderColor: "#8250df", borderWidth: 2, pointRadius: 0, tension: 0.3 },
         { label: "alerts", data: [], showLine: false, pointStyle: "rectRot", pointRadius: 9, borderWidth: 2,
           pointBackgroundColor: [], pointBorderColor: "#1d2733" },
+        // the nowcast's 95 % interval: a band from its lower bounds (no legend) to its upper bounds
+        { label: "", data: [], borderWidth: 0, pointRadius: 0, showLine: true, fill: false },
+        { label: "nowcast 95 % interval", data: [], borderWidth: 0, pointRadius: 0, showLine: true,
+          fill: "-1", backgroundColor: "rgba(227, 160, 8, 0.18)" },
       ],
     },
     options: {
@@ -134,19 +138,33 @@ function makeChart() {
         y: { beginAtZero: true, title: { display: true, text: "CTR" }, ticks: { callback: (v) => (100 * v).toFixed(1) + "%" } },
       },
       plugins: {
-        legend: { display: true },
+        legend: { display: true, labels: { filter: (l) => l.text !== "" } },
         tooltip: {
+          filter: (item) => item.datasetIndex < 4,
           callbacks: {
             title: (items) => utc(items[0].raw.x),
-            label: (item) => item.raw.alert
-              ? `${item.raw.alert}: ${pct(item.raw.before)} → ${pct(item.raw.y)} (z ${item.raw.z.toFixed(2)})`
-              : `${item.raw.timing}${item.raw.final ? " final" : ""}: ${pct(item.raw.y)} ` +
-                `(${item.raw.clicks} clicks / ${item.raw.impressions} impressions)`,
+            label: (item) => tooltip(item.raw),
           },
         },
       },
     },
   });
+}
+
+// One point's tooltip: an alert, an open window's nowcast with its raw CTR, or a window's CTR.
+function tooltip(p) {
+  if (p.alert) {
+    return `${p.alert}: ${pct(p.before)} → ${pct(p.y)} (z ${p.z.toFixed(2)})`;
+  }
+  const counts = `(${p.clicks} clicks / ${p.impressions} impressions)`;
+  if (p.timing === "EARLY" && p.lower != null) {
+    return `EARLY nowcast ${pct(p.y)} (95 %: ${pct(p.lower)} to ${pct(p.upper)}, ${p.basis.toLowerCase()} click delays), ` +
+      `raw ${pct(p.raw)} ${counts}, ${Math.round(100 * p.seen)}% of the expected clicks in`;
+  }
+  if (p.timing === "EARLY") {
+    return `EARLY raw ${pct(p.raw)} ${counts}, no nowcast yet`;
+  }
+  return `${p.timing}${p.final ? " final" : ""}: ${pct(p.y)} ${counts}`;
 }
 
 async function renderChart() {
@@ -164,8 +182,12 @@ async function renderChart() {
       ? getJson("/keys/" + key + "/windows?limit=240&trend=true") : null,
   ]);
   const point = (w) => ({ x: w.window_start, y: w.ctr, timing: w.timing, final: w.final, clicks: w.clicks, impressions: w.impressions });
+  // an open window is drawn at its nowcast (its raw CTR where there is none yet), the raw CTR on hover
+  const open = (w) => ({ ...point(w), y: w.ctr_nowcast ?? w.ctr, raw: w.ctr, lower: w.ctr_nowcast_lower,
+    upper: w.ctr_nowcast_upper, seen: w.clicks_seen_fraction, basis: w.nowcast_basis });
   const complete = body.results.filter((w) => w.timing !== "EARLY");
   const early = body.results.filter((w) => w.timing === "EARLY");
+  const banded = early.filter((w) => w.ctr_nowcast_lower != null && w.ctr_nowcast_upper != null);
   // a trend window is drawn at the start of the fixed window it ends with
   const fixedLength = body.results.length ? body.results[0].window_end - body.results[0].window_start : 0;
   const first = body.results.length ? body.results[0].window_start : 0;
@@ -174,10 +196,14 @@ async function renderChart() {
   const alerts = state.alerts.filter((a) => a.dimension === state.dimension && a.key === state.selected)
     .map((a) => ({ x: a.window_start, y: a.ctr, alert: a.kind + " " + a.severity, before: a.baseline_ctr, z: a.z, kind: a.kind }));
   state.chart = state.chart || makeChart();
-  const [c, e, t, al] = state.chart.data.datasets;
+  const [c, e, t, al, lower, upper] = state.chart.data.datasets;
   c.data = complete.map(point);
   c.pointBackgroundColor = complete.map((w) => (w.final ? "#0969da" : "#ffffff"));
-  e.data = early.map(point);
+  e.data = early.map(open);
+  // the band spans each open window's length, so that one window's band is an area too
+  const span = (w, y) => [{ x: w.window_start, y }, { x: w.window_end, y }];
+  lower.data = banded.flatMap((w) => span(w, w.ctr_nowcast_lower));
+  upper.data = banded.flatMap((w) => span(w, w.ctr_nowcast_upper));
   t.data = trendPoints;
   al.data = alerts;
   al.pointBackgroundColor = alerts.map((a) => (a.kind === "DROP" ? "#cf222e" : "#1a7f37"));

@@ -1,11 +1,15 @@
 package io.ctrstream.serving.dashboard;
 
+import static io.ctrstream.pipeline.testing.Events.result;
+import static io.ctrstream.pipeline.testing.Events.window;
 import static io.ctrstream.serving.SeededRedis.T0;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.ctrstream.pipeline.nowcast.Nowcast;
+import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import io.ctrstream.serving.SeededApi;
 import io.ctrstream.serving.SeededRedis;
 import io.ctrstream.serving.api.ApiServer;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -113,9 +118,16 @@ public class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-campaign"), equalTo("c1"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-early-points"), equalTo("1"));
     // complete windows, early panes, the trend, alerts (none on c1)
+    // ... and the band of c1's open window's nowcast: from its lower to its upper bound, over the
+    // window's length
     assertThat(
         script("return Chart.getChart('chart').data.datasets.map(d => d.data.length)"),
-        equalTo(List.of(3L, 1L, 3L, 0L)));
+        equalTo(List.of(3L, 1L, 3L, 0L, 2L, 2L)));
+    assertThat(
+        script(
+            "const d = Chart.getChart('chart').data.datasets;"
+                + " return [d[4].data[0].y, d[5].data[0].y, d[5].data[1].x - d[5].data[0].x, d[5].fill]"),
+        equalTo(List.of(0L, 0.9389, 30_000L, "-1")));
     // early panes are drawn differently: their own dataset, triangles on a dashed line
     assertThat(
         script(
@@ -208,6 +220,28 @@ public class DashboardBrowserTest {
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-key", "mobile"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("2"));
     screenshot("dashboard-device.png");
+    // An open window is drawn at its nowcast with its band, the raw CTR in its tooltip: campaign
+    // c9's window 12:01:30, 400 impressions and 6 clicks so far (raw 1.50 %), a quarter of the
+    // expected clicks in, nowcast 6.00 % [2.80 %, 12.40 %]
+    API.redis()
+        .writeWindows(
+            List.of(
+                result("c9", window(90), 400, 6, Timing.EARLY, 2, false)
+                    .withNowcast(new Nowcast(0.06, 0.028, 0.124, 0.25, NowcastBasis.CAMPAIGN))));
+    browser.get("http://127.0.0.1:" + API.server().port() + "/?refresh=2&campaign=c9");
+    waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-key", "c9"));
+    waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-early-points", "1"));
+    assertThat(
+        script(
+            "const d = Chart.getChart('chart').data.datasets;"
+                + " return [d[1].data[0].y, d[1].data[0].raw, d[4].data[0].y, d[5].data[0].y]"),
+        equalTo(List.of(0.06, 0.015, 0.028, 0.124)));
+    assertThat(
+        script("return tooltip(Chart.getChart('chart').data.datasets[1].data[0])"),
+        equalTo(
+            "EARLY nowcast 6.00% (95 %: 2.80% to 12.40%, campaign click delays), raw 1.50%"
+                + " (6 clicks / 400 impressions), 25% of the expected clicks in"));
+    screenshot("dashboard-nowcast.png");
     // ids sort naturally everywhere (table, pickers): 112 before 1092, c2 before c10
     assertThat(
         script("return ['1092', 'c10', '112', 'c2', '122'].sort(natural)"),
