@@ -191,7 +191,8 @@ public final class CtrPipeline {
     PCollection<Alert> alerts =
         config.alerts() == null
             ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
-            : results.apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
+            : (config.alerts().openWindows() ? published : results)
+                .apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
     return new Outputs(
         results,
         published,

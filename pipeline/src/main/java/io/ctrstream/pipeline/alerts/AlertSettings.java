@@ -19,6 +19,9 @@ import org.joda.time.Duration;
  * @param cooldown after an alert for a window starting at t, a new alert of the same kind for the
  *     same key is suppressed for windows starting before t + cooldown (event time)
  * @param dimensions which result dimensions are watched, e.g. {@code campaign}, {@code device}
+ * @param openWindows whether open windows are tested too, on their nowcast (an EARLY pane with a
+ *     nowcast of basis CAMPAIGN or POOLED: its attributed clicks so far against its effective
+ *     impressions), so that a change is flagged before the window closes (README, Nowcast)
  */
 public record AlertSettings(
     String baseline,
@@ -28,8 +31,31 @@ public record AlertSettings(
     double criticalRelativeChange,
     long minImpressions,
     Duration cooldown,
-    Set<String> dimensions)
+    Set<String> dimensions,
+    boolean openWindows)
     implements Serializable {
+
+  /** Settings that test complete windows only. */
+  public AlertSettings(
+      String baseline,
+      double ewmaAlpha,
+      double significance,
+      double criticalZ,
+      double criticalRelativeChange,
+      long minImpressions,
+      Duration cooldown,
+      Set<String> dimensions) {
+    this(
+        baseline,
+        ewmaAlpha,
+        significance,
+        criticalZ,
+        criticalRelativeChange,
+        minImpressions,
+        cooldown,
+        dimensions,
+        false);
+  }
 
   public static final String PREVIOUS = "previous";
   public static final String EWMA = "ewma";

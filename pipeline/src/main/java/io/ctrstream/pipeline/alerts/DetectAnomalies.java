@@ -4,6 +4,7 @@ import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.Alert.Severity;
 import io.ctrstream.pipeline.model.Alert.Status;
 import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import io.ctrstream.pipeline.transforms.CompletePanesPerKey;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -21,14 +23,22 @@ import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * SPIKE/DROP alerts: each complete pane (ON_TIME or LATE) of a watched key's window is tested
- * against the key's baseline ({@link Baseline}) with the two-proportion z-test ({@link Verdict}).
+ * against the key's baseline ({@link Baseline}) with the two-proportion z-test ({@link Verdict});
+ * with {@link AlertSettings#openWindows()}, also each EARLY pane whose nowcast rests on click
+ * delays, on its nowcast (input: the published results, which carry it). Only complete windows make
+ * a baseline.
  *
  * <p>Per key (global window, stateful) it keeps the newest counts of its last {@value #HISTORY}
  * complete windows and the verdict last published for each. A pane emits an alert only when the
@@ -58,11 +68,35 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
   @Override
   public PCollection<Alert> expand(PCollection<CtrResult> results) {
     Set<String> watched = settings.dimensions();
-    return results
-        .apply(
-            "CompleteWatchedPanes", new CompletePanesPerKey(r -> watched.contains(r.dimension())))
+    PCollection<KV<String, CtrResult>> panes =
+        settings.openWindows()
+            ? results
+                .apply(
+                    "WatchedPanesAndNowcasts",
+                    Filter.by(
+                        (CtrResult r) ->
+                            watched.contains(r.dimension()) && (r.isComplete() || hasEstimate(r))))
+                .apply(
+                    "KeyByDimensionValue",
+                    WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
+                        .withKeyType(TypeDescriptors.strings()))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), CtrResult.WithNowcastCoder.of()))
+                .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+            : results.apply(
+                "CompleteWatchedPanes",
+                new CompletePanesPerKey(r -> watched.contains(r.dimension())));
+    return panes
         .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings)))
         .setCoder(Alert.AlertCoder.of());
+  }
+
+  /** An open window's pane whose nowcast rests on click delays (CAMPAIGN or POOLED). */
+  static boolean hasEstimate(CtrResult r) {
+    return !r.isComplete()
+        && r.nowcast() != null
+        && r.nowcast().clicksSeenFraction() != null
+        && (r.nowcast().basis() == NowcastBasis.CAMPAIGN
+            || r.nowcast().basis() == NowcastBasis.POOLED);
   }
 
   static final class DetectFn extends DoFn<KV<String, CtrResult>, Alert> {
@@ -75,6 +109,8 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
     private final Counter retracted = CtrMetrics.counter("alerts_retracted");
     private final Counter suppressed = CtrMetrics.counter("alerts_suppressed_cooldown");
     private final Counter tested = CtrMetrics.counter("alert_panes_tested");
+    private final Counter openTested = CtrMetrics.counter("alert_open_panes_tested");
+    private final Counter raisedOpen = CtrMetrics.counter("alerts_raised_open_window");
 
     @StateId("history")
     private final StateSpec<ValueState<List<CtrResult>>> historySpec =
@@ -98,13 +134,17 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       CtrResult r = element.getValue();
       List<CtrResult> history =
           historyState.read() == null ? new ArrayList<>() : new ArrayList<>(historyState.read());
-      history.removeIf(h -> h.windowStart() == r.windowStart());
-      history.add(r);
-      history.sort(Comparator.comparingLong(CtrResult::windowStart));
-      while (history.size() > HISTORY) {
-        history.remove(0);
+      if (r.isComplete()) { // an open window's pane is judged, never part of a baseline
+        history.removeIf(h -> h.windowStart() == r.windowStart());
+        history.add(r.withNowcast(null));
+        history.sort(Comparator.comparingLong(CtrResult::windowStart));
+        while (history.size() > HISTORY) {
+          history.remove(0);
+        }
+        historyState.write(history);
+      } else if (history.isEmpty()) {
+        return;
       }
-      historyState.write(history);
 
       TreeMap<Long, String> verdicts =
           verdictsState.read() == null ? new TreeMap<>() : new TreeMap<>(verdictsState.read());
@@ -127,8 +167,16 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       if (baseline == null) {
         return;
       }
-      Verdict v = Verdict.of(r.impressions(), r.clicks(), baseline, settings);
+      boolean open = hasEstimate(r);
+      // an open window is tested on its nowcast: its clicks so far against its effective
+      // impressions, so that clicks / impressions is the nowcast
+      double impressions =
+          open ? r.impressions() * r.nowcast().clicksSeenFraction() : r.impressions();
+      Verdict v = Verdict.of(impressions, r.clicks(), baseline, settings);
       tested.inc();
+      if (open) {
+        openTested.inc();
+      }
       String before = verdicts.get(r.windowStart());
       if (before != null && before.startsWith(SUPPRESSED)) {
         if (!v.significant()) {
@@ -149,6 +197,9 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
         verdicts.put(r.windowStart(), now);
         out.output(alert(r, baseline, v, v.kind(), v.severity(), Status.RAISED));
         raised.inc();
+        if (open) {
+          raisedOpen.inc();
+        }
       } else if (now == null) {
         verdicts.remove(r.windowStart());
         Alert.Kind was = Alert.Kind.valueOf(before.substring(0, before.indexOf(':')));
@@ -173,6 +224,10 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
       return false;
     }
 
+    /**
+     * The alert of a pane. An open window's (tested on its nowcast) gives its effective
+     * impressions, rounded, so that the alert's CTR is its nowcast.
+     */
     private Alert alert(
         CtrResult r, Baseline b, Verdict v, Alert.Kind kind, Severity severity, Status status) {
       return new Alert(
@@ -184,7 +239,9 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
           severity,
           status,
           settings.baseline(),
-          r.impressions(),
+          hasEstimate(r)
+              ? Math.round(r.impressions() * r.nowcast().clicksSeenFraction())
+              : r.impressions(),
           r.clicks(),
           b.impressions(),
           b.clicks(),

@@ -26,12 +26,21 @@ public record Verdict(
    * |relativeChange| >= criticalRelativeChange}.
    */
   public static Verdict of(long impressions, long clicks, Baseline baseline, AlertSettings s) {
+    return of((double) impressions, clicks, baseline, s);
+  }
+
+  /**
+   * As {@link #of(long, long, Baseline, AlertSettings)}, for an open window's nowcast: {@code
+   * impressions} are its effective impressions ({@code Σᵢ F(t − tsᵢ)}, README, Nowcast), so that
+   * {@code clicks / impressions} is the nowcast.
+   */
+  public static Verdict of(double impressions, long clicks, Baseline baseline, AlertSettings s) {
     if (impressions < s.minImpressions() || baseline.impressions() < s.minImpressions()) {
       return new Verdict(0, 1, Double.NaN, Kind.SPIKE, Severity.NONE);
     }
     double z = TwoProportionZTest.z(clicks, impressions, baseline.clicks(), baseline.impressions());
     double baselineCtr = baseline.clicks() / baseline.impressions();
-    double ctr = (double) clicks / impressions;
+    double ctr = clicks / impressions;
     double relative = baselineCtr == 0 ? Double.NaN : (ctr - baselineCtr) / baselineCtr;
     Kind kind = z >= 0 ? Kind.SPIKE : Kind.DROP;
     Severity severity = Severity.NONE;

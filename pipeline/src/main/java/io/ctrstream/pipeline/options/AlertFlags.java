@@ -63,7 +63,8 @@ final class AlertFlags {
         o.getCriticalRelativeChange(),
         o.getMinImpressions(),
         Durations.parse("alertCooldown", o.getAlertCooldown()),
-        Set.copyOf(dimensions));
+        Set.copyOf(dimensions),
+        o.getAlertOnNowcast());
   }
 
   private static InvalidFlagException invalid(String flag, double value, String problem) {

@@ -77,4 +77,13 @@ public interface AlertOptions extends PipelineOptions {
   String getAlertDimensions();
 
   void setAlertDimensions(String value);
+
+  @Description(
+      "Also test open windows, on their nowcast (clicks so far against the effective impressions),"
+          + " so that a drop is flagged before the window closes; the window's complete panes then"
+          + " confirm, correct or retract the alert.")
+  @Default.Boolean(false)
+  boolean getAlertOnNowcast();
+
+  void setAlertOnNowcast(boolean value);
 }

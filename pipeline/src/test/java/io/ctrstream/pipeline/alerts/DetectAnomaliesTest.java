@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ctrstream.pipeline.RunSummary;
 import io.ctrstream.pipeline.model.Alert;
 import io.ctrstream.pipeline.model.CtrResult;
+import io.ctrstream.pipeline.nowcast.Nowcast;
+import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import java.util.Set;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
@@ -243,5 +245,65 @@ public class DetectAnomaliesTest {
               return null;
             });
     p.run().waitUntilFinish();
+  }
+
+  /** An open window's pane, half of its expected clicks in, with its nowcast. */
+  private static TimestampedValue<CtrResult> open(
+      String campaign, int startSec, long impressions, long clicks) {
+    double effective = impressions * 0.5;
+    CtrResult r =
+        result(campaign, window(startSec), impressions, clicks, Timing.EARLY, 0, false)
+            .withNowcast(new Nowcast(clicks / effective, 0.0, 1.0, 0.5, NowcastBasis.POOLED));
+    return TimestampedValue.of(r, window(startSec).maxTimestamp());
+  }
+
+  @Test
+  public void withAlertOnNowcastADropIsFlaggedWhileTheWindowIsOpenAndANormalOpenWindowIsNot() {
+    TestStream<CtrResult> results =
+        TestStream.create(CtrResult.WithNowcastCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(onTimeWithNowcast("c1", 0, 1000, 50))
+            // open, raw 2.5 % (z = -2.94 if it were judged raw), nowcast 25 / 500 = 5 %: z = 0
+            .addElements(open("c1", 30, 1000, 25))
+            .addElements(onTimeWithNowcast("c1", 30, 1000, 50))
+            // open, nowcast 5 / 500 = 1 %: z = -3.89, -80 %: a DROP, WARNING, before the window
+            // closes; its complete pane (12 / 1000, z = -4.90, -76 %) leaves the verdict as it was
+            .addElements(open("c1", 60, 1000, 5))
+            .addElements(onTimeWithNowcast("c1", 60, 1000, 12))
+            .advanceWatermarkToInfinity();
+    AlertSettings s =
+        new AlertSettings(
+            AlertSettings.PREVIOUS,
+            0.3,
+            0.01,
+            6.5,
+            1.0,
+            100,
+            Duration.ZERO,
+            Set.of("campaign"),
+            true);
+
+    PCollection<Alert> alerts = p.apply(results).apply(new DetectAnomalies(s));
+
+    PAssert.that(summaries(alerts)).containsInAnyOrder("c1 60 DROP WARNING RAISED");
+    PAssert.that(alerts)
+        .satisfies(
+            all -> {
+              Alert a = all.iterator().next();
+              assertThat(a.z(), closeTo(-3.8857544651518605, 1e-9));
+              assertThat(a.relativeChange(), closeTo(-0.8, 1e-12));
+              // the effective impressions: the alert's CTR is the nowcast
+              assertThat(a.impressions() + "/" + a.clicks(), equalTo("500/5"));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  private static TimestampedValue<CtrResult> onTimeWithNowcast(
+      String campaign, int startSec, long impressions, long clicks) {
+    CtrResult r =
+        result(campaign, window(startSec), impressions, clicks, ON_TIME, 1, false)
+            .withNowcast(Nowcast.complete(impressions, clicks));
+    return TimestampedValue.of(r, window(startSec).maxTimestamp());
   }
 }
