@@ -136,6 +136,7 @@ public class CtrConfigTest {
           bad("--trendWindow=15", "expected a duration such as"),
           bad("--trendWindow=15m --trendPeriod=7m", "must divide --trendWindow=15m"),
           bad("--alerts=maybe", "expected true or false"),
+          bad("--alertOnNowcast=maybe", "expected true or false"),
           bad("--baseline=median", "expected previous or ewma"),
           bad("--ewmaAlpha=1.5", "expected a number in (0, 1]"),
           bad("--alertSignificance=abc", "expected a number"),
