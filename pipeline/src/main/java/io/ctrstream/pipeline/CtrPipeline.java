@@ -88,8 +88,8 @@ public final class CtrPipeline {
    *
    * @param results one element per key (campaign, and breakdown values), fixed window and pane,
    *     without nowcast
-   * @param published the same panes as they are published (Redis, the results topic, files): each
-   *     with its nowcast ({@link PublishWithNowcast}), in the global window
+   * @param published the same panes as they are published (Redis window hashes, the results topic):
+   *     each with its nowcast ({@link PublishWithNowcast}), in the global window
    * @param latestAndPrevious per key, whenever its newest or previous complete window changes
    * @param trend one element per campaign, sliding trend window and pane (empty without
    *     --trendWindow)

@@ -22,17 +22,17 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
- * The results as they are published (Redis, the results topic, files): every pane with its {@link
- * Nowcast}. ON_TIME and later panes carry {@link Nowcast#complete} (their raw CTR: every on-time
- * click is in); EARLY panes are nowcast by {@link NowcastFn} from the {@link OpenPane}s and the
- * join's {@link ClickDelay}s, summed per bundle. Without open panes (a bounded run, which has no
- * EARLY panes) every pane is complete or, if EARLY, carries the raw CTR ({@link
+ * The results as they are published (Redis window hashes, the results topic): every pane with its
+ * {@link Nowcast}. ON_TIME and later panes carry {@link Nowcast#complete} (their raw CTR: every
+ * on-time click is in); EARLY panes are nowcast by {@link NowcastFn} from the {@link OpenPane}s and
+ * the join's {@link ClickDelay}s, summed per bundle. Without open panes (a bounded run, which has
+ * no EARLY panes) every pane is complete or, if EARLY, carries the raw CTR ({@link
  * NowcastBasis#NONE}).
  *
  * <p>Input: the results of the CTR windows. Output: the same panes in the global window (each names
  * its window), with {@link CtrResult.WithNowcastCoder}. An EARLY pane takes one more shuffle than
- * the complete panes, so a sink may receive a window's EARLY pane after a later pane: the sinks
- * keep the newer pane by its index (Redis: {@code NewerPanesOnly}).
+ * the complete panes, so a sink may receive a window's EARLY pane after a later pane: Redis keeps
+ * the newer pane by its index ({@code NewerPanesOnly}); a reader of the results topic should too.
  */
 public class PublishWithNowcast extends PTransform<PCollection<CtrResult>, PCollection<CtrResult>> {
   private final PCollection<OpenPane> openPanes;
