@@ -333,13 +333,34 @@ public final class NowcastBacktest {
       int impressions,
       int clicks) {
 
-    void print(PrintStream out) {
+    /** The windows evaluated whose 25 % checkpoint had a delay distribution. */
+    List<Pane> withModel() {
       List<Pane> withModel = new ArrayList<>();
       for (Pane p : panes) {
         if (p.basis[0] != NowcastBasis.NONE) {
           withModel.add(p);
         }
       }
+      return withModel;
+    }
+
+    /**
+     * The relative errors at checkpoint {@code k} (0..3: 25..100 % of the window, 4: end +
+     * attribution window) of the raw CTR or the nowcast, one per window of {@link #withModel}.
+     */
+    double[] errors(int k, boolean nowcast) {
+      List<Pane> withModel = withModel();
+      double[] errors = new double[withModel.size()];
+      for (int w = 0; w < errors.length; w++) {
+        Pane p = withModel.get(w);
+        double fin = (double) p.finalClicks / p.finalImpressions;
+        errors[w] = ((nowcast ? p.nowcast[k] : p.raw[k]) - fin) / fin;
+      }
+      return errors;
+    }
+
+    void print(PrintStream out) {
+      List<Pane> withModel = withModel();
       out.printf(
           Locale.ROOT,
           "%,d impressions, %,d attributed clicks (%,d clicks unattributed, %,d dead letters), %,d windows;"
@@ -366,14 +387,8 @@ public final class NowcastBacktest {
         "25 % of window", "50 % of window", "75 % of window", "window end", "end + attribution"
       };
       for (int k = 0; k < CHECKPOINTS; k++) {
-        double[] rawErr = new double[withModel.size()];
-        double[] nowErr = new double[withModel.size()];
-        for (int w = 0; w < withModel.size(); w++) {
-          Pane p = withModel.get(w);
-          double fin = (double) p.finalClicks / p.finalImpressions;
-          rawErr[w] = (p.raw[k] - fin) / fin;
-          nowErr[w] = (p.nowcast[k] - fin) / fin;
-        }
+        double[] rawErr = errors(k, false);
+        double[] nowErr = errors(k, true);
         double rawMedian = medianAbs(rawErr);
         double nowMedian = medianAbs(nowErr);
         double[] ci = differenceInterval(nowErr, rawErr);
@@ -422,7 +437,7 @@ public final class NowcastBacktest {
       };
     }
 
-    private static double medianAbs(double[] v) {
+    static double medianAbs(double[] v) {
       if (v.length == 0) {
         return Double.NaN;
       }
