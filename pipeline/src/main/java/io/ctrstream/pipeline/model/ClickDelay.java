@@ -24,6 +24,7 @@ public record ClickDelay(String campaignId, long impressionTs, long clickTs, int
   public static final class ClickDelayCoder extends AtomicCoder<ClickDelay> {
     private static final ClickDelayCoder INSTANCE = new ClickDelayCoder();
 
+    /** The coder (stateless: one instance). */
     public static ClickDelayCoder of() {
       return INSTANCE;
     }

@@ -34,6 +34,7 @@ public record CountChange(long impressions, long clicks, long eventTs) {
     private static final CountChangeCoder INSTANCE = new CountChangeCoder();
     private static final VarLongCoder LONG = VarLongCoder.of();
 
+    /** The coder (stateless: one instance). */
     public static CountChangeCoder of() {
       return INSTANCE;
     }

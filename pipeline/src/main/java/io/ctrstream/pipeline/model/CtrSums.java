@@ -45,6 +45,7 @@ public record CtrSums(long impressions, long clicks, ImpressionTimes times, long
     private static final CtrSumsCoder INSTANCE = new CtrSumsCoder();
     private static final VarLongCoder LONG = VarLongCoder.of();
 
+    /** The coder (stateless: one instance). */
     public static CtrSumsCoder of() {
       return INSTANCE;
     }

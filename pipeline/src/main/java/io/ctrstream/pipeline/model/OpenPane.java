@@ -21,6 +21,7 @@ public record OpenPane(CtrResult result, ImpressionTimes times, long newestTs) {
   public static final class OpenPaneCoder extends AtomicCoder<OpenPane> {
     private static final OpenPaneCoder INSTANCE = new OpenPaneCoder();
 
+    /** The coder (stateless: one instance). */
     public static OpenPaneCoder of() {
       return INSTANCE;
     }

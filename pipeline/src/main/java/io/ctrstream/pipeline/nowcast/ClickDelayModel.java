@@ -250,6 +250,7 @@ public final class ClickDelayModel {
     private static final VarLongCoder LONG = VarLongCoder.of();
     private static final VarIntCoder INT = VarIntCoder.of();
 
+    /** The coder (stateless: one instance). */
     public static ClickDelayModelCoder of() {
       return INSTANCE;
     }

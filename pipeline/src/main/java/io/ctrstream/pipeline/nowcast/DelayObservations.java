@@ -54,6 +54,10 @@ public final class DelayObservations {
     private final Map<String, Map<Long, long[]>> counts = new HashMap<>();
     private final Map<String, Long> newest = new HashMap<>();
 
+    /**
+     * @param attributionWindow the attribution window of the {@link ClickDelayModel}s the sums are
+     *     for (it sets the bins and the cohorts)
+     */
     public Builder(Duration attributionWindow) {
       this.bins = new DelayBins(attributionWindow);
       this.cohortMillis = ClickDelayModel.cohortMillis(attributionWindow);
@@ -75,10 +79,12 @@ public final class DelayObservations {
       return this;
     }
 
+    /** Whether nothing has been added. */
     public boolean isEmpty() {
       return counts.isEmpty();
     }
 
+    /** The sums so far; the builder is not to be used afterwards. */
     public DelayObservations build() {
       return new DelayObservations(counts, newest);
     }
@@ -91,6 +97,7 @@ public final class DelayObservations {
     private static final VarIntCoder INT = VarIntCoder.of();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
 
+    /** The coder (stateless: one instance). */
     public static DelayObservationsCoder of() {
       return INSTANCE;
     }

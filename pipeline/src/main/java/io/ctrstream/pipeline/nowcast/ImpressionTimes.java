@@ -174,6 +174,7 @@ public final class ImpressionTimes {
     private static final VarLongCoder LONG = VarLongCoder.of();
     private static final VarIntCoder INT = VarIntCoder.of();
 
+    /** The coder (stateless: one instance). */
     public static ImpressionTimesCoder of() {
       return INSTANCE;
     }

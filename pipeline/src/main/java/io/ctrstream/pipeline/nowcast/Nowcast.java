@@ -90,6 +90,7 @@ public record Nowcast(
     private static final DoubleCoder DOUBLE = DoubleCoder.of();
     private static final NullableCoder<Double> OPTIONAL = NullableCoder.of(DoubleCoder.of());
 
+    /** The coder (stateless: one instance). */
     public static NowcastCoder of() {
       return INSTANCE;
     }
