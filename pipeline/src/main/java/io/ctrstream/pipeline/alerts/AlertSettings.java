@@ -35,28 +35,6 @@ public record AlertSettings(
     boolean openWindows)
     implements Serializable {
 
-  /** Settings that test complete windows only. */
-  public AlertSettings(
-      String baseline,
-      double ewmaAlpha,
-      double significance,
-      double criticalZ,
-      double criticalRelativeChange,
-      long minImpressions,
-      Duration cooldown,
-      Set<String> dimensions) {
-    this(
-        baseline,
-        ewmaAlpha,
-        significance,
-        criticalZ,
-        criticalRelativeChange,
-        minImpressions,
-        cooldown,
-        dimensions,
-        false);
-  }
-
   public static final String PREVIOUS = "previous";
   public static final String EWMA = "ewma";
 

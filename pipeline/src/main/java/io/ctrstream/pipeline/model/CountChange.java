@@ -24,11 +24,6 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 @DefaultCoder(CountChange.CountChangeCoder.class)
 public record CountChange(long impressions, long clicks, long eventTs) {
 
-  /** The change as counts. */
-  public CtrCounts counts() {
-    return new CtrCounts(impressions, clicks);
-  }
-
   /** Three var-longs (zig-zag free, as {@link CtrCounts}). */
   public static final class CountChangeCoder extends AtomicCoder<CountChange> {
     private static final CountChangeCoder INSTANCE = new CountChangeCoder();

@@ -94,11 +94,6 @@ public final class ClickDelayModel {
     return new ClickDelayModel(this);
   }
 
-  /** The delay bins. */
-  public DelayBins bins() {
-    return bins;
-  }
-
   /** Number of cohorts kept apart (not yet folded). */
   int cohorts() {
     return cohorts.size();

@@ -123,16 +123,6 @@ public final class ImpressionTimes {
     return counts[b];
   }
 
-  /** Window start, epoch ms. */
-  public long windowStart() {
-    return windowStart;
-  }
-
-  /** Window length in ms. */
-  public long windowMillis() {
-    return windowMillis;
-  }
-
   /**
    * {@code Σᵢ F(t − tsᵢ)} over the window's impressions: how many impressions' worth of eventual
    * clicks are expected in by event time {@code t} (epoch ms). Impressions are taken as spread

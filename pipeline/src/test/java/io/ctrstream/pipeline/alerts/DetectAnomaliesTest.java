@@ -38,7 +38,8 @@ public class DetectAnomaliesTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   private static AlertSettings settings(String baseline, Duration cooldown) {
-    return new AlertSettings(baseline, 0.3, 0.01, 6.5, 1.0, 100, cooldown, Set.of("campaign"));
+    return new AlertSettings(
+        baseline, 0.3, 0.01, 6.5, 1.0, 100, cooldown, Set.of("campaign"), false);
   }
 
   private static TimestampedValue<CtrResult> pane(

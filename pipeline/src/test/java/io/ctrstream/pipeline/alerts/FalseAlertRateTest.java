@@ -54,7 +54,8 @@ public class FalseAlertRateTest {
                   w.maxTimestamp()));
     }
     AlertSettings settings =
-        new AlertSettings(baseline, 0.3, ALPHA, 6, 1, 100, Duration.ZERO, Set.of("campaign"));
+        new AlertSettings(
+            baseline, 0.3, ALPHA, 6, 1, 100, Duration.ZERO, Set.of("campaign"), false);
     p.apply(results.advanceWatermarkToInfinity()).apply(new DetectAnomalies(settings));
     PipelineResult run = p.run();
     run.waitUntilFinish();
