@@ -49,6 +49,12 @@ import org.joda.time.Duration;
  * Windows whose 25 % checkpoint has no delay distribution yet ({@link NowcastBasis#NONE}) are
  * counted apart.
  *
+ * <p>Two bounds, which no job can compute, tell the estimator's error apart from its inputs': the
+ * nowcast with {@code F} in hindsight (the distribution of every attributed delay of the recording,
+ * {@link Estimate#NOWCAST_HINDSIGHT_F}), which no learned model can beat on average, and the CTR of
+ * the impressions so far with all their clicks, ever ({@link Estimate#ALL_CLICKS_SO_FAR}), which is
+ * what the nowcast estimates: its error is the luck of which impressions came first.
+ *
  * <pre>
  *   deploy/backtest.sh                     # the synthetic iPinYou-like stream and the Avazu sample
  *   java … NowcastBacktest --impressionsFile=… --clicksFile=… --windowSize=1m --attributionWindow=30m
@@ -214,6 +220,38 @@ public final class NowcastBacktest {
     }
   }
 
+  /** What is compared with the final CTR at each checkpoint. */
+  enum Estimate {
+    /** The raw EARLY CTR: clicks so far / impressions so far. */
+    RAW,
+    /** The job's nowcast, with the delay model learned so far. */
+    NOWCAST,
+    /** The nowcast with {@code F} in hindsight: a bound, not computable live. */
+    NOWCAST_HINDSIGHT_F,
+    /** Every click, ever, of the impressions so far / impressions so far: a bound. */
+    ALL_CLICKS_SO_FAR
+  }
+
+  /**
+   * {@code F} in hindsight: the share of the recording's attributed clicks with a delay of at most
+   * each {@link DelayBins} edge, linear between them as the job's models are.
+   */
+  private DelayCdf hindsightCdf() {
+    DelayBins bins = new DelayBins(Duration.millis(attributionMillis));
+    long[] perBin = new long[bins.size()];
+    for (int c = 0; c < clicks; c++) {
+      perBin[bins.binOf(clickTs[c] - imprTs[clickImpression[c]])]++;
+    }
+    double[] atEdges = new double[bins.size() + 1];
+    long cumulative = 0;
+    for (int j = 0; j < bins.size(); j++) {
+      cumulative += perBin[j];
+      atEdges[j + 1] = clicks == 0 ? 1 : (double) cumulative / clicks;
+    }
+    atEdges[bins.size()] = 1;
+    return new DelayCdf(bins, atEdges);
+  }
+
   /** One window's pane-to-be: the job's accumulator for it, and what the evaluation records. */
   private static final class Pane {
     final int campaign; // -1 when keyed by all
@@ -225,6 +263,18 @@ public final class NowcastBacktest {
     final double[] raw = new double[CHECKPOINTS];
     final double[] nowcast = new double[CHECKPOINTS];
     final NowcastBasis[] basis = new NowcastBasis[CHECKPOINTS];
+    final double[] hindsight = new double[CHECKPOINTS];
+    final double[] allClicksSoFar = new double[CHECKPOINTS];
+    long eventualClicksSoFar; // every click, ever, of the impressions in so far
+
+    double estimate(Estimate e, int k) {
+      return switch (e) {
+        case RAW -> raw[k];
+        case NOWCAST -> nowcast[k];
+        case NOWCAST_HINDSIGHT_F -> hindsight[k];
+        case ALL_CLICKS_SO_FAR -> allClicksSoFar[k];
+      };
+    }
 
     Pane(int campaign, long windowStart, long windowMillis) {
       this.campaign = campaign;
@@ -282,6 +332,11 @@ public final class NowcastBacktest {
     Arrays.sort(clickOrder, (a, b) -> Long.compare(clickTs[a], clickTs[b]));
 
     ClickDelayModels models = new ClickDelayModels(Duration.millis(attributionMillis));
+    DelayCdf hindsight = hindsightCdf();
+    int[] eventualClicks = new int[impressions];
+    for (int c = 0; c < clicks; c++) {
+      eventualClicks[clickImpression[c]]++;
+    }
     int nextImpression = 0;
     int nextClick = 0;
     for (long[] cp : checkpoints) {
@@ -290,6 +345,7 @@ public final class NowcastBacktest {
         int i = imprOrder[nextImpression++];
         Pane p = panes.get(paneKey(i));
         p.sums = p.sums.plus(new CtrSums(1, 0, p.none.plus(imprTs[i], 1), imprTs[i]));
+        p.eventualClicksSoFar += eventualClicks[i];
       }
       while (nextClick < clicks && clickTs[clickOrder[nextClick]] <= t) {
         int c = clickOrder[nextClick++];
@@ -305,6 +361,8 @@ public final class NowcastBacktest {
         p.raw[k] = 0;
         p.nowcast[k] = 0;
         p.basis[k] = NowcastBasis.NONE;
+        p.hindsight[k] = 0;
+        p.allClicksSoFar[k] = 0;
         continue;
       }
       Nowcast n =
@@ -320,6 +378,17 @@ public final class NowcastBacktest {
       p.raw[k] = sums.counts().ctr();
       p.nowcast[k] = n.ctr();
       p.basis[k] = n.basis();
+      p.hindsight[k] =
+          k == LIFE.length
+              ? p.raw[k]
+              : Nowcast.estimate(
+                      sums.impressions(),
+                      sums.clicks(),
+                      sums.times(),
+                      sums.newestTs(),
+                      new ClickDelayModels.Choice(hindsight, NowcastBasis.POOLED, clicks))
+                  .ctr();
+      p.allClicksSoFar[k] = (double) p.eventualClicksSoFar / sums.impressions();
     }
     return new Result(evaluated, panes.size(), deadLetters, unattributed, impressions, clicks);
   }
@@ -346,15 +415,15 @@ public final class NowcastBacktest {
 
     /**
      * The relative errors at checkpoint {@code k} (0..3: 25..100 % of the window, 4: end +
-     * attribution window) of the raw CTR or the nowcast, one per window of {@link #withModel}.
+     * attribution window) of an estimate, one per window of {@link #withModel}.
      */
-    double[] errors(int k, boolean nowcast) {
+    double[] errors(int k, Estimate estimate) {
       List<Pane> withModel = withModel();
       double[] errors = new double[withModel.size()];
       for (int w = 0; w < errors.length; w++) {
         Pane p = withModel.get(w);
         double fin = (double) p.finalClicks / p.finalImpressions;
-        errors[w] = ((nowcast ? p.nowcast[k] : p.raw[k]) - fin) / fin;
+        errors[w] = (p.estimate(estimate, k) - fin) / fin;
       }
       return errors;
     }
@@ -387,8 +456,8 @@ public final class NowcastBacktest {
         "25 % of window", "50 % of window", "75 % of window", "window end", "end + attribution"
       };
       for (int k = 0; k < CHECKPOINTS; k++) {
-        double[] rawErr = errors(k, false);
-        double[] nowErr = errors(k, true);
+        double[] rawErr = errors(k, Estimate.RAW);
+        double[] nowErr = errors(k, Estimate.NOWCAST);
         double rawMedian = medianAbs(rawErr);
         double nowMedian = medianAbs(nowErr);
         double[] ci = differenceInterval(nowErr, rawErr);
@@ -404,6 +473,28 @@ public final class NowcastBacktest {
             rawMedian == 0 ? "-" : String.format(Locale.ROOT, "%.2f", nowMedian / rawMedian),
             100 * ci[0],
             100 * ci[1]);
+      }
+      out.printf(
+          Locale.ROOT,
+          "%-22s %8s  %16s %14s  %16s %14s   (bounds, not computable live)%n",
+          "checkpoint",
+          "windows",
+          "hindsight |err|",
+          "err mean",
+          "all clicks |err|",
+          "err mean");
+      for (int k = 0; k < LIFE.length; k++) {
+        double[] hindsight = errors(k, Estimate.NOWCAST_HINDSIGHT_F);
+        double[] allClicks = errors(k, Estimate.ALL_CLICKS_SO_FAR);
+        out.printf(
+            Locale.ROOT,
+            "%-22s %8d  %15.1f%% %+13.1f%%  %15.1f%% %+13.1f%%%n",
+            names[k],
+            withModel.size(),
+            100 * medianAbs(hindsight),
+            100 * mean(hindsight),
+            100 * medianAbs(allClicks),
+            100 * mean(allClicks));
       }
     }
 

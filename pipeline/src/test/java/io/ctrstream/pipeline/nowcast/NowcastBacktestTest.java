@@ -61,22 +61,30 @@ public class NowcastBacktestTest {
     assertThat(result.withModel().size(), equalTo(59));
     // half way through a window the raw CTR misses about 2/5 of the clicks so far; the nowcast
     // none on average
-    double[] raw = result.errors(1, false);
-    double[] now = result.errors(1, true);
+    double[] raw = result.errors(1, NowcastBacktest.Estimate.RAW);
+    double[] now = result.errors(1, NowcastBacktest.Estimate.NOWCAST);
     assertThat(mean(raw), lessThan(-0.2));
     assertThat(Math.abs(mean(now)), lessThan(0.03));
     assertThat(
         NowcastBacktest.Result.medianAbs(now), lessThan(NowcastBacktest.Result.medianAbs(raw) / 3));
-    // at window end + attribution window both are the final CTR, exactly
-    for (double e : result.errors(4, false)) {
+    // the bounds: with F in hindsight the nowcast is as unbiased; at window end every impression
+    // is in, so the CTR of the impressions so far with all their clicks is the final CTR, exactly
+    assertThat(
+        Math.abs(mean(result.errors(1, NowcastBacktest.Estimate.NOWCAST_HINDSIGHT_F))),
+        lessThan(0.03));
+    for (double e : result.errors(3, NowcastBacktest.Estimate.ALL_CLICKS_SO_FAR)) {
       assertThat(e, closeTo(0, 0));
     }
-    for (double e : result.errors(4, true)) {
+    // at window end + attribution window both are the final CTR, exactly
+    for (double e : result.errors(4, NowcastBacktest.Estimate.RAW)) {
+      assertThat(e, closeTo(0, 0));
+    }
+    for (double e : result.errors(4, NowcastBacktest.Estimate.NOWCAST)) {
       assertThat(e, closeTo(0, 0));
     }
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     result.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    assertThat(printed.toString(StandardCharsets.UTF_8).lines().count(), equalTo(7L));
+    assertThat(printed.toString(StandardCharsets.UTF_8).lines().count(), equalTo(12L));
   }
 
   private static double mean(double[] v) {
