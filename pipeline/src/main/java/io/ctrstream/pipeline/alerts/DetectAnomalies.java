@@ -5,15 +5,14 @@ import io.ctrstream.pipeline.model.Alert.Severity;
 import io.ctrstream.pipeline.model.Alert.Status;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.nowcast.NowcastBasis;
-import io.ctrstream.pipeline.transforms.CompletePanesPerKey;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
+import io.ctrstream.pipeline.transforms.PanesPerKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -23,15 +22,10 @@ import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * SPIKE/DROP alerts: each complete pane (ON_TIME or LATE) of a watched key's window is tested
@@ -70,21 +64,13 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
     Set<String> watched = settings.dimensions();
     PCollection<KV<String, CtrResult>> panes =
         settings.openWindows()
-            ? results
-                .apply(
+            ? results.apply(
+                "WatchedPanesAndNowcastsPerKey",
+                PanesPerKey.withNowcasts(
                     "WatchedPanesAndNowcasts",
-                    Filter.by(
-                        (CtrResult r) ->
-                            watched.contains(r.dimension()) && (r.isComplete() || hasEstimate(r))))
-                .apply(
-                    "KeyByDimensionValue",
-                    WithKeys.of((CtrResult r) -> r.dimension() + ":" + r.key())
-                        .withKeyType(TypeDescriptors.strings()))
-                .setCoder(KvCoder.of(StringUtf8Coder.of(), CtrResult.WithNowcastCoder.of()))
-                .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+                    r -> watched.contains(r.dimension()) && (r.isComplete() || hasEstimate(r))))
             : results.apply(
-                "CompleteWatchedPanes",
-                new CompletePanesPerKey(r -> watched.contains(r.dimension())));
+                "CompleteWatchedPanes", PanesPerKey.complete(r -> watched.contains(r.dimension())));
     return panes
         .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings)))
         .setCoder(Alert.AlertCoder.of());

@@ -25,7 +25,7 @@ public class TrackLatestAndPrevious
   @Override
   public PCollection<LatestAndPrevious> expand(PCollection<CtrResult> results) {
     return results
-        .apply("CompletePanesPerKey", CompletePanesPerKey.all())
+        .apply("CompletePanesPerKey", PanesPerKey.allComplete())
         .apply("KeepLatestTwo", ParDo.of(new KeepLatestTwoFn()))
         .setCoder(LatestAndPrevious.LatestAndPreviousCoder.of());
   }
