@@ -446,7 +446,11 @@ case "$cmd" in
   kill-taskmanager)
     f="$run/flink/taskmanager-${1:?which taskmanager}.pid"
     alive "$f" TaskManagerRunner || die "taskmanager-$1 is not running"
-    kill -9 "$(cat "$f")"; say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
+    kill -9 "$(cat "$f")"
+    # gone, not only signalled: a start-taskmanager right after must not find it still tearing down
+    for _ in $(seq 1 100); do alive "$f" TaskManagerRunner || break; sleep 0.1; done
+    alive "$f" TaskManagerRunner && die "taskmanager-$1 (pid $(cat "$f")) still runs 10 s after kill -9"
+    say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
   start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
   stop)
     case "${1:-}" in

@@ -100,12 +100,17 @@ final class Drill {
     long killed = System.nanoTime();
     stack.killTaskManager(n);
     stack.startTaskManager(n);
-    Await.until(
-        "a restart after killing TaskManager " + n,
-        Duration.ofMinutes(2),
-        () -> stack.restarts(jobId) > restartsBefore);
-    Await.until(
-        "every task running again", Duration.ofMinutes(2), () -> stack.allTasksRunning(jobId));
+    try {
+      Await.until(
+          "a restart after killing TaskManager " + n,
+          Duration.ofMinutes(2),
+          () -> stack.restarts(jobId) > restartsBefore);
+      Await.until(
+          "every task running again", Duration.ofMinutes(2), () -> stack.allTasksRunning(jobId));
+    } catch (AssertionError notRecovered) {
+      throw new AssertionError(
+          notRecovered.getMessage() + "\n" + stack.recoveryReport(jobId, n), notRecovered);
+    }
     return (System.nanoTime() - killed) / 1_000_000;
   }
 

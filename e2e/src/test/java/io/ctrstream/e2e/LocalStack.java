@@ -302,6 +302,66 @@ public class LocalStack extends ExternalResource {
     return value[0];
   }
 
+  /**
+   * What a failed recovery leaves to go on, for the assertion's message: the kill and start
+   * scripts' output, the job's state, the TaskManagers registered, and the JobManager's log lines
+   * about TaskManagers, heartbeats, restarts and the job's state changes (the last 60). The Flink
+   * logs are also copied to {@code e2e/target/failed-recovery-<n>-<ms>/}, since the next test
+   * class's stack replaces them.
+   */
+  String recoveryReport(String jobId, int taskManager) {
+    StringBuilder report = new StringBuilder();
+    Path logs = runDir.resolve("flink/log");
+    try {
+      for (String script :
+          List.of("kill-taskmanager-" + taskManager, "start-taskmanager-" + taskManager)) {
+        Path log = runDir.resolve(script + ".log");
+        report.append(script).append(": ");
+        report.append(Files.exists(log) ? Files.readString(log).strip() : "(no output)");
+        report.append('\n');
+      }
+      report.append("job state: ").append(jobState(jobId)).append('\n');
+      report.append("taskmanagers registered:");
+      for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+        report.append(
+            String.format(
+                " %s (%d slots, %d free, last heartbeat %s)",
+                tm.path("id").asText(),
+                tm.path("slotsNumber").asInt(),
+                tm.path("freeSlots").asInt(),
+                java.time.Instant.ofEpochMilli(tm.path("timeSinceLastHeartbeat").asLong())));
+      }
+      report.append('\n');
+      Path kept =
+          root.resolve(
+              "e2e/target/failed-recovery-" + taskManager + "-" + System.currentTimeMillis());
+      Files.createDirectories(kept);
+      try (var files = Files.list(logs)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, kept.resolve(f.getFileName()));
+        }
+      }
+      report.append("flink logs kept in ").append(kept).append('\n');
+      Pattern about =
+          Pattern.compile(
+              "TaskManager|TaskExecutor|[Hh]eartbeat|[Rr]estart|switched from state|Exception");
+      List<String> lines = new ArrayList<>();
+      boolean sinceSubmission = false; // the log goes on across the stacks of earlier test classes
+      for (String line : Files.readAllLines(logs.resolve("jobmanager.log"))) {
+        sinceSubmission |= line.contains(jobId);
+        if (sinceSubmission && !line.startsWith("\t") && about.matcher(line).find()) {
+          lines.add(line);
+        }
+      }
+      report.append("jobmanager.log since the job's submission, the last lines about");
+      report.append(" TaskManagers and restarts (no stack traces):\n");
+      report.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+    } catch (IOException | RuntimeException e) {
+      report.append("(the rest of the report failed: ").append(e).append(')');
+    }
+    return report.toString();
+  }
+
   /** A ctrstream Beam counter of a running job, summed over every operator and subtask. */
   long counter(String jobId, String name) {
     long sum = 0;
