@@ -135,4 +135,57 @@ public class NowcastPipelineTest {
             });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  public void aCampaignIdleForAWeekLosesItsOwnDelayModel() {
+    int day = 86_400;
+    // campaign "old": 200 impressions at 0 s, each clicked 1 s later: a model of its own
+    List<TimestampedValue<RawEvent>> own = new ArrayList<>();
+    for (int k = 0; k < 200; k++) {
+      own.add(impression("o" + k, "old", sec(0) + k));
+      own.add(click("ok" + k, "o" + k, sec(1) + k));
+    }
+    TestStream<RawEvent> events =
+        TestStream.create(RawEvent.RawEventCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(own.get(0), own.subList(1, own.size()).toArray(new TimestampedValue[0]))
+            .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
+            // a day on: "old" is nowcast on its own model (the pane's event time, its click at 2 s,
+            // is 1 s after its impression: F = 1, so there is an estimate)
+            .addElements(impression("d1", "old", sec(day + 1)), click("d1k", "d1", sec(day + 2)))
+            .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
+            // nine days on: another campaign's click is the newest; "old" has had none for eight
+            // days, so the next look drops its model and its pane falls back to the pooled one
+            .addElements(
+                impression("x9", "other", sec(9 * day)), click("x9k", "x9", sec(9 * day + 1)))
+            .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
+            .addElements(
+                impression("d9", "old", sec(9 * day + 10)), click("d9k", "d9", sec(9 * day + 12)))
+            .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
+            .advanceWatermarkToInfinity();
+
+    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    PAssert.that(
+            out.published()
+                .apply(
+                    Filter.by(
+                        (CtrResult r) ->
+                            r.key().equals("old")
+                                && r.dimension().equals(CtrResult.CAMPAIGN)
+                                && !r.isComplete()
+                                && r.windowStart() > T0.getMillis())))
+        .satisfies(
+            panes -> {
+              java.util.Map<Long, NowcastBasis> basis = new java.util.TreeMap<>();
+              panes.forEach(r -> basis.put(r.windowStart(), r.nowcast().basis()));
+              assertThat(
+                  basis,
+                  org.hamcrest.Matchers.equalTo(
+                      java.util.Map.of(
+                          window(day).start().getMillis(), NowcastBasis.CAMPAIGN,
+                          window(9 * day).start().getMillis(), NowcastBasis.POOLED)));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
 }

@@ -104,6 +104,11 @@ public final class ClickDelayModel {
     return clicks;
   }
 
+  /** The newest click {@code ts} observed, epoch ms; {@code Long.MIN_VALUE} before any. */
+  public long newestClickTs() {
+    return newestClickTs;
+  }
+
   /**
    * Observes {@code count} attributed clicks (negative: takes them back) of an impression.
    *

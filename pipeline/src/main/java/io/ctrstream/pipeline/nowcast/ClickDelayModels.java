@@ -10,7 +10,8 @@ import org.joda.time.Duration;
  * {@code c}'s own distribution if it rests on at least {@link #CAMPAIGN_MIN_CLICKS} clicks at
  * {@code t} (clicks of impressions older than the attribution window, whose every click is in),
  * else the pooled one if that rests on at least {@link #POOLED_MIN_CLICKS}, else none ({@link
- * NowcastBasis#NONE}). Not thread-safe.
+ * NowcastBasis#NONE}). A campaign idle for {@link #IDLE_CAMPAIGN_RETENTION} loses its own ({@link
+ * #idle}), so that the models of ended campaigns do not pile up. Not thread-safe.
  */
 public final class ClickDelayModels {
   /** Clicks a campaign's own distribution needs before it is used. */
@@ -19,9 +20,38 @@ public final class ClickDelayModels {
   /** Clicks the pooled distribution needs before it is used. */
   public static final long POOLED_MIN_CLICKS = 50;
 
+  /**
+   * How long (event time) a campaign's own distribution is kept after its newest click, counted
+   * back from the newest click of any campaign: a campaign idle that long has its model dropped,
+   * and if it comes back it uses the pooled one until it has {@link #CAMPAIGN_MIN_CLICKS} again.
+   * Long enough for a campaign paused over a weekend to keep its own.
+   */
+  public static final Duration IDLE_CAMPAIGN_RETENTION = Duration.standardDays(7);
+
+  /**
+   * Whether a campaign's {@code model} is to be dropped when the newest click of any campaign is at
+   * {@code newestTs} (epoch ms): its newest click is more than {@link #IDLE_CAMPAIGN_RETENTION}
+   * older.
+   */
+  public static boolean idle(ClickDelayModel model, long newestTs) {
+    return model.newestClickTs() < newestTs - IDLE_CAMPAIGN_RETENTION.getMillis();
+  }
+
+  /** How often (event time of the newest click) idle campaigns' models are looked for. */
+  public static final Duration IDLE_SWEEP_EVERY = Duration.standardHours(1);
+
+  /**
+   * Whether idle models are to be looked for now: the newest click is at {@code newestTs} and the
+   * last look was at {@code lastSweepTs} (epoch ms; null: never, and then not yet).
+   */
+  public static boolean sweepDue(Long lastSweepTs, long newestTs) {
+    return lastSweepTs != null && newestTs - lastSweepTs >= IDLE_SWEEP_EVERY.getMillis();
+  }
+
   private final Duration attributionWindow;
   private final Map<String, ClickDelayModel> byCampaign = new HashMap<>();
   private final ClickDelayModel pooled;
+  private Long lastSweepTs;
 
   /**
    * @param attributionWindow the longest delay of an attributed click
@@ -42,6 +72,18 @@ public final class ClickDelayModels {
         .computeIfAbsent(campaign, c -> new ClickDelayModel(attributionWindow))
         .observe(impressionTs, clickTs, count);
     pooled.observe(impressionTs, clickTs, count);
+    long newest = pooled.newestClickTs();
+    if (sweepDue(lastSweepTs, newest)) {
+      byCampaign.values().removeIf(m -> idle(m, newest));
+    }
+    if (lastSweepTs == null || sweepDue(lastSweepTs, newest)) {
+      lastSweepTs = newest;
+    }
+  }
+
+  /** The campaigns with a model of their own. */
+  int campaigns() {
+    return byCampaign.size();
   }
 
   /**

@@ -3,11 +3,16 @@ package io.ctrstream.pipeline.nowcast;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.OpenPane;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Duration;
@@ -18,7 +23,9 @@ import org.joda.time.Duration;
  * {@link ClickDelayModel} per campaign and the pooled one (under the empty string, which no
  * campaign id is), each read and written alone ({@code MapState}), never changed in place (a copy
  * is changed and written back: with {@code --fasterCopy} Flink's heap backend hands out the object
- * an asynchronous snapshot may be writing). Cost: per bundle of clicks and per EARLY pane, not per
+ * an asynchronous snapshot may be writing). Once an hour of click event time, the models of
+ * campaigns idle for {@link ClickDelayModels#IDLE_CAMPAIGN_RETENTION} are dropped (metric {@code
+ * nowcast_idle_campaign_models_dropped}). Cost: per bundle of clicks and per EARLY pane, not per
  * event.
  */
 class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
@@ -29,10 +36,15 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
   private final StateSpec<MapState<String, ClickDelayModel>> modelsSpec =
       StateSpecs.map(StringUtf8Coder.of(), ClickDelayModel.ClickDelayModelCoder.of());
 
+  /** The newest click's {@code ts} when idle campaigns' models were last looked for. */
+  @StateId("lastSweep")
+  private final StateSpec<ValueState<Long>> lastSweepSpec = StateSpecs.value(VarLongCoder.of());
+
   private final Duration attributionWindow;
   private final Counter byCampaign = CtrMetrics.counter("nowcasts_campaign_delays");
   private final Counter pooled = CtrMetrics.counter("nowcasts_pooled_delays");
   private final Counter none = CtrMetrics.counter("nowcasts_without_delays");
+  private final Counter dropped = CtrMetrics.counter("nowcast_idle_campaign_models_dropped");
 
   NowcastFn(Duration attributionWindow) {
     this.attributionWindow = attributionWindow;
@@ -42,6 +54,7 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
   public void process(
       @Element KV<Integer, NowcastInput> input,
       @StateId("models") MapState<String, ClickDelayModel> models,
+      @StateId("lastSweep") ValueState<Long> lastSweep,
       OutputReceiver<CtrResult> out) {
     NowcastInput in = input.getValue();
     if (in.delays() != null) {
@@ -53,6 +66,13 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
       ClickDelayModel all = copyOf(models.get(POOLED).read());
       in.delays().addAllTo(all);
       models.put(POOLED, all);
+      Long lastSweepTs = lastSweep.read();
+      if (ClickDelayModels.sweepDue(lastSweepTs, all.newestClickTs())) {
+        dropIdle(models, all.newestClickTs());
+      }
+      if (lastSweepTs == null || ClickDelayModels.sweepDue(lastSweepTs, all.newestClickTs())) {
+        lastSweep.write(all.newestClickTs());
+      }
       return;
     }
     OpenPane pane = in.pane();
@@ -69,6 +89,18 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
       default -> none.inc();
     }
     out.output(r.withNowcast(nowcast));
+  }
+
+  /** Drops the models of campaigns idle at {@code newestTs} ({@link ClickDelayModels#idle}). */
+  private void dropIdle(MapState<String, ClickDelayModel> models, long newestTs) {
+    List<String> idle = new ArrayList<>();
+    for (Map.Entry<String, ClickDelayModel> e : models.entries().read()) {
+      if (!POOLED.equals(e.getKey()) && ClickDelayModels.idle(e.getValue(), newestTs)) {
+        idle.add(e.getKey());
+      }
+    }
+    idle.forEach(models::remove);
+    dropped.inc(idle.size());
   }
 
   private ClickDelayModel copyOf(ClickDelayModel stored) {
