@@ -73,6 +73,9 @@ public final class ClickDelayModels {
         .observe(impressionTs, clickTs, count);
     pooled.observe(impressionTs, clickTs, count);
     long newest = pooled.newestClickTs();
+    if (newest == Long.MIN_VALUE) {
+      return; // no click yet (only counts taken back)
+    }
     if (sweepDue(lastSweepTs, newest)) {
       byCampaign.values().removeIf(m -> idle(m, newest));
     }
