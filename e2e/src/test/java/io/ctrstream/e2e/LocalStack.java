@@ -220,6 +220,15 @@ public class LocalStack extends ExternalResource {
   }
 
   /**
+   * When the job last went into RESTARTING, epoch ms (0: never), from its details ({@code
+   * /jobs/<id>}, the execution graph's own state timestamps): unlike {@link #restarts}, which the
+   * REST endpoint's metric fetcher caches, it cannot lag behind the job.
+   */
+  long lastRestartingAt(String jobId) {
+    return get("/jobs/" + jobId).path("timestamps").path("RESTARTING").asLong(0);
+  }
+
+  /**
    * The job's failures, oldest first, from Flink's exception history ({@code
    * /jobs/<id>/exceptions}): each one's stack trace.
    */
@@ -320,7 +329,12 @@ public class LocalStack extends ExternalResource {
         report.append(Files.exists(log) ? Files.readString(log).strip() : "(no output)");
         report.append('\n');
       }
-      report.append("job state: ").append(jobState(jobId)).append('\n');
+      report.append("job state: ").append(jobState(jobId));
+      report.append(", last RESTARTING at ");
+      report.append(java.time.Instant.ofEpochMilli(lastRestartingAt(jobId)));
+      report.append(", numRestarts (metric) ").append(restarts(jobId));
+      report.append(", failures in the exception history ").append(failures(jobId).size());
+      report.append('\n');
       report.append("taskmanagers registered:");
       for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
         report.append(
