@@ -16,6 +16,7 @@ import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -331,7 +332,7 @@ public class LocalStack extends ExternalResource {
       }
       report.append("job state: ").append(jobState(jobId));
       report.append(", last RESTARTING at ");
-      report.append(java.time.Instant.ofEpochMilli(lastRestartingAt(jobId)));
+      report.append(Instant.ofEpochMilli(lastRestartingAt(jobId)));
       report.append(", numRestarts (metric) ").append(restarts(jobId));
       report.append(", failures in the exception history ").append(failures(jobId).size());
       report.append('\n');
@@ -343,7 +344,7 @@ public class LocalStack extends ExternalResource {
                 tm.path("id").asText(),
                 tm.path("slotsNumber").asInt(),
                 tm.path("freeSlots").asInt(),
-                java.time.Instant.ofEpochMilli(tm.path("timeSinceLastHeartbeat").asLong())));
+                Instant.ofEpochMilli(tm.path("timeSinceLastHeartbeat").asLong())));
       }
       report.append('\n');
       Path kept =

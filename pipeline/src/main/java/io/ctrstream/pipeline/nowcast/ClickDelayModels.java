@@ -41,11 +41,14 @@ public final class ClickDelayModels {
   public static final Duration IDLE_SWEEP_EVERY = Duration.standardHours(1);
 
   /**
-   * Whether idle models are to be looked for now: the newest click is at {@code newestTs} and the
-   * last look was at {@code lastSweepTs} (epoch ms; null: never, and then not yet).
+   * Whether idle models are to be looked for now, the newest click being at {@code newestTs} and
+   * the last look at {@code lastSweepTs} (epoch ms; null: never): once there is a click, at the
+   * first one and then every {@link #IDLE_SWEEP_EVERY}. The caller that looks records {@code
+   * newestTs} as the last look.
    */
   public static boolean sweepDue(Long lastSweepTs, long newestTs) {
-    return lastSweepTs != null && newestTs - lastSweepTs >= IDLE_SWEEP_EVERY.getMillis();
+    return newestTs != Long.MIN_VALUE
+        && (lastSweepTs == null || newestTs - lastSweepTs >= IDLE_SWEEP_EVERY.getMillis());
   }
 
   private final Duration attributionWindow;
@@ -73,13 +76,8 @@ public final class ClickDelayModels {
         .observe(impressionTs, clickTs, count);
     pooled.observe(impressionTs, clickTs, count);
     long newest = pooled.newestClickTs();
-    if (newest == Long.MIN_VALUE) {
-      return; // no click yet (only counts taken back)
-    }
     if (sweepDue(lastSweepTs, newest)) {
       byCampaign.values().removeIf(m -> idle(m, newest));
-    }
-    if (lastSweepTs == null || sweepDue(lastSweepTs, newest)) {
       lastSweepTs = newest;
     }
   }

@@ -365,32 +365,31 @@ public final class NowcastBacktest {
         p.allClicksSoFar[k] = 0;
         continue;
       }
+      boolean complete = k == LIFE.length;
       Nowcast n =
-          k == LIFE.length
-              ? Nowcast.complete(sums.impressions(), sums.clicks())
-              : Nowcast.estimate(
-                  sums.impressions(),
-                  sums.clicks(),
-                  sums.times(),
-                  sums.newestTs(),
-                  models.cdfFor(
-                      p.campaign < 0 ? null : campaigns.get(p.campaign), sums.newestTs()));
+          nowcastOf(
+              sums,
+              complete,
+              models.cdfFor(p.campaign < 0 ? null : campaigns.get(p.campaign), sums.newestTs()));
       p.raw[k] = sums.counts().ctr();
       p.nowcast[k] = n.ctr();
       p.basis[k] = n.basis();
       p.hindsight[k] =
-          k == LIFE.length
-              ? p.raw[k]
-              : Nowcast.estimate(
-                      sums.impressions(),
-                      sums.clicks(),
-                      sums.times(),
-                      sums.newestTs(),
-                      new ClickDelayModels.Choice(hindsight, NowcastBasis.POOLED, clicks))
-                  .ctr();
+          nowcastOf(
+                  sums,
+                  complete,
+                  new ClickDelayModels.Choice(hindsight, NowcastBasis.POOLED, clicks))
+              .ctr();
       p.allClicksSoFar[k] = (double) p.eventualClicksSoFar / sums.impressions();
     }
     return new Result(evaluated, panes.size(), deadLetters, unattributed, impressions, clicks);
+  }
+
+  /** A pane's nowcast as the job makes it: complete at window end + attribution, else estimated. */
+  private static Nowcast nowcastOf(CtrSums sums, boolean complete, ClickDelayModels.Choice model) {
+    return complete
+        ? Nowcast.complete(sums.impressions(), sums.clicks())
+        : Nowcast.estimate(sums.impressions(), sums.clicks(), sums.times(), sums.newestTs(), model);
   }
 
   /** The evaluation, per checkpoint. */

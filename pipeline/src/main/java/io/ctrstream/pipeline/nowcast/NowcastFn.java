@@ -66,14 +66,8 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
       ClickDelayModel all = copyOf(models.get(POOLED).read());
       in.delays().addAllTo(all);
       models.put(POOLED, all);
-      if (all.newestClickTs() == Long.MIN_VALUE) {
-        return; // no click yet (only counts taken back)
-      }
-      Long lastSweepTs = lastSweep.read();
-      if (ClickDelayModels.sweepDue(lastSweepTs, all.newestClickTs())) {
+      if (ClickDelayModels.sweepDue(lastSweep.read(), all.newestClickTs())) {
         dropIdle(models, all.newestClickTs());
-      }
-      if (lastSweepTs == null || ClickDelayModels.sweepDue(lastSweepTs, all.newestClickTs())) {
         lastSweep.write(all.newestClickTs());
       }
       return;

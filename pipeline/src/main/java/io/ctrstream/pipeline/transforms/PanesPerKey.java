@@ -39,7 +39,8 @@ public class PanesPerKey
    * @param keep which complete panes to pass on (e.g. those of watched dimensions)
    */
   public static PanesPerKey complete(SerializableFunction<CtrResult, Boolean> keep) {
-    return new PanesPerKey("CompletePanes", r -> r.isComplete() && keep.apply(r), coder(false));
+    return new PanesPerKey(
+        "CompletePanes", r -> r.isComplete() && keep.apply(r), CtrResult.CtrResultCoder.of());
   }
 
   /** Every complete pane. */
@@ -55,11 +56,7 @@ public class PanesPerKey
    */
   public static PanesPerKey withNowcasts(
       String filterName, SerializableFunction<CtrResult, Boolean> keep) {
-    return new PanesPerKey(filterName, keep, coder(true));
-  }
-
-  private static Coder<CtrResult> coder(boolean withNowcast) {
-    return withNowcast ? CtrResult.WithNowcastCoder.of() : CtrResult.CtrResultCoder.of();
+    return new PanesPerKey(filterName, keep, CtrResult.WithNowcastCoder.of());
   }
 
   @Override

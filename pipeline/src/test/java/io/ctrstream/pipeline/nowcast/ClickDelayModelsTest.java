@@ -62,7 +62,8 @@ public class ClickDelayModelsTest {
     long retention = ClickDelayModels.IDLE_CAMPAIGN_RETENTION.getMillis();
     assertThat(ClickDelayModels.idle(model, T0 + 1_000 + retention), equalTo(false));
     assertThat(ClickDelayModels.idle(model, T0 + 1_001 + retention), equalTo(true));
-    assertThat(ClickDelayModels.sweepDue(null, T0), equalTo(false));
+    assertThat(ClickDelayModels.sweepDue(null, Long.MIN_VALUE), equalTo(false)); // no click yet
+    assertThat(ClickDelayModels.sweepDue(null, T0), equalTo(true));
     assertThat(ClickDelayModels.sweepDue(T0, T0 + 3_599_999), equalTo(false));
     assertThat(ClickDelayModels.sweepDue(T0, T0 + 3_600_000), equalTo(true));
   }
