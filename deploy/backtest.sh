@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The nowcast backtest (README, "Nowcast"): the job's accumulator and click delay model replayed over
+# The nowcast backtest (docs/nowcast.md): the job's accumulator and click delay model replayed over
 # recorded streams at simulated event times, the raw EARLY CTR and the nowcast compared with each
 # window's final CTR at 25, 50, 75 and 100 % of its life and at window end + attribution window.
 #
@@ -16,8 +16,8 @@ case "$which" in synthetic|avazu|both) ;; *) echo "usage: deploy/backtest.sh [sy
 
 say() { printf 'ctrstream: %s\n' "$*"; }
 say "building"
-deploy/classpath.sh pipeline,producer
-backtest=(java -Xmx6g -cp "pipeline/target/classes:$(cat pipeline/target/classpath.txt)" io.ctrstream.pipeline.nowcast.NowcastBacktest)
+deploy/classpath.sh tools,producer
+backtest=(java -Xmx6g -cp "tools/target/classes:$(cat tools/target/classpath.txt)" io.ctrstream.tools.backtest.NowcastBacktest)
 
 if [ "$which" != avazu ]; then
   dir=run/backtest/synthetic-ipinyou-delays

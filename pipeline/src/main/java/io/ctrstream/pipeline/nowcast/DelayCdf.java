@@ -17,7 +17,7 @@ public final class DelayCdf {
    * @param atEdges {@code F} at each of the bins' {@code size() + 1} edges, non-decreasing, the
    *     last 1
    */
-  DelayCdf(DelayBins bins, double[] atEdges) {
+  public DelayCdf(DelayBins bins, double[] atEdges) {
     if (atEdges.length != bins.size() + 1) {
       throw new IllegalArgumentException("one value per edge");
     }

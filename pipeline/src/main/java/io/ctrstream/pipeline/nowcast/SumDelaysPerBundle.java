@@ -8,7 +8,7 @@ import org.joda.time.Instant;
 
 /**
  * Sums a bundle's {@link ClickDelay}s into one {@link DelayObservations}, emitted when the bundle
- * finishes, so that the delay model's one key (README, Nowcast) is paid per bundle, not per click.
+ * finishes, so that the delay model's one key (docs/nowcast.md) is paid per bundle, not per click.
  * Input in the global window; the sum is stamped with the bundle's earliest input timestamp.
  */
 class SumDelaysPerBundle extends DoFn<ClickDelay, DelayObservations> {

@@ -1,4 +1,4 @@
-package io.ctrstream.serving.bench;
+package io.ctrstream.tools.apibench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,10 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A load benchmark of the HTTP API ({@code serving/bench-api.sh} runs it against {@code ctr
- * serve}): {@code --clients} threads, each sending one request every {@code clients / rate} seconds
- * on a fixed schedule (an open model: a slow answer does not slow the schedule down), alternating
- * {@code /ctr/latest} and {@code /ctr/{campaign}/windows} of a campaign picked in turn from {@code
+ * A load benchmark of the HTTP API ({@code deploy/bench-api.sh} runs it against {@code ctr serve}):
+ * {@code --clients} threads, each sending one request every {@code clients / rate} seconds on a
+ * fixed schedule (an open model: a slow answer does not slow the schedule down), alternating {@code
+ * /ctr/latest} and {@code /ctr/{campaign}/windows} of a campaign picked in turn from {@code
  * /campaigns}.
  *
  * <p>Latency is measured from each request's scheduled send time to the end of its answer's body,

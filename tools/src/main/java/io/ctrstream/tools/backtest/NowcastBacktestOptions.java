@@ -1,4 +1,4 @@
-package io.ctrstream.pipeline.nowcast;
+package io.ctrstream.tools.backtest;
 
 import io.ctrstream.pipeline.options.EventTimeOptions;
 import org.apache.beam.sdk.options.Default;

@@ -1,10 +1,16 @@
-package io.ctrstream.pipeline.nowcast;
+package io.ctrstream.tools.backtest;
 
 import io.ctrstream.pipeline.model.Click;
 import io.ctrstream.pipeline.model.CtrSums;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.RawEvent;
+import io.ctrstream.pipeline.nowcast.ClickDelayModels;
+import io.ctrstream.pipeline.nowcast.DelayBins;
+import io.ctrstream.pipeline.nowcast.DelayCdf;
+import io.ctrstream.pipeline.nowcast.ImpressionTimes;
+import io.ctrstream.pipeline.nowcast.Nowcast;
+import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import io.ctrstream.pipeline.options.Durations;
 import io.ctrstream.pipeline.options.InvalidFlagException;
 import io.ctrstream.pipeline.options.TypedFlags;
@@ -39,15 +45,15 @@ import org.joda.time.Duration;
  * accumulator, {@link ClickDelayModels} learned from the clicks in event-time order, and the pane's
  * event time as the job defines it (the newest {@code ts} among the events the pane counts).
  *
- * <p>The streams are joined by the README's definition (distinct {@code impr_id}s, the earliest
- * copy winning; distinct {@code click_id}s attributed iff {@code 0 <= click.ts − impression.ts <=
- * attributionWindow}) and replayed in event time with no disorder: at each checkpoint {@code t}
- * every event with {@code ts <= t} is in, nothing later. For each (key, window) whose final CTR
- * rests on at least {@code --minImpressions} impressions and one click, the raw EARLY CTR and the
- * nowcast are taken at 25, 50, 75 and 100 % of the window's life and at window end + attribution
- * window, and compared with the final CTR: relative error {@code (estimate − final) / final}.
- * Windows whose 25 % checkpoint has no delay distribution yet ({@link NowcastBasis#NONE}) are
- * counted apart.
+ * <p>The streams are joined by the definition in docs/semantics.md (distinct {@code impr_id}s, the
+ * earliest copy winning; distinct {@code click_id}s attributed iff {@code 0 <= click.ts −
+ * impression.ts <= attributionWindow}) and replayed in event time with no disorder: at each
+ * checkpoint {@code t} every event with {@code ts <= t} is in, nothing later. For each (key,
+ * window) whose final CTR rests on at least {@code --minImpressions} impressions and one click, the
+ * raw EARLY CTR and the nowcast are taken at 25, 50, 75 and 100 % of the window's life and at
+ * window end + attribution window, and compared with the final CTR: relative error {@code (estimate
+ * − final) / final}. Windows whose 25 % checkpoint has no delay distribution yet ({@link
+ * NowcastBasis#NONE}) are counted apart.
  *
  * <p>Two bounds, which no job can compute, tell the estimator's error apart from its inputs': the
  * nowcast with {@code F} in hindsight (the distribution of every attributed delay of the recording,

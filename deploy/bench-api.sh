@@ -5,9 +5,9 @@
 # rate held, errors and latency percentiles per route. Stops what it started (the server, and Redis if
 # it was not running).
 #
-#   serving/bench-api.sh                                  # 500 requests/s, 50 clients, 60 s (+10 s warm-up)
-#   serving/bench-api.sh --rate 2000 --clients 100 --seconds 30
-#   API_PORT=18090 REDIS_PORT=6380 serving/bench-api.sh
+#   deploy/bench-api.sh                                  # 500 requests/s, 50 clients, 60 s (+10 s warm-up)
+#   deploy/bench-api.sh --rate 2000 --clients 100 --seconds 30
+#   API_PORT=18090 REDIS_PORT=6380 deploy/bench-api.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,6 +34,7 @@ if [ -z "$(redis-cli -p "$redis_port" --scan --pattern "$prefix:*" | head -1)" ]
 fi
 
 serving/ctr --version >/dev/null # builds serving/ if needed
+deploy/classpath.sh tools
 serving/ctr serve --port="$port" --redis-port="$redis_port" --prefix="$prefix" > "$root/run/bench-api-serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do
@@ -43,5 +44,5 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { say "the server did not become healthy"; cat "$root/run/bench-api-serve.log" >&2; exit 1; }
 say "ctr serve (pid $server) on port $port, reading Redis keys $prefix:*"
-java -cp "serving/target/classes:$(cat serving/target/classpath.txt)" io.ctrstream.serving.bench.ApiLoadBench \
+java -cp "tools/target/classes:$(cat tools/target/classpath.txt)" io.ctrstream.tools.apibench.ApiLoadBench \
   --base="http://127.0.0.1:$port" "$@"

@@ -1,4 +1,4 @@
-package io.ctrstream.pipeline.nowcast;
+package io.ctrstream.tools.backtest;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
