@@ -11,7 +11,7 @@ import org.joda.time.Duration;
  *     weighted moving average of the earlier complete windows' counts)
  * @param ewmaAlpha weight of the newest window in the EWMA, in (0, 1]
  * @param significance two-sided significance level: a change is significant when the z-test's
- *     p-value is below it (|z| ≥ {@link TwoProportionZTest#criticalZ})
+ *     p-value is below it (|z| ≥ {@link TwoProportionZStatistic#criticalZ})
  * @param criticalZ |z| from which a significant change is CRITICAL
  * @param criticalRelativeChange |relative change| (a fraction) from which a significant change is
  *     CRITICAL
@@ -21,7 +21,7 @@ import org.joda.time.Duration;
  * @param dimensions which result dimensions are watched, e.g. {@code campaign}, {@code device}
  * @param openWindows whether open windows are tested too, on their nowcast (an EARLY pane with a
  *     nowcast of basis CAMPAIGN or POOLED: its attributed clicks so far against its effective
- *     impressions), so that a change is flagged before the window closes (README, Nowcast)
+ *     impressions), so that a change is flagged before the window closes (docs/nowcast.md)
  */
 public record AlertSettings(
     String baseline,
@@ -40,6 +40,6 @@ public record AlertSettings(
 
   /** |z| from which a change is significant. */
   public double warningZ() {
-    return TwoProportionZTest.criticalZ(significance);
+    return TwoProportionZStatistic.criticalZ(significance);
   }
 }

@@ -20,7 +20,7 @@ public record Verdict(
   }
 
   /**
-   * Tests {@code clicks/impressions} against the baseline with {@link TwoProportionZTest}.
+   * Tests {@code clicks/impressions} against the baseline with {@link TwoProportionZStatistic}.
    * Significant when both have at least {@code minImpressions} impressions and {@code |z| >=}
    * {@link AlertSettings#warningZ()}; CRITICAL when also {@code |z| >= criticalZ} or {@code
    * |relativeChange| >= criticalRelativeChange}.
@@ -31,14 +31,15 @@ public record Verdict(
 
   /**
    * As {@link #of(long, long, Baseline, AlertSettings)}, for an open window's nowcast: {@code
-   * impressions} are its effective impressions ({@code Σᵢ F(t − tsᵢ)}, README, Nowcast), so that
+   * impressions} are its effective impressions ({@code Σᵢ F(t − tsᵢ)}, docs/nowcast.md), so that
    * {@code clicks / impressions} is the nowcast.
    */
   public static Verdict of(double impressions, long clicks, Baseline baseline, AlertSettings s) {
     if (impressions < s.minImpressions() || baseline.impressions() < s.minImpressions()) {
       return new Verdict(0, 1, Double.NaN, Kind.SPIKE, Severity.NONE);
     }
-    double z = TwoProportionZTest.z(clicks, impressions, baseline.clicks(), baseline.impressions());
+    double z =
+        TwoProportionZStatistic.z(clicks, impressions, baseline.clicks(), baseline.impressions());
     double baselineCtr = baseline.clicks() / baseline.impressions();
     double ctr = clicks / impressions;
     double relative = baselineCtr == 0 ? Double.NaN : (ctr - baselineCtr) / baselineCtr;
@@ -50,6 +51,6 @@ public record Verdict(
               || (!Double.isNaN(relative) && Math.abs(relative) >= s.criticalRelativeChange());
       severity = critical ? Severity.CRITICAL : Severity.WARNING;
     }
-    return new Verdict(z, TwoProportionZTest.pValue(z), relative, kind, severity);
+    return new Verdict(z, TwoProportionZStatistic.pValue(z), relative, kind, severity);
   }
 }

@@ -32,7 +32,7 @@ import org.junit.Test;
  * SPIKE/DROP alerts on complete panes, one timeline per situation. Settings: significance 0.01 (|z|
  * ≥ 2.5758), CRITICAL from |z| ≥ 6.5 or |relative change| ≥ 1.0, at least 100 impressions, 30 s
  * windows. The z values were computed independently (Python, the formula in {@link
- * TwoProportionZTest}'s Javadoc).
+ * TwoProportionZStatistic}'s Javadoc).
  */
 public class DetectAnomaliesTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();

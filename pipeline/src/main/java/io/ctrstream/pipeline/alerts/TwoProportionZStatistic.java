@@ -18,10 +18,10 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * alerts also require {@code --minImpressions}. {@code z} is 0 when both proportions are 0 or both
  * are 1 (no variance, no evidence of a change).
  */
-public final class TwoProportionZTest {
+public final class TwoProportionZStatistic {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
-  private TwoProportionZTest() {}
+  private TwoProportionZStatistic() {}
 
   /**
    * The z statistic.
