@@ -20,9 +20,9 @@
 # KAFKA_CONTROLLER_PORT (9093), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), TOPIC_PARTITIONS (3),
 # TASKMANAGER_MEMORY (4096m), TASK_SLOTS (2), STATE_BACKEND (hashmap: state on the heap, the default from
 # 3 GiB of TaskManager up; rocksdb: on disk, the default below that, where the heap cannot hold the
-# join's state at speed, README Benchmark),
+# join's state at speed; docs/architecture.md),
 # STATE_CHANGELOG (false; true: Flink's changelog state backend over the chosen one, checkpoints of the
-# changes only, the whole state every STATE_CHANGELOG_MATERIALIZE, default 10min; README Benchmark),
+# changes only, the whole state every STATE_CHANGELOG_MATERIALIZE, default 10min),
 # TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1),
 # POSTGRES_PORT (5432).
 set -euo pipefail
@@ -198,7 +198,7 @@ EOF
 
 # The state backend: STATE_BACKEND if set, else rocksdb for a TaskManager under 3 GiB (the heap holds
 # about 1 KB per live impression, and a 2 GiB TaskManager's 1.1 GiB of task heap then spends its time
-# in garbage collection: 16,466 against 34,687 events/s with rocksdb; README Benchmark), else hashmap.
+# in garbage collection; docs/architecture.md, "Runner settings"), else hashmap.
 state_backend() {
   if [ -n "${STATE_BACKEND:-}" ]; then echo "$STATE_BACKEND"; return; fi
   local mem=${TASKMANAGER_MEMORY:-4096m} mib=4096
@@ -226,7 +226,7 @@ parallelism.default: 2
 state.backend.type: $backend
 state.backend.incremental: true
 # STATE_CHANGELOG=true: checkpoints write the state's changes since the last one instead of all of
-# it, and the whole state only at each materialization (every 10 min); opt-in (README Benchmark)
+# it, and the whole state only at each materialization (every 10 min); opt-in
 state.backend.changelog.enabled: ${STATE_CHANGELOG:-false}
 state.backend.changelog.storage: filesystem
 state.backend.changelog.periodic-materialize.interval: ${STATE_CHANGELOG_MATERIALIZE:-10min}
@@ -269,9 +269,9 @@ flink_start() { # name main-class utils-command
   params=$(bash_java_utils "$3")
   [ "$(echo "$params" | wc -l)" -eq 2 ] || die "BashJavaUtils gave no memory settings for $name: $params"
   jvm=$(echo "$params" | head -n 1); dynamic=$(echo "$params" | tail -n 1)
-  # The parallel collector: the join's state lives ~90 s, so each impression's objects are copied out
-  # of the young generation; G1's young pauses took 13 % of the TaskManager's time. deploy/bench.sh,
-  # 1,000,000 events, same run: 33,651 events/s with -XX:+UseParallelGC, 25,183 with G1.
+  # The parallel collector: the join's state lives about a window and a half, so each impression's
+  # objects are copied out of the young generation, where G1's young pauses cost more than the
+  # parallel collector's (docs/architecture.md, "The figures behind each design choice").
   case "$name" in taskmanager-*) jvm="$jvm ${TASKMANAGER_JVM_OPTS--XX:+UseParallelGC}" ;; esac
   # shellcheck disable=SC2086 # jvm and dynamic are lists of flags
   nohup "$(java_bin)" $jvm -Dlog.file="$dir/log/$name.log" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (README command 2): installs the Debian packages the tests use if they
+# Runs the whole test suite (the README's second command): installs the Debian packages the tests use if they
 # are missing, then `mvn -B verify` (arguments are passed on, e.g. deploy/test.sh -pl serving).
 #
 #   redis-server       the Redis tests start their own server; the local stack uses it too

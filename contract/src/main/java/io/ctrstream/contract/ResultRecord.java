@@ -35,7 +35,7 @@ import java.util.Map;
  *     JSON form)
  * @param onTimeAt when the window's ON_TIME pane was written, epoch milliseconds; null before it,
  *     and in the JSON form
- * @param nowcast the pane's nowcast (README, Nowcast); null where the job computed none (the
+ * @param nowcast the pane's nowcast (docs/nowcast.md); null where the job computed none (the
  *     latest/previous JSON, the trend, results written before the nowcast)
  */
 public record ResultRecord(
@@ -84,7 +84,7 @@ public record ResultRecord(
   }
 
   /**
-   * A pane's nowcast: an unbiased CTR while the window's clicks are still coming (README, Nowcast).
+   * A pane's nowcast: an unbiased CTR while the window's clicks are still coming (docs/nowcast.md).
    *
    * @param ctr the nowcast; the raw CTR where there is no estimate ({@code basis} NONE) or nothing
    *     left to estimate (COMPLETE)

@@ -270,11 +270,11 @@ public class AlertsEndToEndIT {
   }
 
   /**
-   * The documented rule (README "Breakdowns, trend and alerts"), written out again: each complete
-   * window against the key's complete window before it; significant when both have {@code
-   * --minImpressions} and the two-sided p-value of the pooled two-proportion z-test is below {@code
-   * --alertSignificance}; CRITICAL when |z| >= 5 or |relative change| >= 0.5; a repeat of the same
-   * kind for a window starting less than {@code --alertCooldown} after a raised one is suppressed.
+   * The documented rule (docs/alerts.md), written out again: each complete window against the key's
+   * complete window before it; significant when both have {@code --minImpressions} and the
+   * two-sided p-value of the pooled two-proportion z-test is below {@code --alertSignificance};
+   * CRITICAL when |z| >= 5 or |relative change| >= 0.5; a repeat of the same kind for a window
+   * starting less than {@code --alertCooldown} after a raised one is suppressed.
    */
   private static List<Expected> recompute(Map<String, List<Map<String, String>>> windows) {
     List<Expected> out = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.junit.Test;
  * into the job on the session cluster, and afterwards every campaign window in Redis must equal
  * {@link ReferenceCtr} (nothing lost, nothing counted twice) and {@code ctr:latest} must never have
  * gone backwards while it happened. Each drill prints one {@code drill …} line: what was injected,
- * restarts, recovery time and the records tally (the README's Reliability table).
+ * restarts, recovery time and the records tally (the reliability table in docs/operations.md).
  *
  * <p>The job runs with 2 s checkpoints (as every end-to-end test), a long idle timeout (the
  * replay's heartbeats, not the wall clock, close the windows) and a results topic whose panes are

@@ -26,7 +26,7 @@ public class BreakdownsAndTrendTest {
 
   private static final Path ROOT = Path.of(System.getProperty("ctrstream.root", ".."));
 
-  private CtrPipeline.Outputs run(String... flags) {
+  private CtrGraph.Outputs run(String... flags) {
     PipelineOptionsFactory.register(CtrOptions.class);
     String[] args = new String[flags.length + 3];
     args[0] = "--source=files";
@@ -34,7 +34,7 @@ public class BreakdownsAndTrendTest {
     args[2] = "--clicksFile=" + ROOT.resolve("testdata/clicks.jsonl");
     System.arraycopy(flags, 0, args, 3, flags.length);
     CtrConfig config = CtrConfig.from(PipelineOptionsFactory.fromArgs(args).as(CtrOptions.class));
-    return CtrPipeline.compute(
+    return CtrGraph.compute(
         p.apply(
             new FileEventSource(config.source().impressionsFile(), config.source().clicksFile())),
         config);
@@ -67,7 +67,7 @@ public class BreakdownsAndTrendTest {
 
   @Test
   public void breakdownsCountTheSameImpressionsAndClicksAsTheCampaigns() {
-    CtrPipeline.Outputs out = run("--breakdowns=device,campaign_id+device", "--alerts=false");
+    CtrGraph.Outputs out = run("--breakdowns=device,campaign_id+device", "--alerts=false");
 
     // per window the device values sum to the campaign totals: 5/5, 4/1, 3/2
     PAssert.that(finals(out.results(), "campaign"))
@@ -105,7 +105,7 @@ public class BreakdownsAndTrendTest {
 
   @Test
   public void trendSlidingWindowsEqualTheSumsOfTheFixedWindowsTheyCover() {
-    CtrPipeline.Outputs out = run("--trendWindow=60s", "--trendPeriod=30s", "--alerts=false");
+    CtrGraph.Outputs out = run("--trendWindow=60s", "--trendPeriod=30s", "--alerts=false");
 
     // [s, s+60 s) covers the fixed windows starting at s and s+30 s (final-results.csv)
     PAssert.that(finals(out.trend(), "campaign"))

@@ -33,7 +33,7 @@ public class CtrPipelineConstructionTest {
                 "--resultsTopic=ctr-results")
             .as(CtrOptions.class);
     Pipeline pipeline = Pipeline.create(options);
-    CtrPipeline.Outputs out = CtrPipeline.build(pipeline, CtrConfig.from(options));
+    CtrGraph.Outputs out = CtrGraph.build(pipeline, CtrConfig.from(options));
 
     assertThat(out.results().isBounded(), equalTo(PCollection.IsBounded.UNBOUNDED));
     List<String> steps = new ArrayList<>();
@@ -94,7 +94,7 @@ public class CtrPipelineConstructionTest {
                 "WriteUnattributedFile")));
     assertThat("no Java serialization on the hot path", javaSerialized, equalTo(List.of()));
     // Flink operator uids, which savepoints map state by, derive from these names: the Kafka
-    // offsets and the join's state restore only while they stay (README, savepoints)
+    // offsets and the join's state restore only while they stay (docs/deploying.md)
     assertThat(
         names,
         hasItems(

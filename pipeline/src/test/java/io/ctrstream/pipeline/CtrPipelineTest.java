@@ -70,7 +70,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inWindow(panesOf(W0))
@@ -93,7 +93,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(W0.end().plus(ATTRIBUTION).plus(Duration.standardSeconds(1)))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inWindow(panesOf(W0))
@@ -123,7 +123,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -148,7 +148,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -169,7 +169,7 @@ public class CtrPipelineTest {
                 click("k1", "i1", sec(5))) // 45 s behind the watermark, within the 1 min lateness
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inWindow(panesOf(W0))
@@ -198,7 +198,7 @@ public class CtrPipelineTest {
             .addElements(click("k1", "i1", sec(5)), impression("i2", "c1", sec(6)))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inWindow(panesOf(W0))
@@ -220,7 +220,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -241,7 +241,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inWindow(panesOf(W0))
@@ -269,7 +269,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -306,7 +306,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W30))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     // the early pane (after 5 s) saw i1 and k1 only; i2 was then still in W30
     PAssert.that(out.results())
@@ -338,7 +338,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W0))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -361,7 +361,7 @@ public class CtrPipelineTest {
             .advanceWatermarkTo(onTime(W30))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.results())
         .inOnTimePane(panesOf(W0))
@@ -394,7 +394,7 @@ public class CtrPipelineTest {
             .addElements(impression("c", "c1", sec(140)))
             .advanceWatermarkToInfinity(); // W120 on time and final: latest W120, previous W30
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
 
     PAssert.that(out.latestAndPrevious())
         .containsInAnyOrder(

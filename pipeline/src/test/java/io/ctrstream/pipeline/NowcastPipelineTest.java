@@ -34,7 +34,7 @@ import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
 /**
- * The published panes' nowcasts on a timeline (README, Nowcast): 30 s windows, 15 s attribution
+ * The published panes' nowcasts on a timeline (docs/nowcast.md): 30 s windows, 15 s attribution
  * window (delay bins with edges 0, 250, 354, 500, 707, 1000, 1414, 2000, 2828, 4000, 5657, 8000,
  * 11314, 15000 ms; 1 s cohorts of impression time), early panes 5 s after the first change.
  */
@@ -83,7 +83,7 @@ public class NowcastPipelineTest {
             .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
     PCollection<CtrResult> w30 =
         out.published()
             .apply(
@@ -164,7 +164,7 @@ public class NowcastPipelineTest {
             .advanceProcessingTime(EARLY_PERIOD.plus(Duration.millis(1)))
             .advanceWatermarkToInfinity();
 
-    CtrPipeline.Outputs out = CtrPipeline.compute(p.apply(events), config());
+    CtrGraph.Outputs out = CtrGraph.compute(p.apply(events), config());
     PAssert.that(
             out.published()
                 .apply(

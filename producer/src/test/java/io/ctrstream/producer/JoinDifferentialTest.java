@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ctrstream.pipeline.CtrPipeline;
+import io.ctrstream.pipeline.CtrGraph;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.model.RawEvent;
 import io.ctrstream.pipeline.model.UnattributedClick;
@@ -174,8 +174,8 @@ public class JoinDifferentialTest {
             null,
             null,
             SinkConfig.NONE);
-    CtrPipeline.Outputs out =
-        CtrPipeline.compute(pipeline.apply(stream.advanceWatermarkToInfinity()), config);
+    CtrGraph.Outputs out =
+        CtrGraph.compute(pipeline.apply(stream.advanceWatermarkToInfinity()), config);
 
     PCollection<String> finals =
         out.results()

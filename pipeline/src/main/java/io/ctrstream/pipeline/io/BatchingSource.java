@@ -22,10 +22,10 @@ import org.joda.time.Instant;
  *
  * <p><b>Why.</b> Beam's Flink runner copies the source step's Beam metrics into Flink's after every
  * {@code start()} and {@code advance()} ({@code ReaderInvocationUtil}: it rebuilds the step's whole
- * {@code MetricResults} each time). With Kafka's reader, which keeps a dozen metrics, that was 17 %
- * of the job's CPU at full speed (README, Benchmark). Read in batches, it happens once per batch.
- * The wrapped reader still counts every record in the same metrics container, so no metric is lost
- * or changed; {@code --disableMetrics}, the runner's only other way out, would drop the job's own
+ * {@code MetricResults} each time). With Kafka's reader, which keeps a dozen metrics, that is a
+ * large share of the job's CPU at full speed. Read in batches, it happens once per batch. The
+ * wrapped reader still counts every record in the same metrics container, so no metric is lost or
+ * changed; {@code --disableMetrics}, the runner's only other way out, would drop the job's own
  * counters too.
  *
  * <p><b>What stays the same.</b> The watermark, checkpoint marks and backlog are the wrapped

@@ -22,8 +22,8 @@ import org.joda.time.Instant;
  *   <li>Idle partitions: a partition with no backlog that has read nothing for {@code
  *       idlePartitionTimeout} of processing time advances its watermark to {@code now -
  *       maxOutOfOrderness}, including a partition that never received a record. Beam's policy
- *       leaves such a partition's watermark at the minimum forever, which stalls every window (Beam
- *       issue 20908).
+ *       leaves such a partition's watermark at the minimum forever, which stalls every window
+ *       (https://github.com/apache/beam/issues/20908).
  *   <li>A record whose {@code ts} is missing, malformed or outside {@link EventTimeRange} gets the
  *       partition's current maximum event time instead: it will go to the dead letters, and a
  *       corrupt timestamp must not drag the watermark (a year-2100 ts would make all later data

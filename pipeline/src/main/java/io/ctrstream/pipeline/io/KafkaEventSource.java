@@ -2,6 +2,7 @@ package io.ctrstream.pipeline.io;
 
 import io.ctrstream.contract.avro.AvroSchemaSet;
 import io.ctrstream.pipeline.model.ParsedRecord;
+import io.ctrstream.pipeline.options.EventTimeConfig;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +27,12 @@ import org.joda.time.Duration;
  * consumer ({@link ParsedRecordDeserializer}): bytes in, batches of Kafka records carrying {@link
  * ParsedRecord}s out, each record with its event time ({@link BatchingSource}; {@link
  * #PARSED_RECORD} takes the parsed record out of a Kafka record). They are not unwrapped here: each
- * {@code DoFn} between the source and the join's shuffle holds the watermark back on Flink (README,
- * Latency), so the pipeline's first {@code DoFn} unbatches, splits and keys them in one step. Event
- * time and watermark come from {@link EventTimePolicy}; offsets are committed to the consumer group
- * only when a checkpoint is finalized ({@code commitOffsetsInFinalize}), so a restart resumes from
- * the checkpoint and nothing is lost or read twice into the results.
+ * {@code DoFn} between the source and the join's shuffle holds the watermark back on Flink
+ * (docs/architecture.md, "Reading"), so the pipeline's first {@code DoFn} unbatches, splits and
+ * keys them in one step. Event time and watermark come from {@link EventTimePolicy}; offsets are
+ * committed to the consumer group only when a checkpoint is finalized ({@code
+ * commitOffsetsInFinalize}), so a restart resumes from the checkpoint and nothing is lost or read
+ * twice into the results.
  *
  * <p>The source is {@code KafkaIO.Read}'s own ({@link KafkaReadSource}), read in batches of up to
  * {@value #MAX_BATCH} records ({@link BatchingSource} says why).
@@ -50,8 +52,7 @@ public class KafkaEventSource
    * to the source only between bundles, and a bundle finished by time ({@code
    * --maxBundleTimeMills}) releases the watermark only if no record arrives first; with a record
    * every few milliseconds (Kafka's defaults) one always does, and the watermark then advances only
-   * every {@code --maxBundleSize} records (the README's Latency section has the measurements). A
-   * property given in {@code --kafkaProperties} wins.
+   * every {@code --maxBundleSize} records. A property given in {@code --kafkaProperties} wins.
    */
   static final int FETCH_MIN_BYTES = 1 << 20;
 
@@ -61,7 +62,7 @@ public class KafkaEventSource
    * The most records in one element. A batch also ends when KafkaIO's reader has no record at hand
    * (its {@code advance()} waits at most 20 ms for the consumer's next poll), so at live rates a
    * batch holds what one fetch brought; at full speed batches are full. Bigger batches save nothing
-   * more: the per-batch cost is already below 1 % of the CPU (README, Benchmark).
+   * more: the per-batch cost is already a negligible share of the CPU.
    */
   static final int MAX_BATCH = 1000;
 
@@ -72,19 +73,21 @@ public class KafkaEventSource
   private final String avroSchemas;
 
   /**
+   * @param kafka brokers, topics, consumer group and client properties
+   * @param eventTime the watermark's out-of-orderness bound and idle-partition timeout
+   * @param range the event times accepted; others are dead letters
    * @param avroSchemas with {@code --format=avro}: the writer schemas ({@link
    *     AvroSchemaSet#toJson}); {@code null} for JSON records
    */
   public KafkaEventSource(
       KafkaSettings kafka,
-      Duration maxOutOfOrderness,
-      Duration idlePartitionTimeout,
+      EventTimeConfig eventTime,
       EventTimeRange range,
       AvroSchemaSet avroSchemas) {
     this.avroSchemas = avroSchemas == null ? null : avroSchemas.toJson();
     this.kafka = kafka;
-    this.maxOutOfOrderness = maxOutOfOrderness;
-    this.idlePartitionTimeout = idlePartitionTimeout;
+    this.maxOutOfOrderness = eventTime.maxOutOfOrderness();
+    this.idlePartitionTimeout = eventTime.idlePartitionTimeout();
     this.range = range;
   }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL tables the job writes, written down once: their DDL ({@code --createTable}, the
- * README shows the same text), the upserts and how a record fills them.
+ * docs/outputs.md shows the same text), the upserts and how a record fills them.
  *
  * <p>Results: one row per (dimension, key, window_start), replaced by each newer pane of the window
  * and never by an older one: the upsert's {@code WHERE excluded.pane_index >= t.pane_index} is the

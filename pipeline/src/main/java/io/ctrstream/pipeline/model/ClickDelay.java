@@ -10,7 +10,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * An attributed click counted ({@code count} 1) or no longer counted ({@code -1}) by the join, as
- * the click delay model learns from it (README, Nowcast).
+ * the click delay model learns from it (docs/nowcast.md).
  *
  * @param campaignId the impression's campaign
  * @param impressionTs the impression's {@code ts}, epoch ms

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * @param clicks the change of distinct attributed clicks
  * @param eventTs the newest {@code ts} (epoch ms) among the events the change counts: the click's
  *     for a click, the impression's or its newest attributed click's for an impression. A pane's
- *     event time is the newest of its changes' (README, Nowcast).
+ *     event time is the newest of its changes' (docs/nowcast.md).
  */
 @DefaultCoder(CountChange.CountChangeCoder.class)
 public record CountChange(long impressions, long clicks, long eventTs) {

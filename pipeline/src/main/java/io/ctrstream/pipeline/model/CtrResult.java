@@ -32,8 +32,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  *     data)
  * @param paneIndex 0 for the window's first pane, then 1, 2, …
  * @param isFinal whether no further pane will follow for this window
- * @param nowcast the pane's nowcast (README, Nowcast); null where not computed: every result of the
- *     windows ({@code CtrPipeline.Outputs#results}), set on the results published
+ * @param nowcast the pane's nowcast (docs/nowcast.md); null where not computed: every result of the
+ *     windows ({@code CtrGraph.Outputs#results}), set on the results published
  */
 @DefaultCoder(CtrResult.CtrResultCoder.class)
 public record CtrResult(

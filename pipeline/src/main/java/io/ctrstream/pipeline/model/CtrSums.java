@@ -17,8 +17,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param clicks distinct attributed clicks
  * @param times the impressions per 64th of the impression window; null only for {@link #EMPTY}
  * @param newestTs the newest {@code ts} (epoch ms) among the events counted ({@link
- *     CountChange#eventTs}); {@code Long.MIN_VALUE} for none: the pane's event time (README,
- *     Nowcast)
+ *     CountChange#eventTs}); {@code Long.MIN_VALUE} for none: the pane's event time
+ *     (docs/nowcast.md)
  */
 public record CtrSums(long impressions, long clicks, ImpressionTimes times, long newestTs) {
   /** Nothing counted yet, in no window. */

@@ -8,7 +8,7 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * An EARLY pane on its way to its nowcast (README, Nowcast): the result, and what its accumulator
+ * An EARLY pane on its way to its nowcast (docs/nowcast.md): the result, and what its accumulator
  * knows beyond the counts.
  *
  * @param result the pane, without nowcast

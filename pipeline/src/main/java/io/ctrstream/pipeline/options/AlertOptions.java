@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * How SPIKE/DROP alerts are decided (README, "Alerts"). Part of {@link CtrOptions}; durations are
+ * How SPIKE/DROP alerts are decided (docs/alerts.md). Part of {@link CtrOptions}; durations are
  * written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code
  * PT30S}).
  */

@@ -1,9 +1,10 @@
 package io.ctrstream.pipeline.options;
 
+import java.io.Serializable;
 import org.joda.time.Duration;
 
 /**
- * {@link EventTimeOptions}, checked: the event-time contract (README, "Event time").
+ * {@link EventTimeOptions}, checked: the event-time contract (docs/semantics.md, "Event time").
  *
  * @param maxOutOfOrderness Kafka watermark delay behind the newest ts of a partition
  * @param idlePartitionTimeout processing time after which a caught-up idle Kafka partition's
@@ -19,7 +20,8 @@ public record EventTimeConfig(
     Duration attributionWindow,
     Duration windowSize,
     Duration earlyFiringPeriod,
-    Duration allowedLateness) {
+    Duration allowedLateness)
+    implements Serializable {
 
   /**
    * Checks the event-time flags.

@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The event-time contract: watermarks, the attribution window, the CTR windows and their panes
- * (README, "Event time"). Part of {@link CtrOptions}; durations are written as {@code 500ms},
- * {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT30S}).
+ * (docs/semantics.md, "Event time"). Part of {@link CtrOptions}; durations are written as {@code
+ * 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT30S}).
  */
 public interface EventTimeOptions extends PipelineOptions {
   @Description(

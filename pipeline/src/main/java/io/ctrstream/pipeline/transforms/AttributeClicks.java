@@ -5,6 +5,8 @@ import io.ctrstream.pipeline.model.CountChange;
 import io.ctrstream.pipeline.model.Impression;
 import io.ctrstream.pipeline.model.ParsedRecord;
 import io.ctrstream.pipeline.model.UnattributedClick;
+import io.ctrstream.pipeline.options.EventTimeConfig;
+import io.ctrstream.pipeline.options.Trend;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -53,9 +55,9 @@ public class AttributeClicks
   public static final TupleTag<UnattributedClick> UNATTRIBUTED = new TupleTag<>() {};
 
   /**
-   * Every attributed click counted or no longer counted, for the click delay model (README,
-   * Nowcast), stamped as its impression's count changes; unbounded input only (a bounded run has no
-   * open windows to nowcast).
+   * Every attributed click counted or no longer counted, for the click delay model
+   * (docs/nowcast.md), stamped as its impression's count changes; unbounded input only (a bounded
+   * run has no open windows to nowcast).
    */
   public static final TupleTag<ClickDelay> CLICK_DELAYS = new TupleTag<>() {};
 
@@ -75,17 +77,20 @@ public class AttributeClicks
   }
 
   /**
-   * The join for the CTR windows of {@code windowSize} and, where {@code trend} is not null, the
+   * The join for the CTR windows of {@code eventTime} and, where {@code trend} is not null, the
    * trend's sliding windows.
+   *
+   * @param eventTime attribution window, allowed lateness and window size of the results
+   * @param trend the trend's sliding windows, or null for none
    */
-  public static AttributeClicks forResults(
-      org.joda.time.Duration attributionWindow,
-      org.joda.time.Duration allowedLateness,
-      org.joda.time.Duration windowSize,
-      org.joda.time.Duration trendSize,
-      org.joda.time.Duration trendPeriod) {
+  public static AttributeClicks forResults(EventTimeConfig eventTime, Trend trend) {
     return new AttributeClicks(
-        JoinTiming.of(attributionWindow, allowedLateness, windowSize, trendSize, trendPeriod));
+        JoinTiming.of(
+            eventTime.attributionWindow(),
+            eventTime.allowedLateness(),
+            eventTime.windowSize(),
+            trend == null ? null : trend.size(),
+            trend == null ? null : trend.period()));
   }
 
   @Override

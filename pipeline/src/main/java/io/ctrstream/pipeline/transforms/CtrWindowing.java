@@ -15,14 +15,14 @@ import org.joda.time.Duration;
  *
  * <h3>Join (per {@code impr_id})</h3>
  *
- * One stateful {@code DoFn} in the global window, keyed by {@code impr_id}, reads impressions and
- * clicks ({@link JoinTiming}). It emits a signed count change as soon as an element changes what is
- * counted, so counts flow on without waiting. Each change is stamped with its impression's {@code
- * ts + attributionWindow + 1 ms} ({@link JoinTiming#countedAt}), the event time by which every
- * on-time click of that impression is in. The join's state for an impression lives exactly as long
- * as the CTR windows that count it accept changes; an event is droppably late when the watermark
- * has passed {@code ts + attributionWindow + allowedLateness} (the rule of the former session
- * join).
+ * One stateful {@code DoFn} in the global window, keyed by shards of {@code impr_id}s, reads
+ * impressions and clicks ({@link JoinTiming}). It emits a signed count change as soon as an element
+ * changes what is counted, so counts flow on without waiting. Each change is stamped with its
+ * impression's {@code ts + attributionWindow + 1 ms} ({@link JoinTiming#countedAt}), the event time
+ * by which every on-time click of that impression is in. The join's state for an impression lives
+ * exactly as long as the CTR windows that count it accept changes; an event is droppably late when
+ * the watermark has passed {@code ts + attributionWindow + allowedLateness}, the time after which
+ * no CTR window that counts it accepts a change.
  *
  * <h3>CTR windows (per campaign and per breakdown value)</h3>
  *

@@ -40,8 +40,8 @@ final class ImpressionJoin implements Serializable {
 
     /**
      * An attributed click of {@code impression} at {@code clickTs} (epoch ms) counted ({@code
-     * count} 1) or no longer counted ({@code -1}): what the click delay model learns from (README,
-     * Nowcast). Ignored by default.
+     * count} 1) or no longer counted ({@code -1}): what the click delay model learns from
+     * (docs/nowcast.md). Ignored by default.
      */
     default void clickDelay(Impression impression, long clickTs, int count) {}
 
@@ -111,8 +111,8 @@ final class ImpressionJoin implements Serializable {
 
   /**
    * The copy as the state keeps it: the state's own {@code impr_id} string, and the campaign, the
-   * user if kept and the dimensions as {@link SharedStrings}. Equal to {@code copy}; about a third
-   * less heap per live impression (README, Benchmark).
+   * user if kept and the dimensions as {@link SharedStrings}. Equal to {@code copy}, with less heap
+   * per live impression: the strings many impressions share are held once.
    */
   private Impression kept(String imprId, Impression copy) {
     if (strings == null) {

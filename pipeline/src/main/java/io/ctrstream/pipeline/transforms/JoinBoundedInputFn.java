@@ -23,8 +23,8 @@ import org.apache.beam.sdk.values.KV;
  *
  * <p>Why not the streaming join with its state and timers: runners pay for them per key, and a
  * bounded run has no watermark to wait for. Beam's DirectRunner runs each key's elements and each
- * key's timer firing as a bundle of its own, at a few milliseconds each: the iPinYou sample's
- * 83,574 {@code impr_id}s took it 5 minutes. Shards bring that to {@link
+ * key's timer firing as a bundle of its own, at a few milliseconds each, so a bundle per {@code
+ * impr_id} makes a bounded run take minutes. Shards bring that to {@link
  * AttributeClicks#BOUNDED_SHARDS} bundles; the rules, and so the numbers, are the same.
  */
 class JoinBoundedInputFn

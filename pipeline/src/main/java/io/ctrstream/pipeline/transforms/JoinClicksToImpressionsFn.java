@@ -43,9 +43,8 @@ import org.joda.time.Instant;
  * {@code pendingTimersById} map per key, both snapshotted at every checkpoint, and a sorted insert
  * and removal per impression); with {@value #SHARDS} shards an element costs a map read and write
  * and a read of the shard's timer time, and the timers fire once per shard and distinct due time
- * (expiries fall on CTR window ends, so about once a window). 1,000,000 events on 2 cores, five
- * pairs run in turn: 78,886 events/s on average against 64,247 with a timer per {@code impr_id},
- * 44–45 bytes of checkpointed state per live impression against 164–178 (README, Benchmark). The
+ * (expiries fall on CTR window ends, so about once a window), and the state per live impression is
+ * a map entry instead of a key with its own bookkeeping (docs/architecture.md, "The join"). The
  * timer fires at every time a per-key timer would have (and, where an {@code impr_id}'s due time
  * moved later, at a few more, each passed by the watermark too), so {@link ObservedWatermark}
  * learns at least the same bound.

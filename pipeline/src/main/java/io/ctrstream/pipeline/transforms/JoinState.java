@@ -20,8 +20,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * {@link #copy} of what was read; {@link ImpressionJoin} owns its rules.
  *
  * <p>Encoded: the id, the winning copy trimmed to the fields the results need, each distinct click
- * as id, user and {@code ts}. The bench's impressions take 44–47 bytes of checkpointed state each,
- * the id as the map's key included (README, Benchmark).
+ * as id, user and {@code ts}: a few dozen bytes of checkpointed state per impression, the id as the
+ * map's key included (docs/performance.md has the current figure).
  */
 final class JoinState {
   /** One distinct click: its earliest copy, and whether it was reported as unattributed. */

@@ -11,7 +11,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * A lower bound of a stateful step's input watermark, learned from its event-time timers: a timer
  * that fires at {@code t} proves that the watermark has passed {@code t}. A {@code DoFn} cannot
  * read the watermark itself; this is what lets the join drop droppably late events (and count them)
- * as the former session join's {@code GroupByKey} did.
+ * as a windowed {@code GroupByKey} drops data past its allowed lateness.
  *
  * <p>The bound is shared by the instances of one step in one execution: those that see the same
  * {@link PipelineOptions} object. On Flink that is one operator instance (options are deserialized

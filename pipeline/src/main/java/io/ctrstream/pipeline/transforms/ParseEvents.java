@@ -39,10 +39,10 @@ import org.joda.time.Instant;
  * click; an impression keeps only the fields the results need, see {@link #keeping}) and {@link
  * #DEAD_LETTERS}. One {@code DoFn} does it all, so that on Flink a single operator sits between the
  * Kafka source and the join's shuffle: each {@code DoFn} chained to the source holds the watermark
- * back while its bundle is open (README, Latency). Beam counters in namespace {@value
- * CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed}, {@code dead_letters}
- * and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats} (watermark
- * heartbeats, which are no events).
+ * back while its bundle is open (docs/architecture.md, "Reading"). Beam counters in namespace
+ * {@value CtrMetrics#NAMESPACE}: {@code impressions_parsed}, {@code clicks_parsed}, {@code
+ * dead_letters} and {@code dead_letters_<REASON>} per {@link DeadLetter.Reason}, {@code heartbeats}
+ * (watermark heartbeats, which are no events).
  *
  * @param <InputT> what carries the {@link ParsedRecord}s: a record itself, or a batch of Kafka
  *     records each with its event time ({@link #ofBatches})

@@ -7,6 +7,8 @@ import io.ctrstream.pipeline.model.CtrSums;
 import io.ctrstream.pipeline.model.DimensionKey;
 import io.ctrstream.pipeline.model.OpenPane;
 import io.ctrstream.pipeline.nowcast.ImpressionTimes;
+import io.ctrstream.pipeline.options.EventTimeConfig;
+import io.ctrstream.pipeline.options.Trend;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
@@ -38,7 +40,7 @@ public class WindowedCtr
   public static final TupleTag<CtrResult> RESULTS = new TupleTag<>() {};
 
   /**
-   * The EARLY panes again, with what the nowcast needs (README, Nowcast); empty unless {@link
+   * The EARLY panes again, with what the nowcast needs (docs/nowcast.md); empty unless {@link
    * #withOpenPanes}.
    */
   public static final TupleTag<OpenPane> OPEN_PANES = new TupleTag<>() {};
@@ -70,22 +72,33 @@ public class WindowedCtr
   }
 
   /**
-   * Fixed windows of {@code windowSize}, as {@link CtrWindowing#resultWindows}.
-   *
-   * @param windowSize length of the fixed windows
-   * @param earlyFiringPeriod processing time between speculative panes
-   * @param attributionWindow the join's attribution window (the windows wait for it)
-   * @param allowedLateness how long after the join session late data is still accepted
+   * The CTR windows: fixed windows of {@code eventTime.windowSize()}, as {@link
+   * CtrWindowing#resultWindows}, with its early firing period, attribution window (the windows wait
+   * for it) and allowed lateness.
    */
-  public static WindowedCtr fixed(
-      Duration windowSize,
-      Duration earlyFiringPeriod,
-      Duration attributionWindow,
-      Duration allowedLateness) {
+  public static WindowedCtr fixed(EventTimeConfig eventTime) {
     return new WindowedCtr(
         CtrWindowing.resultWindows(
-            windowSize, earlyFiringPeriod, attributionWindow, allowedLateness),
-        attributionWindow);
+            eventTime.windowSize(),
+            eventTime.earlyFiringPeriod(),
+            eventTime.attributionWindow(),
+            eventTime.allowedLateness()),
+        eventTime.attributionWindow());
+  }
+
+  /**
+   * The trend: sliding windows of {@code trend}, as {@link CtrWindowing#trendWindows}, with the
+   * panes and lateness of {@code eventTime}.
+   */
+  public static WindowedCtr trend(Trend trend, EventTimeConfig eventTime) {
+    return new WindowedCtr(
+        CtrWindowing.trendWindows(
+            trend.size(),
+            trend.period(),
+            eventTime.earlyFiringPeriod(),
+            eventTime.attributionWindow(),
+            eventTime.allowedLateness()),
+        eventTime.attributionWindow());
   }
 
   @Override

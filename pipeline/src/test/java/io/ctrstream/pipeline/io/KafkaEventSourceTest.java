@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.ctrstream.pipeline.model.ParsedRecord;
+import io.ctrstream.pipeline.options.EventTimeConfig;
 import io.ctrstream.pipeline.transforms.EventTimeRange;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,13 @@ public class KafkaEventSourceTest {
                 new KafkaEventSource(
                     new KafkaSettings(
                         "localhost:9092", "impressions", "clicks", "dead", "group", Map.of()),
-                    Duration.standardSeconds(5),
-                    Duration.standardSeconds(30),
+                    new EventTimeConfig(
+                        Duration.standardSeconds(5),
+                        Duration.standardSeconds(30),
+                        Duration.standardSeconds(15),
+                        Duration.standardSeconds(30),
+                        Duration.standardSeconds(5),
+                        Duration.standardMinutes(5)),
                     EventTimeRange.standard(),
                     null))
             .getCoder();

@@ -3,7 +3,7 @@ package io.ctrstream.pipeline.testing;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.ctrstream.pipeline.CtrPipeline;
+import io.ctrstream.pipeline.CtrGraph;
 import io.ctrstream.pipeline.RunSummary;
 import io.ctrstream.pipeline.options.CtrConfig;
 import io.ctrstream.pipeline.options.CtrOptions;
@@ -25,7 +25,7 @@ public final class JobRuns {
   private JobRuns() {}
 
   /**
-   * Runs {@link CtrPipeline#build} to completion.
+   * Runs {@link CtrGraph#build} to completion.
    *
    * @param runner {@code DirectRunner} or {@code FlinkRunner} (embedded, parallelism 2)
    * @param out folder for {@code results.jsonl}, {@code unattributed.jsonl}, {@code
@@ -61,7 +61,7 @@ public final class JobRuns {
       options.setRunner(DirectRunner.class);
     }
     Pipeline pipeline = Pipeline.create(options);
-    CtrPipeline.build(pipeline, CtrConfig.from(options));
+    CtrGraph.build(pipeline, CtrConfig.from(options));
     PipelineResult result = pipeline.run();
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
     return RunSummary.of(result);

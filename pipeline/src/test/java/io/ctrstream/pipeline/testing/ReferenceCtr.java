@@ -119,7 +119,10 @@ public final class ReferenceCtr {
     return new ReferenceCtr(counts, reasons, impressions.size(), attributed);
   }
 
-  /** A required field is present when it is not null and not blank (README: Bad input). */
+  /**
+   * A required field is present when it is not null and not blank (docs/semantics.md, "Dead
+   * letters").
+   */
   private static boolean present(JsonNode json, String field) {
     return json.hasNonNull(field) && !json.get(field).asText().isBlank();
   }

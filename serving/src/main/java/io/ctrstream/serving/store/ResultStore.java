@@ -23,10 +23,10 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Reads the results the pipeline writes to Redis, in the layout of {@link RedisKeys} (the README's
- * "Redis key layout"), each result decoded by {@link ResultRecord}. For the campaigns' fixed
- * windows ({@link Series#CAMPAIGNS}): {@code <prefix>:campaigns} (set of ids), {@code
- * <prefix>:campaign:<id>:windows} (sorted set of window starts, epoch ms), {@code
+ * Reads the results the pipeline writes to Redis, in the layout of {@link RedisKeys}
+ * (docs/outputs.md, "The Redis key layout"), each result decoded by {@link ResultRecord}. For the
+ * campaigns' fixed windows ({@link Series#CAMPAIGNS}): {@code <prefix>:campaigns} (set of ids),
+ * {@code <prefix>:campaign:<id>:windows} (sorted set of window starts, epoch ms), {@code
  * <prefix>:campaign:<id>:window:<start>} (hash of the newest pane), and {@code <prefix>:latest} /
  * {@code <prefix>:previous} (hash: campaign id → result JSON). A breakdown has its name in place of
  * {@code campaign} ({@code <prefix>:device:latest}, …); the trend windows have the same layout
