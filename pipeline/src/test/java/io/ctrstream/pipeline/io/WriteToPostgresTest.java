@@ -27,7 +27,7 @@ import org.junit.Test;
 /**
  * The PostgreSQL sink against a real server ({@code deploy/stack.sh start postgres}): the upsert
  * keeps the newest pane whatever order the panes arrive in, alerts land with their fields, and the
- * README's DDL is the one the job runs.
+ * DDL in docs/outputs.md is the one the job runs.
  */
 public class WriteToPostgresTest {
   @ClassRule public static final PostgresServer POSTGRES = new PostgresServer();
@@ -127,10 +127,10 @@ public class WriteToPostgresTest {
   }
 
   @Test
-  public void theReadmeShowsTheDdlTheJobRuns() throws Exception {
-    String readme = Files.readString(Paths.get("..", "README.md"));
-    assertThat(readme, containsString(PostgresTables.createResults("ctr_results") + ";"));
-    assertThat(readme, containsString(PostgresTables.createAlerts("ctr_alerts") + ";"));
+  public void theDocsShowTheDdlTheJobRuns() throws Exception {
+    String outputs = Files.readString(Paths.get("..", "docs", "outputs.md"));
+    assertThat(outputs, containsString(PostgresTables.createResults("ctr_results") + ";"));
+    assertThat(outputs, containsString(PostgresTables.createAlerts("ctr_alerts") + ";"));
   }
 
   @Test
