@@ -1,5 +1,6 @@
 package io.ctrstream.producer;
 
+import io.ctrstream.contract.Version;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,10 +13,18 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ctr-producer",
     mixinStandardHelpOptions = true,
-    version = "ctrstream producer 0.1.0",
+    versionProvider = ProducerCli.BuildVersion.class,
     subcommands = {ReplayCommand.class, GenerateCommand.class},
     description = "Feed ctrstream's Kafka topics: replay ad logs, or generate a synthetic stream.")
 public final class ProducerCli implements Runnable {
+
+  /** The version {@code --version} prints: this build's, from {@link Version}. */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ctrstream producer " + Version.current()};
+    }
+  }
 
   @Override
   public void run() {

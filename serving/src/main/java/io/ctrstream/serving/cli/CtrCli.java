@@ -1,5 +1,6 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.Version;
 import io.ctrstream.serving.store.StoreUnavailableException;
 import io.ctrstream.serving.store.UnknownSeriesException;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ctr",
     mixinStandardHelpOptions = true,
-    version = "ctrstream ctr 0.1.0",
+    versionProvider = CtrCli.BuildVersion.class,
     subcommands = {
       LatestCommand.class,
       PreviousCommand.class,
@@ -33,6 +34,14 @@ public final class CtrCli implements Runnable {
 
   /** Exit status for an unknown campaign, breakdown value or dimension. */
   public static final int EXIT_NOT_FOUND = 3;
+
+  /** The version {@code --version} prints: this build's, from {@link Version}. */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ctrstream ctr " + Version.current()};
+    }
+  }
 
   @Override
   public void run() {

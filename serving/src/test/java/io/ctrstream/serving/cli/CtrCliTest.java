@@ -99,6 +99,13 @@ public class CtrCliTest {
   }
 
   @Test
+  public void versionIsTheBuilds() {
+    Run r = ctr("--version");
+    assertThat(r.err(), r.status(), equalTo(0));
+    assertThat(r.out(), equalTo("ctrstream ctr " + System.getProperty("ctrstream.version") + "\n"));
+  }
+
+  @Test
   public void thePairBreakdownsJsonIsTheApis() throws Exception {
     Run r = ctr("show", "c1|mobile", "--dimension", "campaign_id+device", "--json");
     assertThat(r.err(), r.status(), equalTo(0));
