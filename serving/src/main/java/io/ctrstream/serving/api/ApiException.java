@@ -27,6 +27,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "bad_request", message);
   }
 
+  /** 401: no valid bearer token; the server adds {@code WWW-Authenticate}. */
+  public static ApiException unauthorized(String message) {
+    return new ApiException(401, "unauthorized", message);
+  }
+
+  /** 403: a valid token whose client may not read this campaign or dimension. */
+  public static ApiException forbidden(String message) {
+    return new ApiException(403, "forbidden", message);
+  }
+
   /** 404: no such campaign or path. */
   public static ApiException notFound(String message) {
     return new ApiException(404, "not_found", message);

@@ -13,16 +13,24 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiFunction;
-import java.util.function.Function;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,32 +60,108 @@ public final class ApiServer implements AutoCloseable {
   private static final String OPENAPI = "/openapi.json";
   private static final String CHART_JS = "/vendor/chart.umd.js";
 
-  private final Javalin app;
-  private final String bind;
-  private final int port;
+  private static final String ACCESS = "ctrstream.access";
+
+  /** The role of every route that reads results: it needs a valid token when tokens are on. */
+  enum ApiRole implements RouteRole {
+    READ
+  }
 
   /**
-   * Configures the server (it does not listen until {@link #start}).
+   * How the server listens and who may read.
    *
    * @param bind address to listen on, e.g. {@code 127.0.0.1}
    * @param port port, or 0 for a free one (see {@link #port})
    * @param corsOrigin the origin allowed to call from a browser, {@code *} for any, or null for
    *     none
+   * @param tokens the clients and their campaigns; null for none (every route open)
+   * @param tls the PKCS12 keystore to serve HTTPS from (plain HTTP then off); null for HTTP
    */
+  public record Settings(
+      String bind, int port, String corsOrigin, ApiTokens tokens, TlsKeystore tls) {}
+
+  /**
+   * A PKCS12 keystore with the server's key and certificate chain.
+   *
+   * @param path the keystore file
+   * @param password its password (and the key's)
+   */
+  public record TlsKeystore(Path path, char[] password) {}
+
+  private final Javalin app;
+  private final String bind;
+  private final int port;
+
+  /** A plain-HTTP server without tokens (every route open), as on a laptop. */
   public ApiServer(ResultStore store, String bind, int port, String corsOrigin) {
+    this(store, new Settings(bind, port, corsOrigin, null, null));
+  }
+
+  /** Configures the server (it does not listen until {@link #start}). */
+  public ApiServer(ResultStore store, Settings settings) {
     CtrApi api = new CtrApi(store, System::currentTimeMillis);
-    this.bind = bind;
-    this.port = port;
+    this.bind = settings.bind();
+    this.port = settings.port();
     this.app =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
+              if (settings.tls() != null) {
+                https(config, settings);
+              }
               staticFiles(config);
-              readOnly(config, corsOrigin);
+              readOnly(config, settings.corsOrigin());
+              accessControl(config, settings.tokens());
               routes(config, api);
               errors(config);
             });
+  }
+
+  /**
+   * Javalin's access management: every {@link ApiRole#READ} route needs a bearer token of the token
+   * file (401 otherwise), and the client's {@link Access} goes with the request to {@link CtrApi},
+   * which answers 403 outside it and filters lists to it. Without tokens every client reads
+   * everything.
+   */
+  private static void accessControl(JavalinConfig config, ApiTokens tokens) {
+    config.routes.beforeMatched(
+        ctx -> {
+          if (!ctx.routeRoles().contains(ApiRole.READ)) {
+            return;
+          }
+          Access access =
+              tokens == null
+                  ? Access.everything("anonymous")
+                  : tokens
+                      .authenticate(ctx.header("Authorization"))
+                      .orElseThrow(
+                          () ->
+                              ApiException.unauthorized(
+                                  "a valid bearer token is needed: Authorization: Bearer <token>"));
+          ctx.attribute(ACCESS, access);
+        });
+  }
+
+  /** HTTPS only: Jetty's TLS connector from the keystore, instead of Javalin's HTTP one. */
+  private static void https(JavalinConfig config, Settings settings) {
+    config.jetty.addConnector(
+        (server, httpConfig) -> {
+          SslContextFactory.Server ssl = new SslContextFactory.Server();
+          ssl.setKeyStorePath(settings.tls().path().toString());
+          ssl.setKeyStoreType("PKCS12");
+          ssl.setKeyStorePassword(new String(settings.tls().password()));
+          HttpConfiguration https = new HttpConfiguration(httpConfig);
+          https.addCustomizer(new SecureRequestCustomizer());
+          ServerConnector connector =
+              new ServerConnector(
+                  server,
+                  new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                  new HttpConnectionFactory(https));
+          connector.setHost(settings.bind());
+          connector.setPort(settings.port());
+          return connector;
+        });
   }
 
   /** GET only (405 otherwise), and the CORS plugin with its preflight when an origin is given. */
@@ -112,10 +196,10 @@ public final class ApiServer implements AutoCloseable {
   private static void routes(JavalinConfig config, CtrApi api) {
     json(config, "/ctr/latest", api::latest);
     json(config, "/ctr/previous", api::previous);
-    json(config, "/ctr/{campaign}", api::key);
-    json(config, "/ctr/{campaign}/windows", api::windows);
-    json(config, "/keys/{key}", api::key);
-    json(config, "/keys/{key}/windows", api::windows);
+    keyed(config, "/ctr/{campaign}", api::key);
+    keyed(config, "/ctr/{campaign}/windows", api::windows);
+    keyed(config, "/keys/{key}", api::key);
+    keyed(config, "/keys/{key}/windows", api::windows);
     json(config, "/campaigns", api::campaigns);
     json(config, "/dimensions", api::dimensions);
     json(config, "/alerts", api::alerts);
@@ -147,7 +231,12 @@ public final class ApiServer implements AutoCloseable {
   private static void errors(JavalinConfig config) {
     config.routes.exception(
         ApiException.class,
-        (e, ctx) -> sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage())));
+        (e, ctx) -> {
+          if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"ctrstream\"");
+          }
+          sendJson(ctx, e.status(), error(e.status(), e.error(), e.getMessage()));
+        });
     config.routes.exception(
         StoreUnavailableException.class,
         (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
@@ -224,16 +313,29 @@ public final class ApiServer implements AutoCloseable {
         });
   }
 
-  private static void json(JavalinConfig config, String path, Function<String, ObjectNode> answer) {
-    config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(ctx.queryString())));
+  /** A route that reads results: {@link ApiRole#READ}, answered for the client's access. */
+  private static void json(
+      JavalinConfig config, String path, BiFunction<Access, String, ObjectNode> answer) {
+    config.routes.get(
+        path,
+        ctx -> sendJson(ctx, 200, answer.apply(ctx.attribute(ACCESS), ctx.queryString())),
+        ApiRole.READ);
   }
 
   /**
    * A route whose second path segment is a key ({@code /ctr/{campaign}…}, {@code /keys/{key}…}).
    */
-  private static void json(
-      JavalinConfig config, String path, BiFunction<String, String, ObjectNode> answer) {
-    config.routes.get(path, ctx -> sendJson(ctx, 200, answer.apply(key(ctx), ctx.queryString())));
+  private static void keyed(JavalinConfig config, String path, KeyedAnswer answer) {
+    config.routes.get(
+        path,
+        ctx -> sendJson(ctx, 200, answer.apply(ctx.attribute(ACCESS), key(ctx), ctx.queryString())),
+        ApiRole.READ);
+  }
+
+  /** A keyed route's answer: (access, key, raw query) → JSON. */
+  @FunctionalInterface
+  private interface KeyedAnswer {
+    ObjectNode apply(Access access, String key, String rawQuery);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ctrstream.serving.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctrstream.contract.ResultRecord;
+import io.ctrstream.serving.store.AlertEntry;
 import io.ctrstream.serving.store.ResultStore;
 import io.ctrstream.serving.store.Series;
 import io.ctrstream.serving.store.StoreUnavailableException;
@@ -10,7 +11,9 @@ import io.ctrstream.serving.store.UnknownSeriesException;
 import io.ctrstream.serving.view.Comparison;
 import io.ctrstream.serving.view.ResultJson;
 import io.ctrstream.serving.view.TimeBound;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -51,6 +54,12 @@ public final class CtrApi {
   /** The parameters that choose a series: {@code dimension} and {@code trend}. */
   private static final Set<String> SERIES = Set.of(DIMENSION, TREND);
 
+  /**
+   * How far back a restricted client's {@code /alerts} looks: the stream's newest entries are
+   * filtered to its keys, so a client of a quiet campaign may see fewer than its limit.
+   */
+  private static final int MAX_ALERTS_SCANNED = MAX_LIMIT;
+
   private final ResultStore store;
   private final LongSupplier clock;
 
@@ -62,10 +71,18 @@ public final class CtrApi {
     this.clock = clock;
   }
 
+  /** The command line reads everything the Redis password lets it read. */
+  private static final Access CLI = Access.everything("cli");
+
   /** {@code GET /campaigns}: the campaign ids, sorted. */
   public ObjectNode campaigns(String rawQuery) {
+    return campaigns(CLI, rawQuery);
+  }
+
+  /** {@code GET /campaigns} for a client: the campaign ids it may read, sorted. */
+  public ObjectNode campaigns(Access access, String rawQuery) {
     Query.parse(rawQuery, Set.of());
-    List<String> campaigns = store.campaigns();
+    List<String> campaigns = store.campaigns().stream().filter(access::allowsCampaign).toList();
     ObjectNode o = ResultJson.object();
     o.put("count", campaigns.size());
     ArrayNode a = o.putArray("campaigns");
@@ -75,23 +92,76 @@ public final class CtrApi {
 
   /** {@code GET /dimensions?trend=}: the dimensions with results and their keys. */
   public ObjectNode dimensions(String rawQuery) {
+    return dimensions(CLI, rawQuery);
+  }
+
+  /** {@code GET /dimensions?trend=} for a client: the dimensions and keys it may read. */
+  public ObjectNode dimensions(Access access, String rawQuery) {
     boolean trend = trend(Query.parse(rawQuery, Set.of(TREND)));
-    return ResultJson.dimensions(trend, store.keysByDimension(trend));
+    Map<String, List<String>> visible = new LinkedHashMap<>();
+    store
+        .keysByDimension(trend)
+        .forEach(
+            (dimension, keys) -> {
+              List<String> mine = keys.stream().filter(k -> access.allows(dimension, k)).toList();
+              // a restricted client does not learn of a dimension it has no key of
+              if (access.allowsDimension(dimension) && (access.all() || !mine.isEmpty())) {
+                visible.put(dimension, mine);
+              }
+            });
+    return ResultJson.dimensions(trend, visible);
   }
 
   /** {@code GET /alerts?limit=}: the newest alerts (default 50), newest first. */
   public ObjectNode alerts(String rawQuery) {
-    return ResultJson.alerts(store.alerts(limit(Query.parse(rawQuery, Set.of("limit")), 50)));
+    return alerts(CLI, rawQuery);
+  }
+
+  /**
+   * {@code GET /alerts?limit=} for a client: the newest alerts of keys it may read (default 50),
+   * newest first. The limit counts the alerts it sees.
+   */
+  public ObjectNode alerts(Access access, String rawQuery) {
+    int limit = limit(Query.parse(rawQuery, Set.of("limit")), 50);
+    if (access.all()) {
+      return ResultJson.alerts(store.alerts(limit));
+    }
+    List<AlertEntry> visible =
+        store.alerts(MAX_ALERTS_SCANNED).stream()
+            .filter(a -> access.allows(a.fields().get("dimension"), a.fields().get("key")))
+            .limit(limit)
+            .toList();
+    return ResultJson.alerts(visible);
   }
 
   /** {@code GET /ctr/latest}: every key's newest complete window, sorted by key. */
   public ObjectNode latest(String rawQuery) {
-    return ResultJson.results(store.latest(series(Query.parse(rawQuery, SERIES))).values());
+    return latest(CLI, rawQuery);
+  }
+
+  /** {@code GET /ctr/latest} for a client: the keys it may read. */
+  public ObjectNode latest(Access access, String rawQuery) {
+    Series series = series(access, Query.parse(rawQuery, SERIES));
+    return ResultJson.results(visible(access, series, store.latest(series)));
   }
 
   /** {@code GET /ctr/previous}: every key's complete window before its latest, sorted by key. */
   public ObjectNode previous(String rawQuery) {
-    return ResultJson.results(store.previous(series(Query.parse(rawQuery, SERIES))).values());
+    return previous(CLI, rawQuery);
+  }
+
+  /** {@code GET /ctr/previous} for a client: the keys it may read. */
+  public ObjectNode previous(Access access, String rawQuery) {
+    Series series = series(access, Query.parse(rawQuery, SERIES));
+    return ResultJson.results(visible(access, series, store.previous(series)));
+  }
+
+  private static List<ResultRecord> visible(
+      Access access, Series series, Map<String, ResultRecord> byKey) {
+    return byKey.entrySet().stream()
+        .filter(e -> access.allows(series.dimension(), e.getKey()))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   /**
@@ -102,7 +172,18 @@ public final class CtrApi {
    * @throws ApiException 404 if the pipeline never wrote a result for it
    */
   public ObjectNode key(String key, String rawQuery) {
-    return ResultJson.comparison(comparison(series(Query.parse(rawQuery, SERIES)), key));
+    return key(CLI, key, rawQuery);
+  }
+
+  /**
+   * {@code GET /ctr/{campaign}} for a client.
+   *
+   * @throws ApiException 403 if the client may not read the key (whether or not it exists)
+   */
+  public ObjectNode key(Access access, String key, String rawQuery) {
+    Series series = series(access, Query.parse(rawQuery, SERIES));
+    requireAllowed(access, series, key);
+    return ResultJson.comparison(comparison(series, key));
   }
 
   /**
@@ -113,7 +194,17 @@ public final class CtrApi {
    * @throws ApiException 400 for a malformed bound or limit, 404 for an unknown key
    */
   public ObjectNode windows(String key, String rawQuery) {
-    return windows(key, Query.parse(rawQuery, Set.of("from", "to", "limit", DIMENSION, TREND)));
+    return windows(CLI, key, rawQuery);
+  }
+
+  /**
+   * {@code GET /ctr/{campaign}/windows} for a client.
+   *
+   * @throws ApiException 403 if the client may not read the key (whether or not it exists)
+   */
+  public ObjectNode windows(Access access, String key, String rawQuery) {
+    return windows(
+        access, key, Query.parse(rawQuery, Set.of("from", "to", "limit", DIMENSION, TREND)));
   }
 
   /** {@code GET /health}: 200 with the newest result's age, or 503 when Redis is down. */
@@ -151,8 +242,16 @@ public final class CtrApi {
    * @throws ApiException 400 for a malformed {@code trend}, 404 for a dimension (or trend) the job
    *     did not write
    */
-  private Series series(Query q) {
+  private Series series(Access access, Query q) {
     String dimension = q.get(DIMENSION) == null ? Series.CAMPAIGN : q.get(DIMENSION);
+    if (!access.allowsDimension(dimension)) {
+      throw ApiException.forbidden(
+          "client '"
+              + access.client()
+              + "' may not read the dimension '"
+              + dimension
+              + "': it sums every campaign");
+    }
     try {
       return store.require(new Series(dimension, trend(q)));
     } catch (UnknownSeriesException e) {
@@ -187,14 +286,22 @@ public final class CtrApi {
         newest.isEmpty() ? null : newest.get(0));
   }
 
-  private ObjectNode windows(String key, Query q) {
+  private static void requireAllowed(Access access, Series series, String key) {
+    if (!access.allows(series.dimension(), key)) {
+      throw ApiException.forbidden(
+          "client '" + access.client() + "' may not read " + series.dimension() + " '" + key + "'");
+    }
+  }
+
+  private ObjectNode windows(Access access, String key, Query q) {
     long from = q.get("from") == null ? Long.MIN_VALUE : bound("from", q.get("from"));
     long to = q.get("to") == null ? Long.MAX_VALUE : bound("to", q.get("to"));
     if (from >= to) {
       throw ApiException.badRequest("'from' must be before 'to'");
     }
     int limit = limit(q, DEFAULT_LIMIT);
-    Series series = series(q);
+    Series series = series(access, q);
+    requireAllowed(access, series, key);
     requireKnown(series, key);
     List<ResultRecord> windows = store.windows(series, key, from, to, limit);
     ObjectNode o = ResultJson.object();

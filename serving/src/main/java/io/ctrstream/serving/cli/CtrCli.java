@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       DimensionsCommand.class,
       AlertsCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      TokenCommand.class
     },
     description =
         "Read ctrstream's CTR results from Redis: tables, JSON, a live watch, the HTTP API and dashboard.")

@@ -27,14 +27,40 @@ const natural = new Intl.Collator("en", { numeric: true }).compare;
 const keyOf = (r) => (r.campaign_id !== undefined ? r.campaign_id : r.key);
 const series = () => "dimension=" + encodeURIComponent(state.dimension);
 
+// The API token, when the server asks for one: kept for this browser tab's session only.
+const TOKEN_KEY = "ctrstream.token";
+class NeedsToken extends Error {}
+
 async function getJson(path) {
-  const res = await fetch(path, { cache: "no-store" });
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const headers = token ? { Authorization: "Bearer " + token } : {};
+  const res = await fetch(path, { cache: "no-store", headers });
   const body = await res.json();
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw new NeedsToken(token ? "that token is not valid" : "");
+  }
   if (!res.ok) {
     throw new Error(body.message || res.status + " " + res.statusText);
   }
   return body;
 }
+
+function askForToken(message) {
+  $("login").hidden = false;
+  $("login-error").textContent = message;
+  $("token").focus();
+}
+
+$("login").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const token = $("token").value.trim();
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $("token").value = "";
+  $("login").hidden = true;
+  refresh();
+});
 
 function cell(row, text, cls) {
   const td = document.createElement("td");
@@ -223,6 +249,9 @@ function select(key) {
 }
 
 async function refresh() {
+  if (!$("login").hidden && !sessionStorage.getItem(TOKEN_KEY)) {
+    return; // waiting for the user's token
+  }
   try {
     const [health, dimensions, trendDimensions, alerts] = await Promise.all([
       fetch("/health", { cache: "no-store" }).then((r) => r.json()),
@@ -246,10 +275,15 @@ async function refresh() {
     renderAlerts();
     await renderChart();
     $("error").hidden = true;
+    $("login").hidden = true;
   } catch (err) {
-    $("error").textContent = "Could not refresh: " + err.message;
-    $("error").hidden = false;
-    $("status").className = "status down";
+    if (err instanceof NeedsToken) {
+      askForToken(err.message);
+    } else {
+      $("error").textContent = "Could not refresh: " + err.message;
+      $("error").hidden = false;
+      $("status").className = "status down";
+    }
   }
   state.refreshes += 1;
   document.body.dataset.refreshes = String(state.refreshes);

@@ -152,7 +152,7 @@ public class ApiFuzzTest {
     assertThat(send("GET", "/keys/%zz").status, equalTo(400));
   }
 
-  private static String path(Random random) {
+  static String path(Random random) {
     StringBuilder path = new StringBuilder();
     int segments = 1 + random.nextInt(4);
     for (int s = 0; s < segments; s++) {
@@ -167,7 +167,7 @@ public class ApiFuzzTest {
     return path.toString();
   }
 
-  private static String query(Random random) {
+  static String query(Random random) {
     if (random.nextInt(3) == 0) {
       return "";
     }
@@ -209,26 +209,37 @@ public class ApiFuzzTest {
     return s.toString();
   }
 
-  private static <T> T pick(Random random, List<T> from) {
+  static <T> T pick(Random random, List<T> from) {
     return from.get(random.nextInt(from.size()));
   }
 
-  private record Answer(int status, String body) {}
+  record Answer(int status, String body) {}
 
   /**
    * One HTTP/1.1 request on a fresh connection, the target sent as given (UTF-8 bytes, not
    * normalised).
    */
   private static Answer send(String method, String target) throws IOException {
+    return send(API.server().port(), method, target, null);
+  }
+
+  /**
+   * One HTTP/1.1 request to {@code port}, with {@code Authorization: Bearer token} unless the token
+   * is null.
+   */
+  static Answer send(int port, String method, String target, String token) throws IOException {
     String clean = target.replace("\t", "%09").replace(" ", "%20").replace("\u0000", "%00");
-    try (Socket socket = new Socket("127.0.0.1", API.server().port())) {
+    String auth = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(
           (method
                   + " "
                   + clean
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                  + auth
+                  + "Content-Length: 0\r\n\r\n")
               .getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();

@@ -99,6 +99,57 @@ public class CtrCliTest {
   }
 
   @Test
+  public void serveRefusesAnOpenServerBeyondLoopback() {
+    Run r = ctr("serve", "--bind=0.0.0.0", "--port=0");
+    assertThat(r.status(), equalTo(2));
+    assertThat(
+        r.err().lines().findFirst().orElse(""),
+        equalTo(
+            "--bind=0.0.0.0: without --token-file every route answers anyone; give"
+                + " --token-file=FILE, or --insecure-open to serve it open anyway"));
+    assertThat(r.err(), org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("\tat ")));
+  }
+
+  @Test
+  public void serveNamesABadTokenFileOrKeystore() throws Exception {
+    java.nio.file.Path bad = java.nio.file.Files.createTempFile("tokens", "");
+    java.nio.file.Files.writeString(bad, "acme nohash c1\n");
+    Run r = ctr("serve", "--port=0", "--token-file=" + bad);
+    assertThat(r.status(), equalTo(2));
+    assertThat(
+        r.err().lines().findFirst().orElse(""),
+        equalTo(
+            "--token-file=" + bad + ": line 1: expected NAME sha256:HEX CAMPAIGNS (a list or *)"));
+    java.nio.file.Files.delete(bad);
+    r = ctr("serve", "--port=0", "--tls-keystore=" + bad);
+    assertThat(r.status(), equalTo(2));
+    assertThat(
+        r.err().lines().findFirst().orElse(""),
+        equalTo("--tls-keystore=" + bad + ": cannot be read"));
+  }
+
+  @Test
+  public void tokenMakesATokenAndItsLine() throws Exception {
+    Run r = ctrRaw("token", "acme", "c1,906");
+    assertThat(r.err(), r.status(), equalTo(0));
+    List<String> lines = r.out().lines().toList();
+    assertThat(
+        lines.get(0),
+        equalTo("token for acme (give it to the client; it is not stored anywhere):"));
+    String token = lines.get(1).strip();
+    String line = lines.get(3).strip();
+    assertThat(line, org.hamcrest.Matchers.matchesPattern("acme sha256:[0-9a-f]{64} c1,906"));
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("tokens", "");
+    java.nio.file.Files.writeString(file, line + "\n");
+    io.ctrstream.serving.api.Access access =
+        io.ctrstream.serving.api.ApiTokens.read(file).authenticate("Bearer " + token).orElseThrow();
+    assertThat(access.campaigns(), equalTo(java.util.Set.of("c1", "906")));
+    java.nio.file.Files.delete(file);
+    assertThat(ctrRaw("token", "a b", "c1").status(), equalTo(2));
+    assertThat(ctrRaw("token", "acme", "c1,*").status(), equalTo(2));
+  }
+
+  @Test
   public void versionIsTheBuilds() {
     Run r = ctr("--version");
     assertThat(r.err(), r.status(), equalTo(0));

@@ -13,6 +13,7 @@ import io.ctrstream.pipeline.nowcast.NowcastBasis;
 import io.ctrstream.serving.SeededApi;
 import io.ctrstream.serving.SeededRedis;
 import io.ctrstream.serving.api.ApiServer;
+import io.ctrstream.serving.api.ApiTokens;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,6 +257,45 @@ public class DashboardBrowserTest {
     assertThat(
         script("return ['1092', 'c10', '112', 'c2', '122'].sort(natural)"),
         equalTo(List.of("112", "122", "1092", "c2", "c10")));
+  }
+
+  /**
+   * With tokens on, the dashboard asks for one, keeps it for the session, and shows only the
+   * token's campaigns; a wrong token is asked for again.
+   */
+  @Test
+  public void asksForATokenAndShowsItsCampaignsOnly() throws Exception {
+    String[] acme = ApiTokens.newToken("acme", "c2");
+    Path tokens = Files.createTempFile("tokens", "");
+    Files.writeString(tokens, acme[1] + "\n");
+    try (ApiServer server =
+        new ApiServer(
+            API.store(),
+            new ApiServer.Settings("127.0.0.1", 0, null, ApiTokens.read(tokens), null))) {
+      server.start();
+      browser.get("http://127.0.0.1:" + server.port() + "/?refresh=2");
+      waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+      browser.findElement(By.id("token")).sendKeys("wrong");
+      browser.findElement(By.id("sign-in")).click();
+      waiting().until(ExpectedConditions.textToBe(By.id("login-error"), "that token is not valid"));
+      browser.findElement(By.id("token")).sendKeys(acme[0]);
+      browser.findElement(By.id("sign-in")).click();
+      waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("login")));
+      waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-campaign", "c2"));
+      waiting().until(d -> tableRows("latest").size() == 1);
+      assertThat(
+          tableRows("latest"),
+          equalTo(List.of("c2 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
+      // the dimension picker offers campaign only: device sums every advertiser's campaigns
+      assertThat(
+          script("return [...document.querySelectorAll('#dimension option')].map(o => o.value)"),
+          equalTo(List.of("campaign")));
+      assertThat(script("return sessionStorage.getItem('ctrstream.token')"), equalTo(acme[0]));
+      screenshot("dashboard-token.png");
+      script("sessionStorage.clear()");
+    } finally {
+      Files.deleteIfExists(tokens);
+    }
   }
 
   private static void screenshot(String name) throws Exception {
