@@ -3,7 +3,9 @@
 # a Flink 1.19 standalone session cluster, and with --postgres a PostgreSQL server, all bound to
 # localhost, all under one run directory.
 #
-#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres]   start what is not running yet (safe to repeat)
+#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres] [--tls]   start what is not running yet (safe to repeat)
+#                                                        --tls: Redis and PostgreSQL on TLS only, with a CA and
+#                                                        certificates made for the run ($CTR_RUN_DIR/tls/ca.crt)
 #   deploy/stack.sh down                                 stop exactly what `up` started
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
@@ -105,6 +107,31 @@ jars() { # kafka|flink
 }
 
 # ---------------------------------------------------------------------------------------------
+# TLS: a CA of the run and a certificate for 127.0.0.1/localhost signed by it (openssl), made once.
+# The CA's key stays in the run directory; clients trust ca.crt (--redisCaFile, sslrootcert).
+
+tls_dir() { echo "$run/tls"; }
+
+tls_certs() {
+  local dir; dir=$(tls_dir)
+  [ -s "$dir/server.crt" ] && return 0
+  command -v openssl >/dev/null 2>&1 || die "--tls needs openssl (Debian package openssl)"
+  mkdir -p "$dir"
+  (
+    umask 077
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+      -subj "/CN=ctrstream local stack CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' > "$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+      -days 30 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+  ) || die "could not make the TLS certificates in $dir"
+  chmod 644 "$dir/ca.crt" "$dir/server.crt"
+  say "tls: CA and certificates for 127.0.0.1 in $dir (clients trust $dir/ca.crt)"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Redis
 
 redis_up() {
@@ -123,16 +150,25 @@ redis_up() {
     (umask 077; printf 'requirepass "%s"\n' "$(tr -d '\r\n' < "$REDIS_PASSWORD_FILE")" > "$dir/auth.conf")
     conf=("$dir/auth.conf")
   fi
-  redis-server ${conf[@]+"${conf[@]}"} --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
+  # with TLS (up --tls, remembered for restarts): its TLS port only, the plain one closed
+  local ports=(--port "$redis_port") cli=() mode=""
+  if [ "${with_tls:-0}" = 1 ] || [ -f "$dir/tls" ]; then
+    tls_certs; touch "$dir/tls"
+    local t; t=$(tls_dir)
+    ports=(--port 0 --tls-port "$redis_port" --tls-cert-file "$t/server.crt" --tls-key-file "$t/server.key"
+      --tls-ca-cert-file "$t/ca.crt" --tls-auth-clients optional)
+    cli=(--tls --cacert "$t/ca.crt"); mode=" (TLS only)"
+  fi
+  redis-server ${conf[@]+"${conf[@]}"} "${ports[@]}" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save "" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   # PONG, not just an answer: while it loads its append-only file Redis answers "LOADING" (exit 0);
   # redis-cli takes the password from REDISCLI_AUTH, not from its command line
   redis_ready() {
     [ "$(REDISCLI_AUTH="$([ -z "${REDIS_PASSWORD_FILE:-}" ] || tr -d '\r\n' < "$REDIS_PASSWORD_FILE")" \
-      redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]
+      redis-cli ${cli[@]+"${cli[@]}"} -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]
   }
   wait_for "redis" 60 redis_ready
-  say "redis up on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
+  say "redis up on 127.0.0.1:$redis_port$mode (pid $(cat "$dir/redis.pid"))"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -363,17 +399,33 @@ postgres_up() {
     rm -f "$pwfile"
     say "postgres cluster created in $dir/data"
   fi
+  # with TLS (up --tls, remembered for restarts): ssl on, and TCP clients must use it (hostssl)
+  local ssl_opts="" url_tls=""
+  if [ "${with_tls:-0}" = 1 ] || [ -f "$dir/tls" ]; then
+    tls_certs; touch "$dir/tls"
+    local t; t=$(tls_dir)
+    cp "$t/server.crt" "$t/server.key" "$t/ca.crt" "$dir/"
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$dir/server.crt" "$dir/server.key" "$dir/ca.crt"
+    chmod 600 "$dir/server.key"
+    if ! grep -q '^hostssl' "$dir/data/pg_hba.conf"; then
+      sed -i 's/^host\([[:space:]]\)/hostssl\1/' "$dir/data/pg_hba.conf"
+    fi
+    ssl_opts="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key -c ssl_ca_file=$dir/ca.crt"
+    url_tls="?sslmode=verify-full&sslrootcert=$t/ca.crt"
+  elif [ -f "$dir/data/pg_hba.conf" ]; then
+    sed -i 's/^hostssl\([[:space:]]\)/host\1/' "$dir/data/pg_hba.conf"
+  fi
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-    -o "-p $postgres_port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
+    -o "-p $postgres_port -k $dir -c listen_addresses=127.0.0.1 $ssl_opts" start >/dev/null \
     || die "postgres did not start (log: $dir/postgres.log)"
   if ! as_pg "$bin/psql" -h "$dir" -p "$postgres_port" -U ctrstream -d postgres -Atqc \
       "SELECT 1 FROM pg_database WHERE datname = 'ctrstream'" | grep -q 1; then
     as_pg "$bin/createdb" -h "$dir" -p "$postgres_port" -U ctrstream ctrstream
   fi
   # the job's flags, for scripts and tests: the cluster's directory depends on who can reach what
-  printf 'jdbcUrl=jdbc:postgresql://127.0.0.1:%s/ctrstream\njdbcUser=ctrstream\njdbcPasswordFile=%s\n' \
-    "$postgres_port" "$dir/password" > "$run/postgres.properties"
-  say "postgres up on 127.0.0.1:$postgres_port: --jdbcUrl=jdbc:postgresql://127.0.0.1:$postgres_port/ctrstream --jdbcUser=ctrstream --jdbcPasswordFile=$dir/password"
+  printf 'jdbcUrl=jdbc:postgresql://127.0.0.1:%s/ctrstream%s\njdbcUser=ctrstream\njdbcPasswordFile=%s\n' \
+    "$postgres_port" "$url_tls" "$dir/password" > "$run/postgres.properties"
+  say "postgres up on 127.0.0.1:$postgres_port: --jdbcUrl=jdbc:postgresql://127.0.0.1:$postgres_port/ctrstream$url_tls --jdbcUser=ctrstream --jdbcPasswordFile=$dir/password"
 }
 
 postgres_down() {
@@ -418,12 +470,14 @@ down() {
   stop kafka "$run/kafka/kafka.pid" kafka.Kafka
   stop redis "$run/redis/redis.pid" redis-server
   postgres_down
+  # TLS is a choice of this `up`; the next one starts plain unless it says --tls again
+  rm -f "$run/redis/tls" "$(pg_dir)/tls"
 }
 
 cmd=${1:-}; shift || true
 case "$cmd" in
   up)
-    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0
+    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0; with_tls=0
     while [ $# -gt 0 ]; do
       case "$1" in
         --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
@@ -431,7 +485,8 @@ case "$cmd" in
         --no-flink) with_flink=0; shift ;;
         --no-kafka) with_kafka=0; shift ;;
         --postgres) with_postgres=1; shift ;;
-        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink or --postgres)" ;;
+        --tls) with_tls=1; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink, --postgres or --tls)" ;;
       esac
     done
     [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"

@@ -62,26 +62,39 @@ public class LocalStack extends ExternalResource {
   private final String redisPassword;
   private final int taskManagers;
   private final int slotsPerTaskManager;
+  private final boolean tls;
+
+  /** The CA certificate of a TLS stack ({@link #withTls}): what its clients trust. */
+  final Path tlsCa = runDir.resolve("tls/ca.crt");
 
   /** The stack with one TaskManager of 2 slots and a Redis that takes any client. */
   public LocalStack() {
-    this(null, 1, 2);
+    this(null, 1, 2, false);
   }
 
-  private LocalStack(String redisPassword, int taskManagers, int slotsPerTaskManager) {
+  private LocalStack(String redisPassword, int taskManagers, int slotsPerTaskManager, boolean tls) {
     this.redisPassword = redisPassword;
     this.taskManagers = taskManagers;
     this.slotsPerTaskManager = slotsPerTaskManager;
+    this.tls = tls;
+  }
+
+  /**
+   * The stack with Redis and PostgreSQL on TLS only ({@code deploy/stack.sh up --tls}): their plain
+   * ports closed, certificates of the run's own CA ({@link #tlsCa}).
+   */
+  static LocalStack withTls() {
+    return new LocalStack(null, 1, 2, true);
   }
 
   /** The stack with a Redis that requires {@code password} (from {@link #redisPasswordFile}). */
   static LocalStack withRedisPassword(String password) {
-    return new LocalStack(password, 1, 2);
+    return new LocalStack(password, 1, 2, false);
   }
 
   /** The stack with {@code n} TaskManagers of {@code slots} slots each. */
   static LocalStack withTaskManagers(int n, int slots) {
-    return new LocalStack(null, n, slots);
+    return new LocalStack(null, n, slots, false);
   }
 
   @Override
@@ -95,13 +108,18 @@ public class LocalStack extends ExternalResource {
               java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(redisPasswordFile, redisPassword + "\n");
     }
-    script(
-        "stack-up",
-        "deploy/stack.sh",
-        "up",
-        "--taskmanagers",
-        Integer.toString(taskManagers),
-        "--postgres");
+    List<String> up =
+        new ArrayList<>(
+            List.of(
+                "deploy/stack.sh",
+                "up",
+                "--taskmanagers",
+                Integer.toString(taskManagers),
+                "--postgres"));
+    if (tls) {
+      up.add("--tls");
+    }
+    script("stack-up", up.toArray(String[]::new));
   }
 
   @Override
@@ -430,7 +448,17 @@ public class LocalStack extends ExternalResource {
   }
 
   Jedis redis() {
-    Jedis jedis = new Jedis("127.0.0.1", REDIS_PORT);
+    Jedis jedis =
+        tls
+            ? new Jedis(
+                new redis.clients.jedis.HostAndPort("127.0.0.1", REDIS_PORT),
+                redis.clients.jedis.DefaultJedisClientConfig.builder()
+                    .ssl(true)
+                    .sslSocketFactory(
+                        new io.ctrstream.contract.TlsClient(tlsCa, null, null).socketFactory())
+                    .sslParameters(io.ctrstream.contract.TlsClient.verifyingHostName())
+                    .build())
+            : new Jedis("127.0.0.1", REDIS_PORT);
     if (redisPassword != null) {
       jedis.auth(redisPassword);
     }

@@ -56,7 +56,8 @@ public record SinkConfig(
                     o.getRedisPasswordFile(),
                     RedisConnection.PASSWORD_ENV),
                 new RedisKeys(o.getRedisKeyPrefix()),
-                Durations.parsePositive("resultTtl", o.getResultTtl()))
+                Durations.parsePositive("resultTtl", o.getResultTtl()),
+                redisTls(o))
             : null;
     if (fromKafka) {
       for (String[] topic :
@@ -129,5 +130,30 @@ public record SinkConfig(
       throw new InvalidFlagException(
           flag, table, "expected a lower-case identifier, optionally schema.table");
     }
+  }
+
+  /**
+   * The TLS setup of {@code --redisTls} and its files, or null without it.
+   *
+   * @throws InvalidFlagException naming a TLS file flag given without {@code --redisTls}, or a
+   *     keystore password file without a keystore
+   */
+  private static RedisConnection.Tls redisTls(SinkOptions o) {
+    String ca = Flags.blankToNull(o.getRedisCaFile());
+    String keystore = Flags.blankToNull(o.getRedisClientKeystore());
+    String password = Flags.blankToNull(o.getRedisClientKeystorePasswordFile());
+    if (!o.getRedisTls()) {
+      if (ca != null) {
+        throw new InvalidFlagException("redisCaFile", ca, "needs --redisTls");
+      }
+      if (keystore != null) {
+        throw new InvalidFlagException("redisClientKeystore", keystore, "needs --redisTls");
+      }
+    }
+    if (password != null && keystore == null) {
+      throw new InvalidFlagException(
+          "redisClientKeystorePasswordFile", password, "needs --redisClientKeystore");
+    }
+    return o.getRedisTls() ? new RedisConnection.Tls(ca, keystore, password) : null;
   }
 }

@@ -51,6 +51,35 @@ public interface SinkOptions extends PipelineOptions {
 
   void setRedisPasswordFile(String value);
 
+  @Description(
+      "Connect to Redis over TLS (its tls-port), checking that its certificate is signed by a "
+          + "trusted CA (--redisCaFile) and names --redisHost.")
+  @Default.Boolean(false)
+  boolean getRedisTls();
+
+  void setRedisTls(boolean value);
+
+  @Description(
+      "With --redisTls: PEM file of the CA certificates to trust, read by each TaskManager when it "
+          + "connects (so it must exist on every TaskManager host); default: the JVM's trust store.")
+  String getRedisCaFile();
+
+  void setRedisCaFile(String value);
+
+  @Description(
+      "With --redisTls: a PKCS12 keystore with a client certificate, for a Redis that asks for one "
+          + "(tls-auth-clients), read by each TaskManager when it connects.")
+  String getRedisClientKeystore();
+
+  void setRedisClientKeystore(String value);
+
+  @Description(
+      "File holding the password of --redisClientKeystore, read by each TaskManager when it "
+          + "connects.")
+  String getRedisClientKeystorePasswordFile();
+
+  void setRedisClientKeystorePasswordFile(String value);
+
   @Description("Prefix of every Redis key ctrstream writes.")
   @Default.String("ctr")
   String getRedisKeyPrefix();

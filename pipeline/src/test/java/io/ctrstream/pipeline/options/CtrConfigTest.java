@@ -149,6 +149,12 @@ public class CtrConfigTest {
           bad("--redisPort=x", "expected a whole number"),
           bad("--redisPassword=hunter2", "passwords are not taken as flags"),
           bad("--redisKeyPrefix=", "must not be empty"),
+          bad("--redisTls=maybe", "expected true or false"),
+          bad("--redisCaFile=ca.pem", "needs --redisTls"),
+          bad("--redisClientKeystore=client.p12", "needs --redisTls"),
+          bad(
+              "--redisTls --redisClientKeystorePasswordFile=password",
+              "needs --redisClientKeystore"),
           bad("--resultTtl=0s", "must be longer than zero"),
           bad("--jdbcUrl=jdbc:mysql://db/ctr", "expected jdbc:postgresql://host[:port]/database"),
           bad("--jdbcUrl=jdbc:postgresql://db/ctr --jdbcPassword=hunter2", "passwords are not"),

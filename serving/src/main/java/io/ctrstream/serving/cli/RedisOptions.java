@@ -1,5 +1,6 @@
 package io.ctrstream.serving.cli;
 
+import io.ctrstream.contract.TlsClient;
 import io.ctrstream.serving.store.RedisAddress;
 import io.ctrstream.serving.store.ResultStore;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,31 @@ final class RedisOptions {
   java.nio.file.Path passwordFile;
 
   @Option(
+      names = "--redis-tls",
+      defaultValue = "${env:CTR_REDIS_TLS:-false}",
+      description =
+          "Connect to Redis over TLS (its tls-port), checking its certificate and host name (env"
+              + " CTR_REDIS_TLS; default: ${DEFAULT-VALUE}).")
+  boolean tls;
+
+  @Option(
+      names = "--redis-ca-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:CTR_REDIS_CA_FILE}",
+      description =
+          "With --redis-tls: PEM file of the CA certificates to trust (env CTR_REDIS_CA_FILE;"
+              + " default: the JVM's trust store).")
+  java.nio.file.Path caFile;
+
+  @Option(
+      names = "--redis-client-keystore",
+      paramLabel = "FILE",
+      description =
+          "With --redis-tls: a PKCS12 keystore with a client certificate, for a Redis that asks"
+              + " for one (tls-auth-clients); its password from env CTR_REDIS_CLIENT_KEYSTORE_PASSWORD.")
+  java.nio.file.Path clientKeystore;
+
+  @Option(
       names = "--prefix",
       defaultValue = "${env:CTR_REDIS_PREFIX:-ctr}",
       description =
@@ -68,6 +94,29 @@ final class RedisOptions {
                 + ")");
       }
     }
-    return new ResultStore(new RedisAddress(host, port, secret, prefix));
+    return new ResultStore(new RedisAddress(host, port, secret, prefix, tls()));
+  }
+
+  private TlsClient tls() {
+    if (!tls) {
+      if (caFile != null || clientKeystore != null) {
+        throw new ParameterException(
+            mixee.commandLine(),
+            (caFile != null ? "--redis-ca-file" : "--redis-client-keystore")
+                + ": needs --redis-tls");
+      }
+      return null;
+    }
+    for (java.nio.file.Path f : new java.nio.file.Path[] {caFile, clientKeystore}) {
+      if (f != null && !java.nio.file.Files.isReadable(f)) {
+        throw new ParameterException(
+            mixee.commandLine(),
+            (f == caFile ? "--redis-ca-file=" : "--redis-client-keystore=")
+                + f
+                + ": cannot be read");
+      }
+    }
+    String password = System.getenv("CTR_REDIS_CLIENT_KEYSTORE_PASSWORD");
+    return new TlsClient(caFile, clientKeystore, password == null ? null : password.toCharArray());
   }
 }

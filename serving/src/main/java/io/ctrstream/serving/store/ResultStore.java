@@ -2,6 +2,7 @@ package io.ctrstream.serving.store;
 
 import io.ctrstream.contract.RedisKeys;
 import io.ctrstream.contract.ResultRecord;
+import io.ctrstream.contract.TlsClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,6 +55,12 @@ public final class ResultStore implements AutoCloseable {
             .socketTimeoutMillis(TIMEOUT_MS);
     if (address.password() != null && !address.password().isEmpty()) {
       client.password(address.password());
+    }
+    if (address.tls() != null) {
+      client
+          .ssl(true)
+          .sslSocketFactory(address.tls().socketFactory())
+          .sslParameters(TlsClient.verifyingHostName());
     }
     this.pool =
         new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()), client.build());
