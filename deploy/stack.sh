@@ -114,7 +114,7 @@ tls_dir() { echo "$run/tls"; }
 
 tls_certs() {
   local dir; dir=$(tls_dir)
-  [ -s "$dir/server.crt" ] && return 0
+  [ -s "$dir/server.crt" ] && [ -s "$dir/client.p12" ] && return 0
   command -v openssl >/dev/null 2>&1 || die "--tls needs openssl (Debian package openssl)"
   mkdir -p "$dir"
   (
@@ -126,9 +126,19 @@ tls_certs() {
     printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' > "$dir/server.ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
       -days 30 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+    # a client certificate of the same CA, as a PKCS12 keystore with its password in a file
+    # (--redisClientKeystore, --redisClientKeystorePasswordFile)
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=ctrstream job" \
+      -keyout "$dir/client.key" -out "$dir/client.csr" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' > "$dir/client.ext"
+    openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+      -days 30 -extfile "$dir/client.ext" -out "$dir/client.crt" 2>/dev/null
+    head -c 18 /dev/urandom | base64 | tr -d '/+=\n' > "$dir/client.p12.password"
+    openssl pkcs12 -export -inkey "$dir/client.key" -in "$dir/client.crt" -certfile "$dir/ca.crt" \
+      -passout "file:$dir/client.p12.password" -out "$dir/client.p12"
   ) || die "could not make the TLS certificates in $dir"
   chmod 644 "$dir/ca.crt" "$dir/server.crt"
-  say "tls: CA and certificates for 127.0.0.1 in $dir (clients trust $dir/ca.crt)"
+  say "tls: CA and certificates for 127.0.0.1 in $dir (clients trust $dir/ca.crt; a client certificate: $dir/client.p12)"
 }
 
 # ---------------------------------------------------------------------------------------------

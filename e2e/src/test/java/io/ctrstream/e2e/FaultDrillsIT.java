@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ctrstream.pipeline.testing.PostgresServer;
 import io.ctrstream.pipeline.testing.ReferenceCtr;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,16 +200,8 @@ public class FaultDrillsIT {
     Await.until(
         "every final row in PostgreSQL",
         Duration.ofMinutes(2),
-        () -> postgresFinals().size() >= ref.counts.size());
-    assertThat(postgresFinals(), equalTo(ref.counts));
-  }
-
-  private static Map<String, List<Long>> postgresFinals() {
-    try (java.sql.Connection c = STACK.postgres()) {
-      return PostgresServer.finalCampaignCounts(c, "drill_postgres_results");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+        () -> STACK.postgresFinals("drill_postgres_results").size() >= ref.counts.size());
+    assertThat(STACK.postgresFinals("drill_postgres_results"), equalTo(ref.counts));
   }
 
   /**

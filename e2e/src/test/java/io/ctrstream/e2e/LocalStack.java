@@ -162,6 +162,18 @@ public class LocalStack extends ExternalResource {
     return flags;
   }
 
+  /**
+   * The final rows of the campaign results in {@code table} of the stack's PostgreSQL, as {@link
+   * PostgresServer#finalCampaignCounts} gives them (comparable with {@code ReferenceCtr.counts}).
+   */
+  java.util.Map<String, List<Long>> postgresFinals(String table) {
+    try (Connection c = postgres()) {
+      return PostgresServer.finalCampaignCounts(c, table);
+    } catch (IOException | SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A connection to the stack's PostgreSQL; the caller closes it. */
   Connection postgres() throws IOException, SQLException {
     return PostgresServer.connect(PostgresServer.stackFlags(runDir));

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.After;
 import org.junit.ClassRule;
@@ -25,8 +24,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * The job on the cluster with Redis and PostgreSQL on TLS only ({@code deploy/stack.sh up --tls}:
  * the plain Redis port closed, PostgreSQL's TCP clients held to {@code hostssl}): it reaches both
  * over TLS, checking their certificates against the run's CA and their host name ({@code --redisTls
- * --redisCaFile}, {@code sslmode=verify-full}), and every window in Redis and every final row in
- * PostgreSQL equals {@link ReferenceCtr}.
+ * --redisCaFile}, {@code sslmode=verify-full}; the job presents a client certificate of the same CA
+ * too), and every window in Redis and every final row in PostgreSQL equals {@link ReferenceCtr};
+ * {@code ctr latest --redis-tls} reads them back.
  */
 public class TlsEndToEndIT {
   @ClassRule public static final LocalStack STACK = LocalStack.withTls();
@@ -76,6 +76,10 @@ public class TlsEndToEndIT {
     List<String> flags = new ArrayList<>(STACK.postgresFlags("tls"));
     flags.add("--redisTls");
     flags.add("--redisCaFile=" + STACK.tlsCa);
+    // and a client certificate of the same CA, which Redis checks when one is presented
+    flags.add("--redisClientKeystore=" + STACK.tlsCa.resolveSibling("client.p12"));
+    flags.add(
+        "--redisClientKeystorePasswordFile=" + STACK.tlsCa.resolveSibling("client.p12.password"));
     jobId = STACK.submit(run.name(), run.jobFlags(flags.toArray(String[]::new)));
 
     ReferenceCtr ref =
@@ -110,15 +114,7 @@ public class TlsEndToEndIT {
     Await.until(
         "every final row in PostgreSQL",
         Duration.ofMinutes(2),
-        () -> postgresFinals().size() >= ref.counts.size());
-    assertThat(postgresFinals(), equalTo(ref.counts));
-  }
-
-  private static Map<String, List<Long>> postgresFinals() {
-    try (java.sql.Connection c = STACK.postgres()) {
-      return PostgresServer.finalCampaignCounts(c, "tls_results");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+        () -> STACK.postgresFinals("tls_results").size() >= ref.counts.size());
+    assertThat(STACK.postgresFinals("tls_results"), equalTo(ref.counts));
   }
 }

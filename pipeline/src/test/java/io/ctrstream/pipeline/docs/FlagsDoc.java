@@ -1,16 +1,12 @@
 package io.ctrstream.pipeline.docs;
 
-import io.ctrstream.pipeline.options.CtrOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.ctrstream.pipeline.testing.JobHelp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Renders {@code docs/flags.md} from the job's {@code --help}: one table per ctrstream option
@@ -29,35 +25,18 @@ final class FlagsDoc {
     CONCERNS.put("io.ctrstream.pipeline.options.SinkOptions", "Sinks");
   }
 
-  private static final Pattern HEADER = Pattern.compile("(?m)^(\\S+):$");
   private static final Pattern FLAG = Pattern.compile("^  --(\\w+)=<(.*)>$");
 
   private FlagsDoc() {}
 
   /** What Beam prints for {@code --help=<CtrOptions>}. */
   static String help() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PipelineOptionsFactory.printHelp(
-        new PrintStream(out, true, StandardCharsets.UTF_8), CtrOptions.class);
-    return out.toString(StandardCharsets.UTF_8);
+    return JobHelp.text();
   }
 
   /** The Markdown of {@code docs/flags.md} for {@code help}. */
   static String render(String help) {
-    Map<String, String> sections = new LinkedHashMap<>();
-    Matcher headers = HEADER.matcher(help);
-    String name = null;
-    int from = 0;
-    while (headers.find()) {
-      if (name != null) {
-        sections.put(name, help.substring(from, headers.start()));
-      }
-      name = headers.group(1);
-      from = headers.end();
-    }
-    if (name != null) {
-      sections.put(name, help.substring(from));
-    }
+    Map<String, String> sections = JobHelp.sections(help);
     StringBuilder md = new StringBuilder();
     md.append("# Flags\n\n")
         .append("<!-- Generated from the job's --help by FlagsDocTest; edit the options' ")

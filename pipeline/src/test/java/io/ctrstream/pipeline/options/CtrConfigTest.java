@@ -236,23 +236,9 @@ public class CtrConfigTest {
 
   @Test
   public void helpListsTheFlagsGroupedByConcern() {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    PipelineOptionsFactory.printHelp(new java.io.PrintStream(out), CtrOptions.class);
-    String help = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    // Beam prints one section per interface, headed "<interface name>:"
-    java.util.regex.Matcher headers =
-        java.util.regex.Pattern.compile("(?m)^(\\S+):$").matcher(help);
-    Map<String, String> sections = new java.util.HashMap<>();
-    String name = null;
-    int from = 0;
-    while (headers.find()) {
-      if (name != null) {
-        sections.put(name, help.substring(from, headers.start()));
-      }
-      name = headers.group(1);
-      from = headers.end();
-    }
-    sections.put(name, help.substring(from));
+    Map<String, String> sections =
+        io.ctrstream.pipeline.testing.JobHelp.sections(
+            io.ctrstream.pipeline.testing.JobHelp.text());
     for (Class<?> concern : CONCERNS) {
       String section = sections.get(concern.getName());
       assertThat(concern.getName(), section, org.hamcrest.Matchers.notNullValue());

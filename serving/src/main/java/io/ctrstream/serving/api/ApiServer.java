@@ -49,9 +49,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>GET only: any other method is 405 with {@code Allow: GET} (OPTIONS is the CORS preflight when
  * CORS is on). JSON answers carry {@code Cache-Control: no-store}; errors are {@code {"status",
- * "error", "message"}} with 400 (bad parameter), 404 (unknown key or path), 503 (Redis unreachable)
- * or 500. CORS is off unless an allowed origin is given; then a request from that origin (any, for
- * {@code *}) gets {@code Access-Control-Allow-Origin}.
+ * "error", "message"}} with 400 (bad parameter), 401 (no valid token, when the server has tokens),
+ * 403 (outside the token's campaigns), 404 (unknown key or path), 503 (Redis unreachable) or 500.
+ *
+ * <p>Who may read ({@link Settings#tokens}): every result route needs a bearer token of the token
+ * file, and answers within the token's {@link Access}; {@code /health}, the dashboard's files and
+ * the OpenAPI document stay open. With {@link Settings#tls} it serves HTTPS only. CORS is off
+ * unless an allowed origin is given; then a request from that origin (any, for {@code *}) gets
+ * {@code Access-Control-Allow-Origin}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
