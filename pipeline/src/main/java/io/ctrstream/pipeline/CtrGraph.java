@@ -35,12 +35,13 @@ import org.apache.beam.sdk.values.TimestampedValue;
 
 /**
  * The ctrstream job as a Beam graph, the way Beam's {@code LeaderBoard} tells it: read → {@link
- * ParseEvents} (bad records → dead letters) → {@link AttributeClicks} (one stateful join on {@code
- * impr_id}: dedup, attribution window) → {@link KeyByDimensions} (campaign and breakdowns) → {@link
- * WindowedCtr} (fixed windows, early/on-time/late panes, the CTR {@code CombineFn}) → {@link
- * PublishWithNowcast}, {@link TrackLatestAndPrevious}, {@link DetectAnomalies}; optionally the
- * trend over sliding windows; then {@link WriteOutputs}. The step names are the Flink operators'
- * uids, which savepoints map state by: they do not change (docs/deploying.md).
+ * ParseEvents} (bad records → dead letters) → {@link AttributeClicks} (one stateful join keyed by
+ * shards of {@code impr_id}s: dedup, attribution window) → {@link KeyByDimensions} (campaign and
+ * breakdowns) → {@link WindowedCtr} (fixed windows, early/on-time/late panes, the CTR {@code
+ * CombineFn}) → {@link PublishWithNowcast}, {@link TrackLatestAndPrevious}, {@link
+ * DetectAnomalies}; optionally the trend over sliding windows; then {@link WriteOutputs}. The step
+ * names are the Flink operators' uids, which savepoints map state by: they do not change
+ * (docs/deploying.md).
  */
 public final class CtrGraph {
 
