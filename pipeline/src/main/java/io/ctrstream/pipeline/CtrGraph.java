@@ -118,9 +118,13 @@ public final class CtrGraph {
             new PublishWithNowcast(
                 open ? windowed.get(WindowedCtr.OPEN_PANES) : null,
                 open ? attributed.get(AttributeClicks.CLICK_DELAYS) : null,
-                config.eventTime().attributionWindow()));
+                config.eventTime().attributionWindow(),
+                config.eventTime().idleKeyRetention()));
     PCollection<LatestAndPrevious> latest =
-        results.apply("LatestAndPrevious", new TrackLatestAndPrevious());
+        results.apply(
+            "LatestAndPrevious",
+            new TrackLatestAndPrevious()
+                .withIdleKeyRetention(config.eventTime().idleKeyRetention()));
     PCollection<CtrResult> trend =
         config.trend() == null
             ? empty(pipeline, "NoTrend", CtrResult.CtrResultCoder.of())
@@ -136,7 +140,10 @@ public final class CtrGraph {
         config.alerts() == null
             ? empty(pipeline, "NoAlerts", Alert.AlertCoder.of())
             : (config.alerts().openWindows() ? published : results)
-                .apply("DetectAnomalies", new DetectAnomalies(config.alerts()));
+                .apply(
+                    "DetectAnomalies",
+                    new DetectAnomalies(config.alerts())
+                        .withIdleKeyRetention(config.eventTime().idleKeyRetention()));
     return new Outputs(
         results,
         published,

@@ -5,6 +5,7 @@ import io.ctrstream.pipeline.model.Alert.Severity;
 import io.ctrstream.pipeline.model.Alert.Status;
 import io.ctrstream.pipeline.model.CtrResult;
 import io.ctrstream.pipeline.nowcast.NowcastBasis;
+import io.ctrstream.pipeline.options.EventTimeConfig;
 import io.ctrstream.pipeline.transforms.CtrMetrics;
 import io.ctrstream.pipeline.transforms.PanesPerKey;
 import java.util.ArrayList;
@@ -20,12 +21,18 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * SPIKE/DROP alerts: each complete pane (ON_TIME or LATE) of a watched key's window is tested
@@ -48,15 +55,36 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * A late pane that leaves the verdict as it was emits nothing, so alerts are never duplicated. A
  * window is judged against the windows before it as they are known when its pane arrives.
+ *
+ * <p>A key's history and verdicts are dropped when the watermark passes the end of the newest
+ * window it had a pane of plus the idle-key retention ({@code --idleKeyRetention}, {@link
+ * EventTimeConfig#DEFAULT_IDLE_KEY_RETENTION} unless {@link #withIdleKeyRetention} says otherwise):
+ * an event-time timer per key, holding no watermark. A key that comes back after that builds a new
+ * baseline. Metrics: {@code alert_keys_live}, {@code alert_keys_expired}.
  */
 public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollection<Alert>> {
   /** How many complete windows per key the baseline and the verdicts remember. */
   public static final int HISTORY = 64;
 
   private final AlertSettings settings;
+  private final Duration idleKeyRetention;
 
+  /** Alerts by {@code settings}, each key's state kept for the default idle-key retention. */
   public DetectAnomalies(AlertSettings settings) {
+    this(settings, EventTimeConfig.DEFAULT_IDLE_KEY_RETENTION);
+  }
+
+  private DetectAnomalies(AlertSettings settings, Duration idleKeyRetention) {
     this.settings = settings;
+    this.idleKeyRetention = idleKeyRetention;
+  }
+
+  /**
+   * The same step, dropping a key's state once the watermark passes the end of its newest window
+   * plus {@code retention}.
+   */
+  public DetectAnomalies withIdleKeyRetention(Duration retention) {
+    return new DetectAnomalies(settings, retention);
   }
 
   @Override
@@ -72,7 +100,7 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
             : results.apply(
                 "CompleteWatchedPanes", PanesPerKey.complete(r -> watched.contains(r.dimension())));
     return panes
-        .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings)))
+        .apply("TestAgainstBaseline", ParDo.of(new DetectFn(settings, idleKeyRetention)))
         .setCoder(Alert.AlertCoder.of());
   }
 
@@ -90,6 +118,9 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
     private static final String SUPPRESSED = "SUPPRESSED:";
 
     private final AlertSettings settings;
+    private final Duration idleKeyRetention;
+    private final Counter live = CtrMetrics.counter("alert_keys_live");
+    private final Counter expired = CtrMetrics.counter("alert_keys_expired");
     private final Counter raised = CtrMetrics.counter("alerts_raised");
     private final Counter corrected = CtrMetrics.counter("alerts_corrected");
     private final Counter retracted = CtrMetrics.counter("alerts_retracted");
@@ -107,8 +138,16 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
     private final StateSpec<ValueState<Map<Long, String>>> verdictsSpec =
         StateSpecs.value(MapCoder.of(VarLongCoder.of(), StringUtf8Coder.of()));
 
-    DetectFn(AlertSettings settings) {
+    /** When the key's state goes (epoch ms): the newest window end seen plus the retention. */
+    @StateId("expiresAt")
+    private final StateSpec<ValueState<Long>> expiresAtSpec = StateSpecs.value(VarLongCoder.of());
+
+    @TimerId("expiry")
+    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    DetectFn(AlertSettings settings, Duration idleKeyRetention) {
       this.settings = settings;
+      this.idleKeyRetention = idleKeyRetention;
     }
 
     @ProcessElement
@@ -116,8 +155,22 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
         @Element KV<String, CtrResult> element,
         @StateId("history") ValueState<List<CtrResult>> historyState,
         @StateId("verdicts") ValueState<Map<Long, String>> verdictsState,
+        @StateId("expiresAt") ValueState<Long> expiresAt,
+        @TimerId("expiry") Timer expiry,
         OutputReceiver<Alert> out) {
       CtrResult r = element.getValue();
+      if (!r.isComplete() && historyState.read() == null) {
+        return; // nothing to judge an open window against, nothing to keep
+      }
+      Long at = expiresAt.read();
+      long due = r.windowEnd() + idleKeyRetention.getMillis();
+      if (at == null || due > at) {
+        if (at == null) {
+          live.inc();
+        }
+        expiry.withNoOutputTimestamp().set(new Instant(due));
+        expiresAt.write(due);
+      }
       List<CtrResult> history =
           historyState.read() == null ? new ArrayList<>() : new ArrayList<>(historyState.read());
       if (r.isComplete()) { // an open window's pane is judged, never part of a baseline
@@ -234,6 +287,19 @@ public class DetectAnomalies extends PTransform<PCollection<CtrResult>, PCollect
           v.z(),
           v.pValue(),
           v.relativeChange());
+    }
+
+    /** The key was idle for the retention: its baseline and verdicts go. */
+    @OnTimer("expiry")
+    public void onExpiry(
+        @StateId("history") ValueState<List<CtrResult>> historyState,
+        @StateId("verdicts") ValueState<Map<Long, String>> verdictsState,
+        @StateId("expiresAt") ValueState<Long> expiresAt) {
+      historyState.clear();
+      verdictsState.clear();
+      expiresAt.clear();
+      live.dec();
+      expired.inc();
     }
   }
 }

@@ -23,7 +23,8 @@ import redis.clients.jedis.Pipeline;
  *   <li>a window hash: by {@code pane_index} (Beam numbers the panes of one window 0, 1, 2, …);
  *   <li>latest and previous of a key: by ({@code latest.window_start}, {@code latest.pane_index},
  *       {@code previous.window_start}, {@code previous.pane_index}) compared in that order, which
- *       every change made by {@code TrackLatestAndPrevious} increases.
+ *       every change made by {@code TrackLatestAndPrevious} increases. A key whose state that step
+ *       dropped comes back with no previous; the stored latest then becomes previous.
  * </ul>
  *
  * <p>The scripts are loaded once per connection ({@link #load}) and run by their SHA-1 ({@code
@@ -49,7 +50,9 @@ final class NewerPanesOnly {
 
   /**
    * KEYS[1] = latest hash, KEYS[2] = previous hash; ARGV[1] = field (key), ARGV[2] = latest JSON,
-   * ARGV[3] = previous JSON or the empty string when there is none.
+   * ARGV[3] = previous JSON or the empty string when there is none. With no previous, a stored
+   * latest of an older window becomes previous: the job forgot it (the key was idle longer than its
+   * state is kept), Redis did not.
    */
   static final String LATEST_AND_PREVIOUS =
       String.join(
@@ -62,7 +65,8 @@ final class NewerPanesOnly {
           "local new = order(ARGV[2])",
           "local newPrevious = order(ARGV[3])",
           "table.insert(new, newPrevious[1]); table.insert(new, newPrevious[2])",
-          "local old = order(redis.call('HGET', KEYS[1], ARGV[1]))",
+          "local oldLatest = redis.call('HGET', KEYS[1], ARGV[1])",
+          "local old = order(oldLatest)",
           "local oldPrevious = order(redis.call('HGET', KEYS[2], ARGV[1]))",
           "table.insert(old, oldPrevious[1]); table.insert(old, oldPrevious[2])",
           "for i = 1, 4 do",
@@ -70,7 +74,8 @@ final class NewerPanesOnly {
           "  if new[i] < old[i] then return 0 end",
           "end",
           "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])",
-          "if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
+          "if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])",
+          "elseif oldLatest and old[1] < new[1] then redis.call('HSET', KEYS[2], ARGV[1], oldLatest) end",
           "return 1");
 
   private static final String WINDOW_HASH_SHA = sha1(WINDOW_HASH);

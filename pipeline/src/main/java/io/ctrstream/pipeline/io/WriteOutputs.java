@@ -38,7 +38,10 @@ public final class WriteOutputs {
             config.sinks().redis().withKeys(config.sinks().redis().keys().trend());
         out.trend().apply("WriteTrendToRedis", WriteResultsToRedis.windows(trendRedis));
         out.trend()
-            .apply("TrendLatestAndPrevious", new TrackLatestAndPrevious())
+            .apply(
+                "TrendLatestAndPrevious",
+                new TrackLatestAndPrevious()
+                    .withIdleKeyRetention(config.eventTime().idleKeyRetention()))
             .apply("WriteTrendLatestToRedis", WriteResultsToRedis.latestAndPrevious(trendRedis));
       }
       out.alerts()

@@ -1,5 +1,6 @@
 package io.ctrstream.pipeline.nowcast;
 
+import io.ctrstream.pipeline.options.EventTimeConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.joda.time.Duration;
@@ -10,8 +11,8 @@ import org.joda.time.Duration;
  * {@code c}'s own distribution if it rests on at least {@link #CAMPAIGN_MIN_CLICKS} clicks at
  * {@code t} (clicks of impressions older than the attribution window, whose every click is in),
  * else the pooled one if that rests on at least {@link #POOLED_MIN_CLICKS}, else none ({@link
- * NowcastBasis#NONE}). A campaign idle for {@link #IDLE_CAMPAIGN_RETENTION} loses its own ({@link
- * #idle}), so that the models of ended campaigns do not pile up. Not thread-safe.
+ * NowcastBasis#NONE}). A campaign idle for {@link EventTimeConfig#DEFAULT_IDLE_KEY_RETENTION} loses
+ * its own ({@link #idle}), so that the models of ended campaigns do not pile up. Not thread-safe.
  */
 public final class ClickDelayModels {
   /** Clicks a campaign's own distribution needs before it is used. */
@@ -21,20 +22,13 @@ public final class ClickDelayModels {
   public static final long POOLED_MIN_CLICKS = 50;
 
   /**
-   * How long (event time) a campaign's own distribution is kept after its newest click, counted
-   * back from the newest click of any campaign: a campaign idle that long has its model dropped,
-   * and if it comes back it uses the pooled one until it has {@link #CAMPAIGN_MIN_CLICKS} again.
-   * Long enough for a campaign paused over a weekend to keep its own.
-   */
-  public static final Duration IDLE_CAMPAIGN_RETENTION = Duration.standardDays(7);
-
-  /**
    * Whether a campaign's {@code model} is to be dropped when the newest click of any campaign is at
-   * {@code newestTs} (epoch ms): its newest click is more than {@link #IDLE_CAMPAIGN_RETENTION}
-   * older.
+   * {@code newestTs} (epoch ms): its newest click is more than {@code retention} older (the
+   * idle-key retention, {@code --idleKeyRetention}). If the campaign comes back it uses the pooled
+   * distribution until it has {@link #CAMPAIGN_MIN_CLICKS} again.
    */
-  public static boolean idle(ClickDelayModel model, long newestTs) {
-    return model.newestClickTs() < newestTs - IDLE_CAMPAIGN_RETENTION.getMillis();
+  public static boolean idle(ClickDelayModel model, long newestTs, Duration retention) {
+    return model.newestClickTs() < newestTs - retention.getMillis();
   }
 
   /** How often (event time of the newest click) idle campaigns' models are looked for. */
@@ -77,7 +71,9 @@ public final class ClickDelayModels {
     pooled.observe(impressionTs, clickTs, count);
     long newest = pooled.newestClickTs();
     if (sweepDue(lastSweepTs, newest)) {
-      byCampaign.values().removeIf(m -> idle(m, newest));
+      byCampaign
+          .values()
+          .removeIf(m -> idle(m, newest, EventTimeConfig.DEFAULT_IDLE_KEY_RETENTION));
       lastSweepTs = newest;
     }
   }

@@ -24,9 +24,9 @@ import org.joda.time.Duration;
  * campaign id is), each read and written alone ({@code MapState}), never changed in place (a copy
  * is changed and written back: with {@code --fasterCopy} Flink's heap backend hands out the object
  * an asynchronous snapshot may be writing). Once an hour of click event time, the models of
- * campaigns idle for {@link ClickDelayModels#IDLE_CAMPAIGN_RETENTION} are dropped (metric {@code
- * nowcast_idle_campaign_models_dropped}). Cost: per bundle of clicks and per EARLY pane, not per
- * event.
+ * campaigns idle for the idle-key retention ({@link ClickDelayModels#idle}) are dropped (metric
+ * {@code nowcast_idle_campaign_models_dropped}). Cost: per bundle of clicks and per EARLY pane, not
+ * per event.
  */
 class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
   /** The pooled model's key. */
@@ -41,13 +41,15 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
   private final StateSpec<ValueState<Long>> lastSweepSpec = StateSpecs.value(VarLongCoder.of());
 
   private final Duration attributionWindow;
+  private final Duration idleKeyRetention;
   private final Counter byCampaign = CtrMetrics.counter("nowcasts_campaign_delays");
   private final Counter pooled = CtrMetrics.counter("nowcasts_pooled_delays");
   private final Counter none = CtrMetrics.counter("nowcasts_without_delays");
   private final Counter dropped = CtrMetrics.counter("nowcast_idle_campaign_models_dropped");
 
-  NowcastFn(Duration attributionWindow) {
+  NowcastFn(Duration attributionWindow, Duration idleKeyRetention) {
     this.attributionWindow = attributionWindow;
+    this.idleKeyRetention = idleKeyRetention;
   }
 
   @ProcessElement
@@ -92,7 +94,8 @@ class NowcastFn extends DoFn<KV<Integer, NowcastInput>, CtrResult> {
   private void dropIdle(MapState<String, ClickDelayModel> models, long newestTs) {
     List<String> idle = new ArrayList<>();
     for (Map.Entry<String, ClickDelayModel> e : models.entries().read()) {
-      if (!POOLED.equals(e.getKey()) && ClickDelayModels.idle(e.getValue(), newestTs)) {
+      if (!POOLED.equals(e.getKey())
+          && ClickDelayModels.idle(e.getValue(), newestTs, idleKeyRetention)) {
         idle.add(e.getKey());
       }
     }

@@ -38,19 +38,24 @@ public class PublishWithNowcast extends PTransform<PCollection<CtrResult>, PColl
   private final PCollection<OpenPane> openPanes;
   private final PCollection<ClickDelay> clickDelays;
   private final Duration attributionWindow;
+  private final Duration idleKeyRetention;
 
   /**
    * @param openPanes the EARLY panes with their accumulators' impression times, or null
    * @param clickDelays the join's attributed clicks, or null (with {@code openPanes})
    * @param attributionWindow the join's attribution window
+   * @param idleKeyRetention event time a campaign's own click delay model is kept after its newest
+   *     click
    */
   public PublishWithNowcast(
       PCollection<OpenPane> openPanes,
       PCollection<ClickDelay> clickDelays,
-      Duration attributionWindow) {
+      Duration attributionWindow,
+      Duration idleKeyRetention) {
     this.openPanes = openPanes;
     this.clickDelays = clickDelays;
     this.attributionWindow = attributionWindow;
+    this.idleKeyRetention = idleKeyRetention;
   }
 
   @Override
@@ -102,7 +107,8 @@ public class PublishWithNowcast extends PTransform<PCollection<CtrResult>, PColl
         PCollectionList.of(delays)
             .and(panes)
             .apply("DelaysAndPanes", Flatten.pCollections())
-            .apply("NowcastEarlyPanes", ParDo.of(new NowcastFn(attributionWindow)))
+            .apply(
+                "NowcastEarlyPanes", ParDo.of(new NowcastFn(attributionWindow, idleKeyRetention)))
             .setCoder(CtrResult.WithNowcastCoder.of());
     return PCollectionList.of(direct)
         .and(nowcast)

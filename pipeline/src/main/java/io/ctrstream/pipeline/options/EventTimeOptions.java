@@ -49,4 +49,11 @@ public interface EventTimeOptions extends PipelineOptions {
   String getAllowedLateness();
 
   void setAllowedLateness(String value);
+
+  @Description(
+      "Event time after a key's newest window during which the per-key state of latest/previous, alerts and the nowcast's campaign models is kept; an idle key's state is dropped after it (its results stay in Redis and PostgreSQL).")
+  @Default.String("7d")
+  String getIdleKeyRetention();
+
+  void setIdleKeyRetention(String value);
 }

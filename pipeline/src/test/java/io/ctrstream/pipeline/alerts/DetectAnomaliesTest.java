@@ -222,6 +222,33 @@ public class DetectAnomaliesTest {
   }
 
   @Test
+  public void anIdleKeysBaselineIsDroppedAfterTheRetentionAndBuiltAnew() {
+    TestStream<CtrResult> results =
+        stream()
+            .addElements(onTime("kept", 0, 1000, 50), onTime("idle", 0, 1000, 50))
+            .advanceWatermarkTo(T0.plus(Duration.standardSeconds(500)))
+            .addElements(onTime("kept", 540, 1000, 50)) // "kept" stays until 570 s + 10 min
+            // past 30 s + 10 min: "idle"'s baseline goes
+            .advanceWatermarkTo(T0.plus(Duration.standardSeconds(700)))
+            // the same +140 % for both: only "kept" has a baseline left to be judged against
+            .addElements(onTime("kept", 1200, 1000, 120), onTime("idle", 1200, 1000, 120))
+            .advanceWatermarkToInfinity();
+
+    PCollection<Alert> alerts =
+        p.apply(results)
+            .apply(
+                new DetectAnomalies(settings(AlertSettings.PREVIOUS, Duration.ZERO))
+                    .withIdleKeyRetention(Duration.standardMinutes(10)));
+
+    PAssert.that(summaries(alerts)).containsInAnyOrder("kept 1200 SPIKE CRITICAL RAISED");
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    // "idle" once mid-stream; both at the end, when the watermark passes every expiry
+    assertThat(RunSummary.of(run).get("alert_keys_expired"), equalTo(3L));
+    assertThat(RunSummary.of(run).get("alert_keys_live"), equalTo(0L));
+  }
+
+  @Test
   public void ewmaBaselineAveragesEarlierWindows() {
     TestStream<CtrResult> results =
         stream()

@@ -191,6 +191,20 @@ public class WriteResultsToRedisTest {
     assertThat(latestAndPrevious("906"), equalTo("W30 pane 1 / W0 pane 1"));
   }
 
+  @Test
+  public void aKeyWhoseStateExpiredKeepsItsStoredLatestAsPrevious() throws Exception {
+    writeLatest(
+        new LatestAndPrevious(
+            result("906", W30, 140, 7, ON_TIME, 0, true),
+            result("906", W0, 135, 23, ON_TIME, 0, true)));
+    // back after --idleKeyRetention: the job no longer knows W30, Redis does
+    writeLatest(new LatestAndPrevious(result("906", window(900), 10, 1, ON_TIME, 0, true), null));
+    assertThat(latestAndPrevious("906"), equalTo("W900 pane 0 / W30 pane 0"));
+    // a replay of that write changes nothing
+    writeLatest(new LatestAndPrevious(result("906", window(900), 10, 1, ON_TIME, 0, true), null));
+    assertThat(latestAndPrevious("906"), equalTo("W900 pane 0 / W30 pane 0"));
+  }
+
   private void writeLatest(LatestAndPrevious lp) {
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
     pipeline

@@ -3,6 +3,7 @@ package io.ctrstream.pipeline.nowcast;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ctrstream.pipeline.options.EventTimeConfig;
 import org.joda.time.Duration;
 import org.junit.Test;
 
@@ -59,9 +60,15 @@ public class ClickDelayModelsTest {
   public void idleIsMeasuredFromTheNewestClickOfAnyCampaign() {
     ClickDelayModel model = new ClickDelayModel(ATTRIBUTION);
     model.observe(T0, T0 + 1_000, 1);
-    long retention = ClickDelayModels.IDLE_CAMPAIGN_RETENTION.getMillis();
-    assertThat(ClickDelayModels.idle(model, T0 + 1_000 + retention), equalTo(false));
-    assertThat(ClickDelayModels.idle(model, T0 + 1_001 + retention), equalTo(true));
+    long retention = EventTimeConfig.DEFAULT_IDLE_KEY_RETENTION.getMillis();
+    assertThat(
+        ClickDelayModels.idle(
+            model, T0 + 1_000 + retention, EventTimeConfig.DEFAULT_IDLE_KEY_RETENTION),
+        equalTo(false));
+    assertThat(
+        ClickDelayModels.idle(
+            model, T0 + 1_001 + retention, EventTimeConfig.DEFAULT_IDLE_KEY_RETENTION),
+        equalTo(true));
     assertThat(ClickDelayModels.sweepDue(null, Long.MIN_VALUE), equalTo(false)); // no click yet
     assertThat(ClickDelayModels.sweepDue(null, T0), equalTo(true));
     assertThat(ClickDelayModels.sweepDue(T0, T0 + 3_599_999), equalTo(false));

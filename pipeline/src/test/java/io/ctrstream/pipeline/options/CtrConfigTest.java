@@ -132,6 +132,9 @@ public class CtrConfigTest {
           bad("--windowSize=0s", "must be longer than zero"),
           bad("--earlyFiringPeriod=often", "expected a duration such as"),
           bad("--allowedLateness=5 minutes", "expected a duration such as"),
+          bad(
+              "--idleKeyRetention=5m",
+              "must be longer than --attributionWindow plus --allowedLateness (5m15s)"),
           bad("--breakdowns=device,device", "'device' is given twice"),
           bad("--trendWindow=15", "expected a duration such as"),
           bad("--trendWindow=15m --trendPeriod=7m", "must divide --trendWindow=15m"),
@@ -205,6 +208,16 @@ public class CtrConfigTest {
       assertThat(message, containsString(e.getValue().get(1)));
       assertThat(message, not(containsString("\n")));
     }
+  }
+
+  @Test
+  public void idleKeyRetentionIsSevenDaysUnlessGiven() {
+    assertThat(parse().eventTime().idleKeyRetention(), equalTo(Duration.standardDays(7)));
+    assertThat(
+        parse("--idleKeyRetention=2h").eventTime().idleKeyRetention(),
+        equalTo(Duration.standardHours(2)));
+    assertThat(
+        error("--idleKeyRetention=0s"), equalTo("--idleKeyRetention=0s: must be longer than zero"));
   }
 
   @Test

@@ -245,6 +245,8 @@ public class JoinClicksToImpressionsFnTest {
     PipelineResult run = p.run();
     run.waitUntilFinish();
     assertThat(RunSummary.of(run).get(RunSummary.LATE_EVENTS_DROPPED), equalTo(1L));
+    // the watermark passed both impressions' expiries: no impr_id is left in the join's state
+    assertThat(RunSummary.of(run).get("join_keys_live"), equalTo(0L));
   }
 
   @Test
