@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * the two equal): {@code /ctr/latest}, {@code /ctr/previous}, {@code /ctr/{campaign}}, {@code
  * /ctr/{campaign}/windows}, {@code /keys/{key}}, {@code /keys/{key}/windows} (any key, also one
  * named {@code latest} or {@code previous}), {@code /campaigns}, {@code /dimensions}, {@code
- * /alerts}, {@code /health}. Static: the dashboard ({@code /}, {@code /dashboard.js}, {@code
- * /dashboard.css}; {@code Cache-Control: no-cache}, so a browser revalidates with {@code ETag}),
- * Chart.js from its WebJar ({@code /vendor/chart.umd.js}; cached for a day) and {@code
- * /openapi.json}.
+ * /alerts}, {@code /health}, and {@code /metrics} for Prometheus ({@link ApiMetrics}). Static: the
+ * dashboard ({@code /}, {@code /dashboard.js}, {@code /dashboard.css}; {@code Cache-Control:
+ * no-cache}, so a browser revalidates with {@code ETag}), Chart.js from its WebJar ({@code
+ * /vendor/chart.umd.js}; cached for a day) and {@code /openapi.json}.
  *
  * <p>GET only: any other method is 405 with {@code Allow: GET} (OPTIONS is the CORS preflight when
  * CORS is on). JSON answers carry {@code Cache-Control: no-store}; errors are {@code {"status",
@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * 403 (outside the token's campaigns), 404 (unknown key or path), 503 (Redis unreachable) or 500.
  *
  * <p>Who may read ({@link Settings#tokens}): every result route needs a bearer token of the token
- * file, and answers within the token's {@link Access}; {@code /health}, the dashboard's files and
- * the OpenAPI document stay open. With {@link Settings#tls} it serves HTTPS only. CORS is off
- * unless an allowed origin is given; then a request from that origin (any, for {@code *}) gets
- * {@code Access-Control-Allow-Origin}.
+ * file, and answers within the token's {@link Access}; {@code /health}, {@code /metrics} (route
+ * templates and counts, no campaign), the dashboard's files and the OpenAPI document stay open.
+ * With {@link Settings#tls} it serves HTTPS only. CORS is off unless an allowed origin is given;
+ * then a request from that origin (any, for {@code *}) gets {@code Access-Control-Allow-Origin}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private static final String BASE = "/io/ctrstream/serving/";
   private static final String OPENAPI = "/openapi.json";
   private static final String CHART_JS = "/vendor/chart.umd.js";
+  private static final String METRICS = "/metrics";
 
   private static final String ACCESS = "ctrstream.access";
 
@@ -105,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
   /** Configures the server (it does not listen until {@link #start}). */
   public ApiServer(ResultStore store, Settings settings) {
     CtrApi api = new CtrApi(store, System::currentTimeMillis);
+    ApiMetrics metrics = new ApiMetrics();
     this.bind = settings.bind();
     this.port = settings.port();
     this.app =
@@ -119,7 +121,14 @@ public final class ApiServer implements AutoCloseable {
               readOnly(config, settings.corsOrigin());
               accessControl(config, settings.tokens());
               routes(config, api);
-              errors(config);
+              config.routes.get(
+                  METRICS,
+                  ctx ->
+                      ctx.header("Cache-Control", "no-store")
+                          .contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              config.requestLogger.http(metrics::request);
+              errors(config, metrics);
             });
   }
 
@@ -233,7 +242,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Every error as {@code {"status", "error", "message"}}: ours, Redis down, Javalin's own. */
-  private static void errors(JavalinConfig config) {
+  private static void errors(JavalinConfig config, ApiMetrics metrics) {
     config.routes.exception(
         ApiException.class,
         (e, ctx) -> {
@@ -244,7 +253,10 @@ public final class ApiServer implements AutoCloseable {
         });
     config.routes.exception(
         StoreUnavailableException.class,
-        (e, ctx) -> sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage())));
+        (e, ctx) -> {
+          metrics.redisError();
+          sendJson(ctx, 503, error(503, "redis_unavailable", e.getMessage()));
+        });
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {
@@ -294,7 +306,11 @@ public final class ApiServer implements AutoCloseable {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map((ParsedEndpoint p) -> p.endpoint)
         .filter(
-            e -> e.method == HandlerType.GET && !e.path.equals(OPENAPI) && !e.path.equals(CHART_JS))
+            e ->
+                e.method == HandlerType.GET
+                    && !e.path.equals(OPENAPI)
+                    && !e.path.equals(CHART_JS)
+                    && !e.path.equals(METRICS))
         .map(e -> e.path)
         .toList();
   }

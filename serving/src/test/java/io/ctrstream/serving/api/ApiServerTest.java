@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -530,6 +531,55 @@ public class ApiServerTest {
       assertThat(MAPPER.readTree(health.body()).get("status").asText(), equalTo("unavailable"));
       assertThat(
           MAPPER.readTree(health.body()).get("redis").get("reachable").asBoolean(), equalTo(false));
+    }
+  }
+
+  @Test
+  public void metricsCountRequestsByDeclaredRouteAndStatusAndRedisErrors() throws Exception {
+    try (ApiServer server = new ApiServer(API.store(), "127.0.0.1", 0, null)) {
+      server.start();
+      get(server, "/ctr/c1");
+      get(server, "/ctr/c2");
+      get(server, "/ctr/no-such-campaign");
+      get(server, "/nowhere");
+      get(server, "/");
+      HttpResponse<String> metrics = get(server, "/metrics");
+      assertThat(metrics.statusCode(), equalTo(200));
+      assertThat(mediaType(metrics), equalTo("text/plain;version=0.0.4;charset=utf-8"));
+      String text = metrics.body();
+      // the declared route, never the campaign id
+      assertThat(
+          text,
+          containsString(
+              "http_server_requests_seconds_count{method=\"GET\",route=\"/ctr/{campaign}\",status=\"200\"} 2"));
+      assertThat(
+          text,
+          containsString(
+              "http_server_requests_seconds_count{method=\"GET\",route=\"/ctr/{campaign}\",status=\"404\"} 1"));
+      assertThat(
+          text,
+          containsString(
+              "http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"));
+      assertThat(
+          text,
+          containsString(
+              "http_server_requests_seconds_count{method=\"GET\",route=\"static\",status=\"200\"} 1"));
+      assertThat(text, containsString("http_server_requests_seconds_bucket{"));
+      assertThat(text, not(containsString("c1")));
+      assertThat(text, containsString("ctr_redis_errors_total 0"));
+      assertThat(text, containsString("jvm_memory_used_bytes{"));
+    }
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    try (ResultStore down =
+            new ResultStore(new RedisAddress("127.0.0.1", closedPort, null, "ctr"));
+        ApiServer downServer = new ApiServer(down, "127.0.0.1", 0, null)) {
+      downServer.start();
+      get(downServer, "/ctr/latest");
+      get(downServer, "/campaigns");
+      assertThat(get(downServer, "/metrics").body(), containsString("ctr_redis_errors_total 2"));
     }
   }
 
