@@ -3,9 +3,12 @@
 # a Flink 1.19 standalone session cluster, and with --postgres a PostgreSQL server, all bound to
 # localhost, all under one run directory.
 #
-#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres] [--tls]   start what is not running yet (safe to repeat)
+#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres] [--tls] [--prometheus]
+#                                                        start what is not running yet (safe to repeat)
 #                                                        --tls: Redis and PostgreSQL on TLS only, with a CA and
 #                                                        certificates made for the run ($CTR_RUN_DIR/tls/ca.crt)
+#                                                        --prometheus: Debian's Prometheus, scraping the Flink
+#                                                        processes and `ctr serve`, with deploy/prometheus/ alerts
 #   deploy/stack.sh down                                 stop exactly what `up` started
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
@@ -26,7 +29,8 @@
 # STATE_CHANGELOG (false; true: Flink's changelog state backend over the chosen one, checkpoints of the
 # changes only, the whole state every STATE_CHANGELOG_MATERIALIZE, default 10min),
 # TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1),
-# POSTGRES_PORT (5432).
+# POSTGRES_PORT (5432), FLINK_PROMETHEUS_PORT (9249: the JobManager's metrics, TaskManager N's at 9249+N),
+# PROMETHEUS_PORT (9090), CTR_HTTP_PORT (8090: the `ctr serve` Prometheus scrapes).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +42,8 @@ controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 rest_port=${FLINK_REST_PORT:-8081}
 rpc_port=${FLINK_RPC_PORT:-6123}
 postgres_port=${POSTGRES_PORT:-5432}
+flink_prom_port=${FLINK_PROMETHEUS_PORT:-9249}
+prometheus_port=${PROMETHEUS_PORT:-9090}
 partitions=${TOPIC_PARTITIONS:-3}
 topics=(impressions clicks ctr-dead-letters ctr-alerts ctr-results)
 
@@ -291,6 +297,8 @@ restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
 restart-strategy.fixed-delay.delay: 2 s
 metrics.fetcher.update-interval: 1000
+# every process serves its metrics to Prometheus (the port is set per process: FLINK_PROMETHEUS_PORT)
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
 rest.server.max-content-length: 209715200
 rest.client.max-content-length: 209715200
 io.tmp.dirs: $dir/tmp
@@ -309,8 +317,8 @@ bash_java_utils() { # GET_JM_RESOURCE_PARAMS|GET_TM_RESOURCE_PARAMS -> two lines
     | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://' | tail -n 2
 }
 
-flink_start() { # name main-class utils-command
-  local dir="$run/flink" name=$1 main=$2
+flink_start() { # name main-class utils-command prometheus-port
+  local dir="$run/flink" name=$1 main=$2 prom=$4
   local params jvm dynamic
   params=$(bash_java_utils "$3")
   [ "$(echo "$params" | wc -l)" -eq 2 ] || die "BashJavaUtils gave no memory settings for $name: $params"
@@ -323,7 +331,8 @@ flink_start() { # name main-class utils-command
   nohup "$(java_bin)" $jvm -Dlog.file="$dir/log/$name.log" \
     -Dlog4j.configuration="file:$dir/conf/log4j.properties" \
     -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
-    -cp "$(flink_cp)" "$main" --configDir "$dir/conf" $dynamic > "$dir/log/$name.out" 2>&1 &
+    -cp "$(flink_cp)" "$main" --configDir "$dir/conf" $dynamic -D metrics.reporter.prom.port="$prom" \
+    > "$dir/log/$name.out" 2>&1 &
   echo $! > "$dir/$name.pid"
 }
 
@@ -334,8 +343,11 @@ taskmanagers_registered() { rest /overview | grep -o '"taskmanagers":[0-9]*' | c
 start_taskmanager() { # N
   local dir="$run/flink" name="taskmanager-$1"
   if alive "$dir/$name.pid" TaskManagerRunner; then say "$name already running (pid $(cat "$dir/$name.pid"))"; return; fi
-  flink_start "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
-  say "$name started (pid $(cat "$dir/$name.pid"))"
+  require_free_port $((flink_prom_port + $1)) "$name metrics" FLINK_PROMETHEUS_PORT
+  flink_start "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS \
+    $((flink_prom_port + $1))
+  say "$name started (pid $(cat "$dir/$name.pid")), metrics at http://localhost:$((flink_prom_port + $1))/metrics"
+  prometheus_targets
 }
 
 flink_up() { # taskmanagers
@@ -346,7 +358,9 @@ flink_up() { # taskmanagers
   else
     require_free_port "$rest_port" "flink rest" FLINK_REST_PORT
     require_free_port "$rpc_port" "flink rpc" FLINK_RPC_PORT
-    flink_start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
+    require_free_port "$flink_prom_port" "flink jobmanager metrics" FLINK_PROMETHEUS_PORT
+    flink_start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS \
+      "$flink_prom_port"
     wait_for "flink jobmanager" 90 rest /overview
     say "flink jobmanager up, UI at http://localhost:$rest_port (pid $(cat "$dir/jobmanager.pid")), state backend $(state_backend)"
   fi
@@ -448,6 +462,57 @@ postgres_down() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Prometheus (Debian's): scrapes the JobManager and every TaskManager this stack started (their
+# list is rewritten when one starts) and `ctr serve` on CTR_HTTP_PORT; each further file
+# $run/prometheus/targets/serve-*.json adds a `ctr serve` to scrape. Evaluates the alert rules of
+# deploy/prometheus/; no Alertmanager (firing alerts show at /alerts).
+
+prometheus_dir() { echo "$run/prometheus"; }
+
+prometheus_targets() { # the Flink processes' metrics ports, for file-based discovery
+  local dir; dir=$(prometheus_dir)
+  [ -d "$dir/targets" ] || return 0
+  local list="\"localhost:$flink_prom_port\"" f n
+  for f in "$run"/flink/taskmanager-*.pid; do
+    [ -e "$f" ] || continue
+    n=$(basename "$f" .pid); n=${n#taskmanager-}
+    list="$list, \"localhost:$((flink_prom_port + n))\""
+  done
+  printf '[{"targets": [%s]}]\n' "$list" > "$dir/targets/flink.json.tmp"
+  mv "$dir/targets/flink.json.tmp" "$dir/targets/flink.json"
+}
+
+prometheus_up() {
+  local dir; dir=$(prometheus_dir)
+  command -v prometheus >/dev/null 2>&1 || die "--prometheus needs Prometheus (Debian package prometheus)"
+  mkdir -p "$dir/targets" "$dir/data"
+  if alive "$dir/prometheus.pid" prometheus; then
+    say "prometheus already running (pid $(cat "$dir/prometheus.pid"))"; prometheus_targets; return
+  fi
+  require_free_port "$prometheus_port" prometheus PROMETHEUS_PORT
+  prometheus_targets
+  printf '[{"targets": ["localhost:%s"]}]\n' "${CTR_HTTP_PORT:-8090}" > "$dir/targets/serve-default.json"
+  cat > "$dir/prometheus.yml" <<EOF
+global:
+  scrape_interval: 5s
+  evaluation_interval: 5s
+rule_files:
+  - $root/deploy/prometheus/ctrstream-alerts.yml
+scrape_configs:
+  - job_name: flink
+    file_sd_configs: [{files: ["$dir/targets/flink.json"]}]
+  - job_name: ctr-serve
+    file_sd_configs: [{files: ["$dir/targets/serve-*.json"]}]
+EOF
+  nohup prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$prometheus_port" --storage.tsdb.retention.time=2d \
+    > "$dir/prometheus.log" 2>&1 &
+  echo $! > "$dir/prometheus.pid"
+  wait_for prometheus 60 curl -fsS --max-time 2 "http://127.0.0.1:$prometheus_port/-/ready"
+  say "prometheus up at http://localhost:$prometheus_port (pid $(cat "$dir/prometheus.pid")), alerts at /alerts"
+}
+
+# ---------------------------------------------------------------------------------------------
 
 status() {
   local line
@@ -466,6 +531,7 @@ status() {
     [ -e "$f" ] || continue
     line "$(basename "$f" .pid)" "$f" TaskManagerRunner ""
   done
+  line prometheus "$(prometheus_dir)/prometheus.pid" prometheus "http://localhost:$prometheus_port"
   if rest /jobs/overview >/dev/null 2>&1; then
     echo "flink jobs:"; rest /jobs/overview | tr '{' '\n' | grep -o '"name":"[^"]*","state":"[^"]*"' | sed 's/^/  /' || true
   fi
@@ -477,6 +543,7 @@ down() {
     stop "$(basename "$f" .pid)" "$f" TaskManagerRunner
   done
   stop flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint
+  stop prometheus "$(prometheus_dir)/prometheus.pid" prometheus
   stop kafka "$run/kafka/kafka.pid" kafka.Kafka
   stop redis "$run/redis/redis.pid" redis-server
   postgres_down
@@ -487,7 +554,7 @@ down() {
 cmd=${1:-}; shift || true
 case "$cmd" in
   up)
-    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0; with_tls=0
+    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0; with_tls=0; with_prometheus=0
     while [ $# -gt 0 ]; do
       case "$1" in
         --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
@@ -496,7 +563,8 @@ case "$cmd" in
         --no-kafka) with_kafka=0; shift ;;
         --postgres) with_postgres=1; shift ;;
         --tls) with_tls=1; shift ;;
-        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink, --postgres or --tls)" ;;
+        --prometheus) with_prometheus=1; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink, --postgres, --tls or --prometheus)" ;;
       esac
     done
     [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"
@@ -504,6 +572,7 @@ case "$cmd" in
     redis_up
     [ $with_kafka -eq 0 ] || kafka_up
     [ $with_postgres -eq 0 ] || postgres_up
+    [ $with_prometheus -eq 0 ] || prometheus_up
     [ $with_flink -eq 0 ] || flink_up "$taskmanagers"
     ;;
   down) down ;;

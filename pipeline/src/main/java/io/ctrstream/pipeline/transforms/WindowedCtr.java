@@ -131,6 +131,7 @@ public class WindowedCtr
 
   static class ToResultFn extends DoFn<KV<DimensionKey, CtrSums>, CtrResult> {
     private final Counter panes = CtrMetrics.counter("result_panes");
+    private final Counter onTimePanes = CtrMetrics.counter("result_panes_on_time");
     private final Duration attributionWindow;
     private final boolean openPanes;
 
@@ -176,6 +177,9 @@ public class WindowedCtr
                     sums.getValue().newestTs()));
       }
       panes.inc();
+      if (result.timing() == PaneInfo.Timing.ON_TIME) {
+        onTimePanes.inc();
+      }
     }
   }
 }
