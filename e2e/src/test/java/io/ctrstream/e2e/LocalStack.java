@@ -46,6 +46,8 @@ public class LocalStack extends ExternalResource {
   static final int KAFKA_PORT = 19092;
   static final int REST_PORT = 18081;
   static final int POSTGRES_PORT = 15432;
+  static final int PROMETHEUS_PORT = 19090;
+  static final int FLINK_PROMETHEUS_PORT = 19249;
   static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,20 +65,41 @@ public class LocalStack extends ExternalResource {
   private final int taskManagers;
   private final int slotsPerTaskManager;
   private final boolean tls;
+  private final boolean prometheus;
 
   /** The CA certificate of a TLS stack ({@link #withTls}): what its clients trust. */
   final Path tlsCa = runDir.resolve("tls/ca.crt");
 
   /** The stack with one TaskManager of 2 slots and a Redis that takes any client. */
   public LocalStack() {
-    this(null, 1, 2, false);
+    this(null, 1, 2, false, false);
   }
 
-  private LocalStack(String redisPassword, int taskManagers, int slotsPerTaskManager, boolean tls) {
+  private LocalStack(
+      String redisPassword,
+      int taskManagers,
+      int slotsPerTaskManager,
+      boolean tls,
+      boolean prometheus) {
     this.redisPassword = redisPassword;
     this.taskManagers = taskManagers;
     this.slotsPerTaskManager = slotsPerTaskManager;
     this.tls = tls;
+    this.prometheus = prometheus;
+  }
+
+  /**
+   * The stack with Prometheus ({@code deploy/stack.sh up --prometheus}) on {@link
+   * #PROMETHEUS_PORT}, scraping the Flink processes and any {@code ctr serve} named in {@link
+   * #prometheusTargets}.
+   */
+  static LocalStack withPrometheus() {
+    return new LocalStack(null, 1, 2, false, true);
+  }
+
+  /** Where a file {@code serve-<name>.json} adds a {@code ctr serve} for Prometheus to scrape. */
+  Path prometheusTargets() {
+    return runDir.resolve("prometheus/targets");
   }
 
   /**
@@ -84,17 +107,17 @@ public class LocalStack extends ExternalResource {
    * ports closed, certificates of the run's own CA ({@link #tlsCa}).
    */
   static LocalStack withTls() {
-    return new LocalStack(null, 1, 2, true);
+    return new LocalStack(null, 1, 2, true, false);
   }
 
   /** The stack with a Redis that requires {@code password} (from {@link #redisPasswordFile}). */
   static LocalStack withRedisPassword(String password) {
-    return new LocalStack(password, 1, 2, false);
+    return new LocalStack(password, 1, 2, false, false);
   }
 
   /** The stack with {@code n} TaskManagers of {@code slots} slots each. */
   static LocalStack withTaskManagers(int n, int slots) {
-    return new LocalStack(null, n, slots, false);
+    return new LocalStack(null, n, slots, false, false);
   }
 
   @Override
@@ -119,6 +142,9 @@ public class LocalStack extends ExternalResource {
     if (tls) {
       up.add("--tls");
     }
+    if (prometheus) {
+      up.add("--prometheus");
+    }
     script("stack-up", up.toArray(String[]::new));
   }
 
@@ -140,6 +166,9 @@ public class LocalStack extends ExternalResource {
     env.put("FLINK_REST_PORT", Integer.toString(REST_PORT));
     env.put("FLINK_RPC_PORT", "16123");
     env.put("POSTGRES_PORT", Integer.toString(POSTGRES_PORT));
+    env.put("PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
+    env.put("FLINK_PROMETHEUS_PORT", Integer.toString(FLINK_PROMETHEUS_PORT));
+    env.put("CTR_HTTP_PORT", "18090");
     env.put("FLINK_REST", "localhost:" + REST_PORT);
     env.put("CHECKPOINT_INTERVAL_MS", "2000");
     env.put("TASK_SLOTS", Integer.toString(slotsPerTaskManager));
