@@ -65,6 +65,23 @@ final class GenerateCommand implements Callable<Integer> {
   int campaigns;
 
   @Option(
+      names = "--campaign-churn",
+      defaultValue = "",
+      paramLabel = "DURATION",
+      description =
+          "Give the campaigns new ids every DURATION of event time (c3-g0, c3-g1, ...), as campaigns"
+              + " end and new ones start; empty (the default) for fixed ids.")
+  String campaignChurn;
+
+  @Option(
+      names = "--sites",
+      defaultValue = "0",
+      description =
+          "Add a site_id field with this many values, uniformly (a high-cardinality breakdown);"
+              + " 0 (the default) for none.")
+  int sites;
+
+  @Option(
       names = "--zipf",
       defaultValue = "1.1",
       description = "Zipf exponent of campaign popularity (default: ${DEFAULT-VALUE}).")
@@ -312,6 +329,9 @@ final class GenerateCommand implements Callable<Integer> {
     if (rate <= 0) {
       throw new ParameterException(spec.commandLine(), "--rate must be positive");
     }
+    if (sites < 0) {
+      throw new ParameterException(spec.commandLine(), "--sites must be 0 or more");
+    }
     if (campaigns < 1) {
       throw new ParameterException(spec.commandLine(), "--campaigns must be at least 1");
     }
@@ -351,7 +371,9 @@ final class GenerateCommand implements Callable<Integer> {
         highFactor,
         conflicting,
         skewedClicks,
-        repeatClicks);
+        repeatClicks,
+        campaignChurn.isEmpty() ? 0 : parse("--campaign-churn", campaignChurn).toMillis(),
+        sites);
   }
 
   private long startMillis() {

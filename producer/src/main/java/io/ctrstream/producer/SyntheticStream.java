@@ -47,7 +47,52 @@ final class SyntheticStream {
       double highFactor,
       double conflictingFraction,
       double skewedClickFraction,
-      double repeatClickFraction) {
+      double repeatClickFraction,
+      long campaignChurnMs,
+      int sites) {
+
+    /** Settings without campaign churn or sites. */
+    Settings(
+        long seed,
+        double impressionsPerSecond,
+        int campaigns,
+        double zipfExponent,
+        double baseCtr,
+        double clickDelayMedianMs,
+        double clickDelaySigma,
+        long clickDelayMaxMs,
+        long jitterMs,
+        double duplicateFraction,
+        double malformedFraction,
+        double orphanFraction,
+        List<PhaseScript> phases,
+        double lowFactor,
+        double highFactor,
+        double conflictingFraction,
+        double skewedClickFraction,
+        double repeatClickFraction) {
+      this(
+          seed,
+          impressionsPerSecond,
+          campaigns,
+          zipfExponent,
+          baseCtr,
+          clickDelayMedianMs,
+          clickDelaySigma,
+          clickDelayMaxMs,
+          jitterMs,
+          duplicateFraction,
+          malformedFraction,
+          orphanFraction,
+          phases,
+          lowFactor,
+          highFactor,
+          conflictingFraction,
+          skewedClickFraction,
+          repeatClickFraction,
+          0,
+          0);
+    }
 
     /** Settings without disagreeing copies, skewed or repeated clicks. */
     Settings(
@@ -179,14 +224,18 @@ final class SyntheticStream {
     String imprId = "i" + s.seed() + "-" + impressions;
     String userId = "u" + random.nextInt(1_000_000);
     String campaign = campaignId(campaignRank.sample());
-    emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, campaign, ts), ts);
+    emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, churned(campaign, ts), ts), ts);
     if (s.conflictingFraction() > 0 && random.nextDouble() < s.conflictingFraction()) {
       // a copy from another server: another campaign, a ts up to SKEW_MS off either way
       long offset =
           1 + (long) (random.nextDouble() * SKEW_MS); // never 0: the earliest copy is unique
       long copyTs = random.nextBoolean() ? ts + offset : ts - offset;
       String other = campaignId(campaignRank.sample());
-      emit(Stream.IMPRESSIONS, imprId, impression(imprId, userId, other, copyTs), copyTs);
+      emit(
+          Stream.IMPRESSIONS,
+          imprId,
+          impression(imprId, userId, churned(other, copyTs), copyTs),
+          copyTs);
     }
     if (random.nextDouble() < ctrOf(campaign, ts)) {
       addClick(ts, imprId, userId);
@@ -266,6 +315,17 @@ final class SyntheticStream {
     }
   }
 
+  /**
+   * The campaign id an impression carries: with campaign churn, {@code c<rank>-g<generation>}, a
+   * new generation of ids every {@code campaignChurnMs} of event time (campaigns that end and
+   * start).
+   */
+  private String churned(String campaign, long ts) {
+    return s.campaignChurnMs() > 0
+        ? campaign + "-g" + Math.floorDiv(ts - startMillis, s.campaignChurnMs())
+        : campaign;
+  }
+
   private ObjectNode impression(String imprId, String userId, String campaign, long ts) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("impr_id", imprId);
@@ -275,6 +335,9 @@ final class SyntheticStream {
     o.put("device", DEVICES[random.nextInt(DEVICES.length)]);
     o.put("region", REGIONS[random.nextInt(REGIONS.length)]);
     o.put("exchange", 1 + random.nextInt(3));
+    if (s.sites() > 0) {
+      o.put("site_id", "s" + random.nextInt(s.sites()));
+    }
     return o;
   }
 

@@ -53,6 +53,54 @@ public class SyntheticStreamTest {
   }
 
   @Test
+  public void campaignChurnGivesNewIdsEveryPeriodAndSitesAFieldOfThatManyValues() throws Exception {
+    SyntheticStream.Settings base = settings(0, 0, 0, List.of());
+    SyntheticStream.Settings churning =
+        new SyntheticStream.Settings(
+            base.seed(),
+            base.impressionsPerSecond(),
+            base.campaigns(),
+            base.zipfExponent(),
+            base.baseCtr(),
+            base.clickDelayMedianMs(),
+            base.clickDelaySigma(),
+            base.clickDelayMaxMs(),
+            base.jitterMs(),
+            0,
+            0,
+            0,
+            List.of(),
+            base.lowFactor(),
+            base.highFactor(),
+            0,
+            0,
+            0,
+            1_000, // a new generation of campaign ids every second (1,000 impressions)
+            50);
+    java.util.Map<Long, java.util.Set<String>> campaignsBySecond = new java.util.TreeMap<>();
+    java.util.Set<String> sites = new java.util.TreeSet<>();
+    for (Event e : generate(churning, 3000)) {
+      if (e.stream() != EventPublisher.Stream.IMPRESSIONS) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(e.json());
+      String campaign = o.get("campaign_id").asText();
+      long generation = (e.ts() - START) / 1_000;
+      assertThat(campaign, org.hamcrest.Matchers.endsWith("-g" + generation));
+      campaignsBySecond.computeIfAbsent(generation, g -> new java.util.TreeSet<>()).add(campaign);
+      sites.add(o.get("site_id").asText());
+    }
+    assertThat(campaignsBySecond.keySet(), equalTo(java.util.Set.of(0L, 1L, 2L)));
+    assertThat(sites.size(), equalTo(50));
+    // without either, impressions carry neither
+    Event plain = generate(base, 1).get(0);
+    assertThat(JSON.readTree(plain.json()).has("site_id"), equalTo(false));
+    assertThat(
+        JSON.readTree(plain.json()).get("campaign_id").asText(),
+        org.hamcrest.Matchers.matchesPattern("c[0-9]+"));
+  }
+
+  @Test
   public void sameSeedSameEvents() {
     List<Event> a = generate(settings(0.01, 0.01, 2000, List.of()), 2000);
     List<Event> b = generate(settings(0.01, 0.01, 2000, List.of()), 2000);
