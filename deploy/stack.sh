@@ -3,8 +3,10 @@
 # a Flink 1.19 standalone session cluster, and with --postgres a PostgreSQL server, all bound to
 # localhost, all under one run directory.
 #
-#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres] [--tls] [--prometheus]
+#   deploy/stack.sh up [--taskmanagers N] [--no-kafka] [--no-flink] [--postgres] [--tls] [--prometheus] [--ha]
 #                                                        start what is not running yet (safe to repeat)
+#                                                        --ha: ZooKeeper and a second (standby) JobManager, with
+#                                                        JobManager failover (high-availability.type: zookeeper)
 #                                                        --tls: Redis and PostgreSQL on TLS only, with a CA and
 #                                                        certificates made for the run ($CTR_RUN_DIR/tls/ca.crt)
 #                                                        --prometheus: Debian's Prometheus, scraping the Flink
@@ -12,9 +14,11 @@
 #   deploy/stack.sh down                                 stop exactly what `up` started
 #   deploy/stack.sh status                               what runs, with pids and ports
 #   deploy/stack.sh kill-taskmanager N                   kill -9 TaskManager N (failure drills)
+#   deploy/stack.sh kill-jobmanager N                    kill -9 JobManager N (1 or 2, with --ha)
+#   deploy/stack.sh start-jobmanager N                   start JobManager N again
 #   deploy/stack.sh start-taskmanager N                  start TaskManager N again
-#   deploy/stack.sh stop redis|kafka|postgres            stop one service (SIGTERM: Redis writes its AOF)
-#   deploy/stack.sh start redis|kafka|postgres           start it (again, on its old storage)
+#   deploy/stack.sh stop redis|kafka|postgres|zookeeper  stop one service (SIGTERM: Redis writes its AOF)
+#   deploy/stack.sh start redis|kafka|postgres|zookeeper start it (again, on its old storage)
 #   deploy/stack.sh consume TOPIC [MAX]                  print up to MAX (10) records of a topic from the beginning
 #
 # A port it needs that a process it did not start already holds is an error naming the port and
@@ -30,7 +34,9 @@
 # changes only, the whole state every STATE_CHANGELOG_MATERIALIZE, default 10min),
 # TASKMANAGER_JVM_OPTS (further JVM flags of the TaskManagers; default -XX:+UseParallelGC, empty for G1),
 # POSTGRES_PORT (5432), FLINK_PROMETHEUS_PORT (9249: the JobManager's metrics, TaskManager N's at 9249+N),
-# PROMETHEUS_PORT (9090), CTR_HTTP_PORT (8090: the `ctr serve` Prometheus scrapes).
+# PROMETHEUS_PORT (9090), CTR_HTTP_PORT (8090: the `ctr serve` Prometheus scrapes), ZOOKEEPER_PORT (2181);
+# with --ha the second JobManager's REST and RPC ports are FLINK_REST_PORT + 1 and FLINK_RPC_PORT + 1,
+# its metrics FLINK_PROMETHEUS_PORT - 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +50,7 @@ rpc_port=${FLINK_RPC_PORT:-6123}
 postgres_port=${POSTGRES_PORT:-5432}
 flink_prom_port=${FLINK_PROMETHEUS_PORT:-9249}
 prometheus_port=${PROMETHEUS_PORT:-9090}
+zookeeper_port=${ZOOKEEPER_PORT:-2181}
 partitions=${TOPIC_PARTITIONS:-3}
 topics=(impressions clicks ctr-dead-letters ctr-alerts ctr-results)
 
@@ -100,7 +107,7 @@ require_free_port() { # port service variable
 # ---------------------------------------------------------------------------------------------
 # jars
 
-jars() { # kafka|flink
+jars() { # kafka|flink|zookeeper
   local dir="$services/target/$1"
   # again when the pom changed since (a jar added to it)
   if [ ! -d "$dir" ] || [ -z "$(ls "$dir" 2>/dev/null)" ] || [ "$services/pom.xml" -nt "$dir" ]; then
@@ -304,6 +311,25 @@ rest.client.max-content-length: 209715200
 io.tmp.dirs: $dir/tmp
 web.upload.dir: $dir/tmp
 EOF
+  # up --ha (remembered for restarts): the leader is elected in ZooKeeper, and the job graphs and
+  # the pointers to their latest checkpoints survive a JobManager in the storage directory
+  if [ -e "$dir/ha" ]; then
+    cat >> "$dir/conf/flink-conf.yaml" <<EOF
+high-availability.type: zookeeper
+high-availability.zookeeper.quorum: 127.0.0.1:$zookeeper_port
+high-availability.zookeeper.path.root: /flink
+high-availability.cluster-id: /ctrstream
+high-availability.storageDir: file://$dir/ha-storage
+# a killed leader's ZooKeeper session, and with it its leadership, ends after 30 s (Flink: 60 s);
+# a ZooKeeper restart shorter than that keeps the sessions, and the leaders keep leading meanwhile
+# instead of suspending every job on the lost connection; ZooKeeper calls are retried meanwhile
+high-availability.zookeeper.client.session-timeout: 30000
+high-availability.zookeeper.client.connection-timeout: 5000
+high-availability.zookeeper.client.tolerate-suspended-connections: true
+high-availability.zookeeper.client.retry-wait: 2000
+high-availability.zookeeper.client.max-retry-attempts: 10
+EOF
+  fi
   cp "$root/deploy/flink-log4j.properties" "$dir/conf/log4j.properties"
 }
 
@@ -317,10 +343,10 @@ bash_java_utils() { # GET_JM_RESOURCE_PARAMS|GET_TM_RESOURCE_PARAMS -> two lines
     | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://' | tail -n 2
 }
 
-flink_start() { # name main-class utils-command prometheus-port
-  local dir="$run/flink" name=$1 main=$2 prom=$4
+flink_start() { # name main-class utils-command prometheus-port [-D key=value ...]
+  local dir="$run/flink" name=$1 main=$2 utils=$3 prom=$4; shift 4
   local params jvm dynamic
-  params=$(bash_java_utils "$3")
+  params=$(bash_java_utils "$utils")
   [ "$(echo "$params" | wc -l)" -eq 2 ] || die "BashJavaUtils gave no memory settings for $name: $params"
   jvm=$(echo "$params" | head -n 1); dynamic=$(echo "$params" | tail -n 1)
   # The parallel collector: the join's state lives about a window and a half, so each impression's
@@ -331,7 +357,7 @@ flink_start() { # name main-class utils-command prometheus-port
   nohup "$(java_bin)" $jvm -Dlog.file="$dir/log/$name.log" \
     -Dlog4j.configuration="file:$dir/conf/log4j.properties" \
     -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
-    -cp "$(flink_cp)" "$main" --configDir "$dir/conf" $dynamic -D metrics.reporter.prom.port="$prom" \
+    -cp "$(flink_cp)" "$main" --configDir "$dir/conf" $dynamic -D metrics.reporter.prom.port="$prom" "$@" \
     > "$dir/log/$name.out" 2>&1 &
   echo $! > "$dir/$name.pid"
 }
@@ -350,20 +376,34 @@ start_taskmanager() { # N
   prometheus_targets
 }
 
+jobmanager_pid() { # N: JobManager 1's pid file keeps its name from before --ha
+  if [ "$1" = 1 ]; then echo "$run/flink/jobmanager.pid"; else echo "$run/flink/jobmanager-$1.pid"; fi
+}
+
+start_jobmanager() { # N (1, or 2 with --ha): REST on FLINK_REST_PORT + N - 1
+  local dir="$run/flink" n=$1 pid; pid=$(jobmanager_pid "$1")
+  local rest=$((rest_port + n - 1)) rpc=$((rpc_port + n - 1)) prom=$((flink_prom_port - n + 1))
+  if alive "$pid" StandaloneSessionClusterEntrypoint; then
+    say "flink jobmanager $n already running (pid $(cat "$pid"))"; return
+  fi
+  require_free_port "$rest" "flink rest" FLINK_REST_PORT
+  require_free_port "$rpc" "flink rpc" FLINK_RPC_PORT
+  require_free_port "$prom" "flink jobmanager metrics" FLINK_PROMETHEUS_PORT
+  flink_start "$(basename "$pid" .pid)" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    GET_JM_RESOURCE_PARAMS "$prom" -D rest.port="$rest" -D jobmanager.rpc.port="$rpc"
+  local up; up() { curl -fsS --max-time 5 "http://localhost:$rest/config" >/dev/null; }
+  wait_for "flink jobmanager $n" 90 up
+  say "flink jobmanager $n up, UI at http://localhost:$rest (pid $(cat "$pid")), state backend $(state_backend)"
+  prometheus_targets
+}
+
 flink_up() { # taskmanagers
   local dir="$run/flink" n=$1
   flink_conf
-  if alive "$dir/jobmanager.pid" StandaloneSessionClusterEntrypoint; then
-    say "flink jobmanager already running (pid $(cat "$dir/jobmanager.pid"))"
-  else
-    require_free_port "$rest_port" "flink rest" FLINK_REST_PORT
-    require_free_port "$rpc_port" "flink rpc" FLINK_RPC_PORT
-    require_free_port "$flink_prom_port" "flink jobmanager metrics" FLINK_PROMETHEUS_PORT
-    flink_start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS \
-      "$flink_prom_port"
-    wait_for "flink jobmanager" 90 rest /overview
-    say "flink jobmanager up, UI at http://localhost:$rest_port (pid $(cat "$dir/jobmanager.pid")), state backend $(state_backend)"
-  fi
+  start_jobmanager 1
+  wait_for "flink jobmanager 1 to lead" 90 rest /overview
+  # the standby: it takes over the jobs, from their latest checkpoints, when the leader is lost
+  [ ! -e "$dir/ha" ] || start_jobmanager 2
   for i in $(seq 1 "$n"); do start_taskmanager "$i"; done
   local registered_enough
   registered_enough() { [ "$(taskmanagers_registered)" -ge "$n" ]; }
@@ -462,6 +502,43 @@ postgres_down() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# ZooKeeper (up --ha): one server from Maven Central's jars, for the JobManagers' leader election
+
+zookeeper_ok() { # srvr names the server's mode only once it serves requests (ruok answers before)
+  local reply
+  exec 3<>"/dev/tcp/127.0.0.1/$zookeeper_port" || return 1
+  printf 'srvr' >&3; reply=$(timeout 2 cat <&3 || true); exec 3>&-
+  [[ "$reply" == *"Mode: "* ]]
+}
+
+zookeeper_up() {
+  local dir="$run/zookeeper"; mkdir -p "$dir/data"
+  if alive "$dir/zookeeper.pid" QuorumPeerMain; then say "zookeeper already running (pid $(cat "$dir/zookeeper.pid"))"; return; fi
+  require_free_port "$zookeeper_port" zookeeper ZOOKEEPER_PORT
+  cat > "$dir/zoo.cfg" <<EOF
+tickTime=2000
+dataDir=$dir/data
+clientPort=$zookeeper_port
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok,srvr
+EOF
+  cat > "$dir/logback.xml" <<EOF
+<configuration>
+  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%d{ISO8601} %-5level %logger{36} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="out"/></root>
+</configuration>
+EOF
+  nohup "$(java_bin)" -Xmx256m -Dlogback.configurationFile="$dir/logback.xml" -cp "$(jars zookeeper)/*" \
+    org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" > "$dir/zookeeper.log" 2>&1 &
+  echo $! > "$dir/zookeeper.pid"
+  wait_for zookeeper 60 zookeeper_ok
+  say "zookeeper up on 127.0.0.1:$zookeeper_port (pid $(cat "$dir/zookeeper.pid"))"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Prometheus (Debian's): scrapes the JobManager and every TaskManager this stack started (their
 # list is rewritten when one starts) and `ctr serve` on CTR_HTTP_PORT; each further file
 # $run/prometheus/targets/serve-*.json adds a `ctr serve` to scrape. Evaluates the alert rules of
@@ -473,6 +550,7 @@ prometheus_targets() { # the Flink processes' metrics ports, for file-based disc
   local dir; dir=$(prometheus_dir)
   [ -d "$dir/targets" ] || return 0
   local list="\"localhost:$flink_prom_port\"" f n
+  [ ! -e "$run/flink/jobmanager-2.pid" ] || list="$list, \"localhost:$((flink_prom_port - 1))\""
   for f in "$run"/flink/taskmanager-*.pid; do
     [ -e "$f" ] || continue
     n=$(basename "$f" .pid); n=${n#taskmanager-}
@@ -526,7 +604,10 @@ status() {
   else
     printf '  %-16s stopped\n' postgres
   fi
+  line zookeeper "$run/zookeeper/zookeeper.pid" QuorumPeerMain "127.0.0.1:$zookeeper_port"
   line flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint "http://localhost:$rest_port"
+  [ ! -e "$run/flink/ha" ] || line flink-jobmanager-2 "$run/flink/jobmanager-2.pid" StandaloneSessionClusterEntrypoint \
+    "http://localhost:$((rest_port + 1))"
   for f in "$run"/flink/taskmanager-*.pid; do
     [ -e "$f" ] || continue
     line "$(basename "$f" .pid)" "$f" TaskManagerRunner ""
@@ -543,18 +624,22 @@ down() {
     stop "$(basename "$f" .pid)" "$f" TaskManagerRunner
   done
   stop flink-jobmanager "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint
+  stop flink-jobmanager-2 "$run/flink/jobmanager-2.pid" StandaloneSessionClusterEntrypoint
+  stop zookeeper "$run/zookeeper/zookeeper.pid" QuorumPeerMain
   stop prometheus "$(prometheus_dir)/prometheus.pid" prometheus
   stop kafka "$run/kafka/kafka.pid" kafka.Kafka
   stop redis "$run/redis/redis.pid" redis-server
   postgres_down
   # TLS is a choice of this `up`; the next one starts plain unless it says --tls again
-  rm -f "$run/redis/tls" "$(pg_dir)/tls"
+  rm -f "$run/redis/tls" "$(pg_dir)/tls" "$run/flink/ha"
+  # and so is high availability: the next cluster must not recover the jobs this one still held
+  rm -rf "$run/zookeeper/data" "$run/flink/ha-storage"
 }
 
 cmd=${1:-}; shift || true
 case "$cmd" in
   up)
-    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0; with_tls=0; with_prometheus=0
+    taskmanagers=1; with_flink=1; with_kafka=1; with_postgres=0; with_tls=0; with_prometheus=0; with_ha=0
     while [ $# -gt 0 ]; do
       case "$1" in
         --taskmanagers) taskmanagers=${2:?--taskmanagers needs a number}; shift 2 ;;
@@ -564,7 +649,8 @@ case "$cmd" in
         --postgres) with_postgres=1; shift ;;
         --tls) with_tls=1; shift ;;
         --prometheus) with_prometheus=1; shift ;;
-        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink, --postgres, --tls or --prometheus)" ;;
+        --ha) with_ha=1; shift ;;
+        *) die "unknown option for up: $1 (expected --taskmanagers N, --no-kafka, --no-flink, --postgres, --tls, --prometheus or --ha)" ;;
       esac
     done
     [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "--taskmanagers expects a positive number, got '$taskmanagers'"
@@ -573,6 +659,11 @@ case "$cmd" in
     [ $with_kafka -eq 0 ] || kafka_up
     [ $with_postgres -eq 0 ] || postgres_up
     [ $with_prometheus -eq 0 ] || prometheus_up
+    if [ $with_ha -eq 1 ]; then
+      alive "$run/flink/jobmanager.pid" StandaloneSessionClusterEntrypoint && [ ! -e "$run/flink/ha" ] \
+        && die "--ha: a JobManager without high availability runs; deploy/stack.sh down first"
+      zookeeper_up; mkdir -p "$run/flink"; touch "$run/flink/ha"
+    fi
     [ $with_flink -eq 0 ] || flink_up "$taskmanagers"
     ;;
   down) down ;;
@@ -586,19 +677,31 @@ case "$cmd" in
     alive "$f" TaskManagerRunner && die "taskmanager-$1 (pid $(cat "$f")) still runs 10 s after kill -9"
     say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
   start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
+  kill-jobmanager)
+    f=$(jobmanager_pid "${1:?which jobmanager}")
+    alive "$f" StandaloneSessionClusterEntrypoint || die "jobmanager $1 is not running"
+    pid=$(cat "$f"); kill -9 "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && die "jobmanager $1 (pid $pid) still runs 10 s after kill -9"
+    say "killed jobmanager $1 (pid $pid)" ;;
+  start-jobmanager)
+    [ "${1:?which jobmanager}" = 1 ] || [ -e "$run/flink/ha" ] || die "jobmanager $1 exists only with up --ha"
+    start_jobmanager "$1" ;;
   stop)
     case "${1:-}" in
       redis) stop redis "$run/redis/redis.pid" redis-server ;;
       kafka) stop kafka "$run/kafka/kafka.pid" kafka.Kafka ;;
       postgres) postgres_down ;;
-      *) die "stop: which service? redis, kafka or postgres (taskmanagers: kill-taskmanager N)" ;;
+      zookeeper) stop zookeeper "$run/zookeeper/zookeeper.pid" QuorumPeerMain ;;
+      *) die "stop: which service? redis, kafka, postgres or zookeeper (taskmanagers: kill-taskmanager N)" ;;
     esac ;;
   start)
     case "${1:-}" in
       redis) redis_up ;;
       kafka) kafka_up ;;
       postgres) postgres_up ;;
-      *) die "start: which service? redis, kafka or postgres (taskmanagers: start-taskmanager N)" ;;
+      zookeeper) zookeeper_up ;;
+      *) die "start: which service? redis, kafka, postgres or zookeeper (taskmanagers: start-taskmanager N)" ;;
     esac ;;
   consume) # consume TOPIC [MAX]: print a topic's records from the beginning (key and value), then exit
     kafka_tool kafka.tools.ConsoleConsumer --bootstrap-server "127.0.0.1:$kafka_port" --topic "${1:?which topic}" \

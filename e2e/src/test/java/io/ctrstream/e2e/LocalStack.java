@@ -48,6 +48,7 @@ public class LocalStack extends ExternalResource {
   static final int POSTGRES_PORT = 15432;
   static final int PROMETHEUS_PORT = 19090;
   static final int FLINK_PROMETHEUS_PORT = 19249;
+  static final int ZOOKEEPER_PORT = 12181;
   static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,13 +67,17 @@ public class LocalStack extends ExternalResource {
   private final int slotsPerTaskManager;
   private final boolean tls;
   private final boolean prometheus;
+  private final boolean ha;
+
+  /** The REST port of the JobManager the tests talk to: the second one's after a failover. */
+  private volatile int restPort = REST_PORT;
 
   /** The CA certificate of a TLS stack ({@link #withTls}): what its clients trust. */
   final Path tlsCa = runDir.resolve("tls/ca.crt");
 
   /** The stack with one TaskManager of 2 slots and a Redis that takes any client. */
   public LocalStack() {
-    this(null, 1, 2, false, false);
+    this(null, 1, 2, false, false, false);
   }
 
   private LocalStack(
@@ -80,12 +85,33 @@ public class LocalStack extends ExternalResource {
       int taskManagers,
       int slotsPerTaskManager,
       boolean tls,
-      boolean prometheus) {
+      boolean prometheus,
+      boolean ha) {
     this.redisPassword = redisPassword;
     this.taskManagers = taskManagers;
     this.slotsPerTaskManager = slotsPerTaskManager;
     this.tls = tls;
     this.prometheus = prometheus;
+    this.ha = ha;
+  }
+
+  /**
+   * The stack with JobManager failover ({@code deploy/stack.sh up --ha}): ZooKeeper, JobManager 1
+   * leading and JobManager 2 standing by.
+   */
+  static LocalStack withHa() {
+    return new LocalStack(null, 1, 2, false, false, true);
+  }
+
+  /** {@code kill -9} of JobManager {@code n}; the tests then talk to the other one's REST API. */
+  void killJobManager(int n) throws IOException {
+    script("kill-jobmanager-" + n, "deploy/stack.sh", "kill-jobmanager", Integer.toString(n));
+    restPort = REST_PORT + (n == 1 ? 1 : 0);
+  }
+
+  /** Starts JobManager {@code n} again (it stands by). */
+  void startJobManager(int n) throws IOException {
+    script("start-jobmanager-" + n, "deploy/stack.sh", "start-jobmanager", Integer.toString(n));
   }
 
   /**
@@ -94,7 +120,7 @@ public class LocalStack extends ExternalResource {
    * #prometheusTargets}.
    */
   static LocalStack withPrometheus() {
-    return new LocalStack(null, 1, 2, false, true);
+    return new LocalStack(null, 1, 2, false, true, false);
   }
 
   /** Where a file {@code serve-<name>.json} adds a {@code ctr serve} for Prometheus to scrape. */
@@ -107,17 +133,17 @@ public class LocalStack extends ExternalResource {
    * ports closed, certificates of the run's own CA ({@link #tlsCa}).
    */
   static LocalStack withTls() {
-    return new LocalStack(null, 1, 2, true, false);
+    return new LocalStack(null, 1, 2, true, false, false);
   }
 
   /** The stack with a Redis that requires {@code password} (from {@link #redisPasswordFile}). */
   static LocalStack withRedisPassword(String password) {
-    return new LocalStack(password, 1, 2, false, false);
+    return new LocalStack(password, 1, 2, false, false, false);
   }
 
   /** The stack with {@code n} TaskManagers of {@code slots} slots each. */
   static LocalStack withTaskManagers(int n, int slots) {
-    return new LocalStack(null, n, slots, false, false);
+    return new LocalStack(null, n, slots, false, false, false);
   }
 
   @Override
@@ -145,6 +171,9 @@ public class LocalStack extends ExternalResource {
     if (prometheus) {
       up.add("--prometheus");
     }
+    if (ha) {
+      up.add("--ha");
+    }
     script("stack-up", up.toArray(String[]::new));
   }
 
@@ -169,6 +198,7 @@ public class LocalStack extends ExternalResource {
     env.put("PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
     env.put("FLINK_PROMETHEUS_PORT", Integer.toString(FLINK_PROMETHEUS_PORT));
     env.put("CTR_HTTP_PORT", "18090");
+    env.put("ZOOKEEPER_PORT", Integer.toString(ZOOKEEPER_PORT));
     env.put("FLINK_REST", "localhost:" + REST_PORT);
     env.put("CHECKPOINT_INTERVAL_MS", "2000");
     env.put("TASK_SLOTS", Integer.toString(slotsPerTaskManager));
@@ -621,7 +651,7 @@ public class LocalStack extends ExternalResource {
   }
 
   private URI rest(String path) {
-    return URI.create("http://localhost:" + REST_PORT + path);
+    return URI.create("http://localhost:" + restPort + path);
   }
 
   private JsonNode get(String path) {
