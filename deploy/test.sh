@@ -8,12 +8,13 @@
 #   openssl            deploy/stack.sh up --tls makes the certificates of its TLS-only Redis and PostgreSQL
 #   postgresql         the PostgreSQL sink's tests start their own servers (deploy/stack.sh start postgres)
 #   prometheus         promtool checks and unit-tests the alert rules; the Prometheus end-to-end test runs it
+#   nodejs, npm        the Kubernetes manifests' offline validator (deploy/kubernetes/validate, packages from npm)
 # Kafka and Flink come from Maven Central through deploy/stack.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for need in redis-server:redis-server chromium:chromium chromedriver:chromium-driver curl:curl python3:python3 openssl:openssl promtool:prometheus; do
+for need in redis-server:redis-server chromium:chromium chromedriver:chromium-driver curl:curl python3:python3 openssl:openssl promtool:prometheus node:nodejs npm:npm; do
   command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
