@@ -30,6 +30,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -91,6 +92,20 @@ public class DashboardBrowserTest {
 
   private static WebDriverWait waiting() {
     return new WebDriverWait(browser, WAIT);
+  }
+
+  /**
+   * Chooses {@code value} in the select {@code id}, found again if a refresh re-rendered it between
+   * finding and choosing (the page refreshes by itself).
+   */
+  private static void select(String id, String value) {
+    waiting()
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              new Select(d.findElement(By.id(id))).selectByValue(value);
+              return true;
+            });
   }
 
   /**
@@ -212,7 +227,7 @@ public class DashboardBrowserTest {
 
     // the dimension picker: the device breakdown's values, naturally sorted, the busiest charted
     browser.findElement(By.id("filter")).sendKeys(Keys.BACK_SPACE, Keys.BACK_SPACE);
-    new Select(browser.findElement(By.id("dimension"))).selectByValue("device");
+    select("dimension", "device");
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-dimension", "device"));
     assertThat(
         script("return [...document.getElementById('dimension').options].map(o => o.value)"),
@@ -227,7 +242,7 @@ public class DashboardBrowserTest {
                 "mobile 2024-03-01T12:01:00Z 1 1 100.00% ON_TIME 2 0 0.00% n/a")));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-key"), equalTo("desktop"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("1"));
-    new Select(browser.findElement(By.id("key"))).selectByValue("mobile");
+    select("key", "mobile");
     waiting().until(ExpectedConditions.attributeToBe(By.id("chart"), "data-key", "mobile"));
     assertThat(browser.findElement(By.id("chart")).getAttribute("data-points"), equalTo("2"));
     screenshot("dashboard-device.png");
