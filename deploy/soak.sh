@@ -8,7 +8,7 @@
 #   join      impr_ids in the join's state (join_keys_live)
 #   tracked   keys in latest/previous (tracked_keys_live), alert  keys in the alert step (alert_keys_live)
 #   ckpt_mib  the latest completed checkpoint's full size
-#   heap_mib  the TaskManager's heap used right after a full garbage collection (jcmd GC.run)
+#   heap_mib  the TaskManager's live heap: what a full garbage collection leaves (jcmd GC.class_histogram)
 #
 # and writes them to run/soak-<ts>/samples.tsv and the screen; at the end, over the second half of the
 # run, each one's range and least-squares trend: state that levels off has a flat trend.
@@ -83,37 +83,53 @@ java -Xmx1g -cp "producer/target/classes:$(cat producer/target/classpath.txt)" i
 producer_pid=$!
 
 tm_pid=$(cat "$run/flink/taskmanager-1.pid")
-# sum of a job counter over its subtasks, from the TaskManager's Prometheus endpoint
-metric() { curl -fsS --max-time 10 "$1" | awk -v m="$2" '$1 ~ "^"m"[{ ]" || $1 == m { s += $NF } END { printf "%d", s }'; }
-heap_after_gc() { # survivor, eden and old generation used (jstat -gc, KiB), right after a full collection
-  jcmd "$tm_pid" GC.run >/dev/null
-  jstat -gc "$tm_pid" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
-    NR == 2 { printf "%d", ($col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]) / 1024 }'
+# sum of a metric over its series (a job counter over its subtasks) from a Prometheus endpoint;
+# NA if the endpoint does not answer in three tries (a busy TaskManager can take its time)
+metric() {
+  local text
+  for _ in 1 2 3; do
+    if text=$(curl -fsS --max-time 20 "$1"); then
+      awk -v m="$2" '$1 ~ "^"m"[{ ]" || $1 == m { s += $NF } END { printf "%d", s }' <<< "$text"
+      return
+    fi
+  done
+  printf NA
+}
+heap_after_gc() { # the live objects' bytes, which the histogram counts after a full collection
+  jcmd "$tm_pid" GC.class_histogram | awk '/^Total/ { printf "%d", $3 / 1048576 }'
 }
 c=flink_taskmanager_job_task_operator_ctrstream_
 printf 'minute\tevents\tjoin\ttracked\talert\tckpt_mib\theap_mib\n' | tee "$out/samples.tsv"
+# a sample at every full minute of wall time since the start, however long the sampling takes
+start=$SECONDS
 for minute in $(seq 1 "$minutes"); do
-  sleep 60 # the sampling period, not a wait for a condition
+  wait_s=$((start + 60 * minute - SECONDS))
+  [ "$wait_s" -le 0 ] || sleep "$wait_s" # the sampling period, not a wait for a condition
   kill -0 "$producer_pid" 2>/dev/null || { say "the producer stopped early: $(tail -3 "$out/producer.log")"; exit 1; }
   state=$(curl -fsS "$rest/jobs/$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
   [ "$state" = RUNNING ] || { say "the job is $state"; exit 1; }
-  events=$(( $(metric "$tm_metrics" "${c}impressions_parsed") + $(metric "$tm_metrics" "${c}clicks_parsed") ))
+  impressions=$(metric "$tm_metrics" "${c}impressions_parsed"); clicks=$(metric "$tm_metrics" "${c}clicks_parsed")
+  events=NA; [ "$impressions" = NA ] || [ "$clicks" = NA ] || events=$((impressions + clicks))
   ckpt=$(metric "$jm_metrics" flink_jobmanager_job_lastCheckpointFullSize)
-  printf '%d\t%d\t%d\t%d\t%d\t%d\t%d\n' "$minute" "$events" "$(metric "$tm_metrics" "${c}join_keys_live")" \
+  [ "$ckpt" = NA ] || ckpt=$((ckpt / 1048576))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$events" "$(metric "$tm_metrics" "${c}join_keys_live")" \
     "$(metric "$tm_metrics" "${c}tracked_keys_live")" "$(metric "$tm_metrics" "${c}alert_keys_live")" \
-    "$((ckpt / 1048576))" "$(heap_after_gc)" | tee -a "$out/samples.tsv"
+    "$ckpt" "$(heap_after_gc)" | tee -a "$out/samples.tsv"
 done
 
 python3 - "$out/samples.tsv" <<'PY' | tee "$out/summary.txt"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 half = rows[len(rows) // 2:]
-rate = (float(rows[-1]["events"]) - float(rows[0]["events"])) / max(1, 60 * (len(rows) - 1))
+counted = [r for r in rows if r["events"] != "NA"]
+rate = (float(counted[-1]["events"]) - float(counted[0]["events"])) / max(
+    1, 60 * (float(counted[-1]["minute"]) - float(counted[0]["minute"])))
 print("soak: %d minutes, %.0f events/s parsed" % (len(rows), rate))
 # bounded state levels off: over the second half, its least-squares trend is flat
 for k in ["join", "tracked", "alert", "ckpt_mib", "heap_mib"]:
-    xs = [float(r["minute"]) for r in half]
-    ys = [float(r[k]) for r in half]
+    known = [r for r in half if r[k] != "NA"]  # a sample the endpoint did not answer
+    xs = [float(r["minute"]) for r in known]
+    ys = [float(r[k]) for r in known]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
