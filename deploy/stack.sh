@@ -98,6 +98,12 @@ port_owner() { # port -> "pid N (command)" of its listener, empty if unknown
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+free_after_kill() { # port name: wait until the killed process' listening port is closed
+  local port=$1
+  for _ in $(seq 1 300); do port_in_use "$port" || return 0; sleep 0.1; done
+  die "$2's port $port is still open 30 s after it was killed"
+}
+
 require_free_port() { # port service variable
   port_in_use "$1" || return 0
   local owner; owner=$(port_owner "$1")
@@ -675,6 +681,8 @@ case "$cmd" in
     # gone, not only signalled: a start-taskmanager right after must not find it still tearing down
     for _ in $(seq 1 100); do alive "$f" TaskManagerRunner || break; sleep 0.1; done
     alive "$f" TaskManagerRunner && die "taskmanager-$1 (pid $(cat "$f")) still runs 10 s after kill -9"
+    # a dying JVM frees its memory before it closes its sockets: its metrics port, too, must be free
+    free_after_kill $((flink_prom_port + $1)) "taskmanager-$1"
     say "killed taskmanager-$1 (pid $(cat "$f"))" ;;
   start-taskmanager) start_taskmanager "${1:?which taskmanager}" ;;
   kill-jobmanager)
@@ -683,6 +691,8 @@ case "$cmd" in
     pid=$(cat "$f"); kill -9 "$pid"
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && die "jobmanager $1 (pid $pid) still runs 10 s after kill -9"
+    free_after_kill $((flink_prom_port - $1 + 1)) "jobmanager $1"
+    free_after_kill $((rest_port + $1 - 1)) "jobmanager $1"
     say "killed jobmanager $1 (pid $pid)" ;;
   start-jobmanager)
     [ "${1:?which jobmanager}" = 1 ] || [ -e "$run/flink/ha" ] || die "jobmanager $1 exists only with up --ha"
